@@ -1,0 +1,16 @@
+/**
+ * @loopgate/core — Loopgate's pure domain: wire schemas, policy and routing, signals, the proposal
+ * and review lifecycle, and the audit chain. No I/O, no clock: time and ids come in as parameters.
+ *
+ * @packageDocumentation
+ */
+export * from "./wire/common.ts";
+export * from "./wire/proposal.ts";
+export * from "./wire/review.ts";
+export * from "./wire/audit.ts";
+export * from "./wire/admin.ts";
+export * from "./lifecycle/statuses.ts";
+export * from "./lifecycle/transitions.ts";
+export * from "./audit/index.ts";
+export * from "./signals/index.ts";
+export * from "./policy/index.ts";

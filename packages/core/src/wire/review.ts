@@ -1,0 +1,101 @@
+import { z } from "zod";
+import { DecisionVerdict, ReviewStatus } from "../lifecycle/statuses.ts";
+import { ActionTypeName, JsonObject, LIMITS, Page, SnakeCase, Timestamp } from "./common.ts";
+
+/** A review as listed by `GET /v1/reviews`. */
+export const ReviewItem = z.object({
+  id: z.string(),
+  proposalId: z.string(),
+  queue: z.string(),
+  status: ReviewStatus,
+  level: z.number().int(),
+  priority: z.number().int(),
+  dueAt: z.string(),
+  approvalsRequired: z.number().int(),
+  approvalsGiven: z.number().int(),
+  approvers: z.array(z.object({ id: z.string(), name: z.string(), at: z.string() })),
+  claim: z.object({ by: z.object({ id: z.string(), name: z.string() }), expiresAt: z.string() }).nullable(),
+  actionType: z.string(),
+  agent: z.string(),
+  summary: z.string().nullable(),
+  policyVersion: z.number().int(),
+  createdAt: z.string(),
+});
+export type ReviewItem = z.infer<typeof ReviewItem>;
+
+/** Query of `GET /v1/reviews`. Without `status`, the reviews still waiting (pending and escalated). */
+export const ReviewQuery = Page.extend({
+  queue: z.string().max(100).optional(),
+  status: ReviewStatus.optional(),
+  actionType: ActionTypeName.optional(),
+  agent: z.string().max(200).optional(),
+});
+export type ReviewQuery = z.infer<typeof ReviewQuery>;
+
+/** Body of `POST /v1/reviews/:id/claim`. */
+export const ClaimInput = z.strictObject({
+  leaseSeconds: z.number().int().min(10).max(3600).default(300),
+});
+export type ClaimInput = z.infer<typeof ClaimInput>;
+
+/**
+ * Body of `POST /v1/reviews/:id/decisions`.
+ *
+ * `edit` carries the edited `payload` (or a JSON Merge Patch in `patch` for reviewers who see masked
+ * PII); `packetHash` is the hash of the packet the reviewer saw, refused with 409 when stale.
+ *
+ * @example
+ * ```ts
+ * DecisionInput.parse({ verdict: "reject", category: "wrong_amount", comment: "Only one charge was duplicated" });
+ * ```
+ */
+export const DecisionInput = z
+  .strictObject({
+    verdict: DecisionVerdict,
+    payload: JsonObject.optional(),
+    patch: JsonObject.optional(),
+    category: SnakeCase.optional(),
+    comment: z.string().max(LIMITS.text).optional(),
+    packetHash: z.string().max(200).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.verdict === "edit" && d.payload === undefined && d.patch === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["payload"],
+        message: "an edit needs the edited payload (or a patch of the changed fields)",
+      });
+    }
+    if (d.verdict !== "edit" && (d.payload !== undefined || d.patch !== undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["payload"],
+        message: `only an edit carries a payload; use verdict "edit" to change the action`,
+      });
+    }
+    if (d.payload !== undefined && d.patch !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["patch"], message: "send either payload or patch, not both" });
+    }
+  });
+export type DecisionInput = z.infer<typeof DecisionInput>;
+
+/** The answer to a decision: the decision recorded and where the proposal now stands. */
+export const DecisionResult = z.object({
+  decision: z.object({
+    id: z.string(),
+    reviewId: z.string(),
+    proposalId: z.string(),
+    verdict: DecisionVerdict,
+    by: z.object({ id: z.string(), name: z.string() }),
+    at: Timestamp,
+    category: z.string().nullable(),
+    comment: z.string().nullable(),
+    packetHash: z.string().nullable(),
+    payload: JsonObject.nullable(),
+  }),
+  proposalStatus: z.string(),
+  reviewStatus: ReviewStatus,
+  approvalsGiven: z.number().int(),
+  approvalsRequired: z.number().int(),
+});
+export type DecisionResult = z.infer<typeof DecisionResult>;
