@@ -194,6 +194,7 @@ export const Proposal = z.object({
   decisions: z.array(DecisionView),
   execution: ExecutionView,
   info: z.array(z.object({ at: Timestamp, message: z.string().nullable() })).default([]),
+  packetHash: z.string().describe("hash of the packet a reviewer sees; send it back with a decision"),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

@@ -1,0 +1,32 @@
+import { type AuditCheckpoint, type AuditEntry, AuditQuery, signCheckpoint } from "@loopgate/core";
+import { AppError, invalidInput } from "./app-error.ts";
+import type { AppDeps } from "./deps.ts";
+import { type Principal, requireRole } from "./principal.ts";
+import { fieldIssues } from "./zod-issues.ts";
+
+/** Audit entries, oldest first, filtered by proposal, type and time. Owners and auditors only. */
+export async function listAudit(
+  deps: AppDeps,
+  principal: Principal,
+  query: Record<string, string>,
+): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+  requireRole(principal, ["owner", "auditor"]);
+  const parsed = AuditQuery.safeParse(query);
+  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error, "query"));
+  const { limit, cursor, ...filter } = parsed.data;
+  return deps.store.listAudit(filter, limit, cursor);
+}
+
+/** A signed statement of the chain head, to keep beside an export and verify it against later. */
+export async function auditCheckpoint(
+  deps: AppDeps,
+  principal: Principal,
+  key: { keyId: string; secretKey: Uint8Array },
+): Promise<AuditCheckpoint> {
+  requireRole(principal, ["owner", "auditor"]);
+  const head = await deps.store.auditHead();
+  if (head === null) {
+    throw new AppError("not_found", "empty_audit_log", "The audit log is empty: there is nothing to sign yet");
+  }
+  return signCheckpoint({ seq: head.seq, hash: head.hash }, deps.now().toISOString(), key);
+}

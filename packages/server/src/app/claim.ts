@@ -1,0 +1,106 @@
+import { ClaimInput, type ReviewItem } from "@loopgate/core";
+import type { ReviewRow } from "../store/store.ts";
+import { AppError, invalidInput } from "./app-error.ts";
+import type { AppDeps } from "./deps.ts";
+import { type Principal, requireDecider } from "./principal.ts";
+import { isOpen, loadReview, refuseClosed } from "./review-access.ts";
+import { reviewItem } from "./review-item.ts";
+import { fieldIssues } from "./zod-issues.ts";
+
+/**
+ * Takes a review for a while (a courtesy lease, not a precondition): others see who is on it, and a
+ * decision from someone else is refused with 409 while the claim is live. Claiming again extends it.
+ */
+export async function claimReview(
+  deps: AppDeps,
+  principal: Principal,
+  reviewId: string,
+  body: unknown,
+): Promise<ReviewItem> {
+  const person = requireDecider(principal);
+  const parsed = ClaimInput.safeParse(body ?? {});
+  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
+  const review = await loadReview(deps, principal, reviewId);
+  if (!isOpen(review)) await refuseClosed(deps, review);
+  const now = deps.now();
+  if (
+    review.claimedBy !== null &&
+    review.claimedBy.id !== person.user.id &&
+    review.claimExpiresAt !== null &&
+    Date.parse(review.claimExpiresAt) > now.getTime()
+  ) {
+    throw new AppError(
+      "conflict",
+      "claimed_by_other",
+      `${review.claimedBy.name} holds this review until ${review.claimExpiresAt}; pick another one`,
+      { claim: { by: review.claimedBy, expiresAt: review.claimExpiresAt } },
+    );
+  }
+  const at = now.toISOString();
+  const expiresAt = new Date(now.getTime() + parsed.data.leaseSeconds * 1000).toISOString();
+  const by = { id: person.user.id, name: person.user.name };
+  return write(deps, review, { claimedBy: by, claimExpiresAt: expiresAt, updatedAt: at }, "review.claimed", {
+    by,
+    expiresAt,
+  });
+}
+
+/** Gives a claimed review back to the queue. Only the holder (or an owner) can release it. */
+export async function releaseReview(deps: AppDeps, principal: Principal, reviewId: string): Promise<ReviewItem> {
+  const person = requireDecider(principal);
+  const review = await loadReview(deps, principal, reviewId);
+  if (!isOpen(review)) await refuseClosed(deps, review);
+  if (review.claimedBy === null) return reviewItem(review);
+  if (review.claimedBy.id !== person.user.id && person.user.role !== "owner") {
+    throw new AppError(
+      "forbidden",
+      "not_claim_holder",
+      `${review.claimedBy.name} holds this claim; only they or an owner can release it`,
+    );
+  }
+  const at = deps.now().toISOString();
+  return write(deps, review, { claimedBy: null, claimExpiresAt: null, updatedAt: at }, "review.released", {
+    by: { id: person.user.id, name: person.user.name },
+  });
+}
+
+async function write(
+  deps: AppDeps,
+  review: ReviewRow,
+  set: Partial<ReviewRow>,
+  type: string,
+  data: Record<string, unknown>,
+): Promise<ReviewItem> {
+  const at = set.updatedAt ?? deps.now().toISOString();
+  const actor = set.claimedBy ?? (data.by as { id: string; name: string });
+  const result = await deps.store.commit({
+    writes: [{ kind: "updateReview", id: review.id, expectVersion: review.version, set }],
+    audit: [
+      {
+        at,
+        actor: { kind: "user", id: actor.id, name: actor.name },
+        type,
+        proposalId: review.proposalId,
+        data: { reviewId: review.id, ...data },
+      },
+    ],
+  });
+  if (!result.ok) {
+    throw new AppError(
+      "conflict",
+      "review_changed",
+      "The review changed while you were claiming it: reload it and try again",
+    );
+  }
+  const updated: ReviewRow = { ...review, ...set, version: review.version + 1 };
+  deps.events.publish({
+    type: "review.updated",
+    proposalId: review.proposalId,
+    reviewId: review.id,
+    agentId: review.agentId,
+    queue: review.queue,
+    status: review.status,
+    at,
+  });
+  return reviewItem(updated);
+}

@@ -1,0 +1,359 @@
+import {
+  type AuditDraft,
+  type CompiledPolicy,
+  type DecisionInput,
+  DecisionInput as DecisionInputSchema,
+  type DecisionResult,
+  PII_MASK_PATTERN,
+  canonicalJson,
+  escalationTarget,
+  hashPayload,
+  proposalTransition,
+  queueSettings,
+  validatePayload,
+} from "@loopgate/core";
+import type { DecisionRow, ProposalPatch, ProposalRow, ReviewPatch, ReviewRow, Write } from "../store/store.ts";
+import { AppError, invalidInput } from "./app-error.ts";
+import type { AppDeps } from "./deps.ts";
+import { expireReview } from "./expire.ts";
+import { applyMergePatch } from "./merge-patch.ts";
+import { type Principal, requireDecider } from "./principal.ts";
+import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
+import { proposalView } from "./proposal-view.ts";
+import { isOpen, loadProposal, loadReview, refuseClosed } from "./review-access.ts";
+import { fieldIssues } from "./zod-issues.ts";
+
+/** How often a decision is recomputed when another write to the same review lands first. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Records a reviewer's decision on a review. Exactly one decision closes a review: the write names
+ * the review and proposal versions it read, so of two people deciding at once one wins and the other
+ * gets 409 with the winning decision. With `approvals: N`, N distinct people must approve; an edit
+ * resets the approvals given so far; the proposing agent can never decide.
+ */
+export async function decide(
+  deps: AppDeps,
+  principal: Principal,
+  reviewId: string,
+  body: unknown,
+): Promise<DecisionResult> {
+  const person = requireDecider(principal);
+  const parsed = DecisionInputSchema.safeParse(body);
+  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
+  const input = parsed.data;
+
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const review = await loadReview(deps, principal, reviewId);
+    if (!isOpen(review)) await refuseClosed(deps, review);
+    const now = deps.now();
+    if (Date.parse(review.dueAt) <= now.getTime()) {
+      // The timer may not have run yet: apply the on-expiry rule now, then refuse as too late.
+      await expireReview(deps, review, now);
+      const after = await deps.store.review(review.id);
+      if (after !== null && !isOpen(after) && after.status !== "expired") await refuseClosed(deps, after);
+      throw new AppError(
+        "gone",
+        "review_expired",
+        `This review passed its due time (${review.dueAt}); its on-expiry rule was applied and it can no longer be decided`,
+        { reviewId: review.id, dueAt: review.dueAt },
+      );
+    }
+    if (
+      review.claimedBy !== null &&
+      review.claimedBy.id !== person.user.id &&
+      review.claimExpiresAt !== null &&
+      Date.parse(review.claimExpiresAt) > now.getTime()
+    ) {
+      throw new AppError(
+        "conflict",
+        "claimed_by_other",
+        `${review.claimedBy.name} is working on this review until ${review.claimExpiresAt}; pick another one`,
+        { claim: { by: review.claimedBy, expiresAt: review.claimExpiresAt } },
+      );
+    }
+    const proposal = await loadProposal(deps, review.proposalId);
+    if (proposal.agentId === person.user.name) {
+      throw new AppError("forbidden", "proposer_cannot_decide", "The proposer of an action can never decide on it");
+    }
+    if (input.packetHash !== undefined) {
+      const [reviews, decisions] = await Promise.all([
+        deps.store.reviewsOfProposal(proposal.id),
+        deps.store.decisionsOfProposal(proposal.id),
+      ]);
+      const current = proposalView(proposal, reviews, decisions, principal).packetHash;
+      if (current !== input.packetHash) {
+        throw new AppError(
+          "conflict",
+          "stale_packet",
+          "The proposal changed since you opened it: reload it and decide on what is there now",
+          { packetHash: current },
+        );
+      }
+    }
+    const policy = await deps.policies.version(review.policyVersion);
+    const outcome = plan(deps, person.user, review, proposal, policy, input, now);
+    const result = await deps.store.commit({ writes: outcome.writes, audit: outcome.audit });
+    if (!result.ok) {
+      if (result.conflict.kind === "version") continue;
+      throw new Error(`unexpected conflict while deciding: ${JSON.stringify(result.conflict)}`);
+    }
+    const at = outcome.decision.at;
+    deps.events.publish({
+      type: isOpenStatus(outcome.reviewStatus) ? "review.updated" : "review.closed",
+      proposalId: proposal.id,
+      reviewId: review.id,
+      agentId: proposal.agentId,
+      queue: review.queue,
+      status: outcome.reviewStatus,
+      at,
+    });
+    deps.events.publish({
+      type: "proposal.updated",
+      proposalId: proposal.id,
+      reviewId: review.id,
+      agentId: proposal.agentId,
+      queue: review.queue,
+      status: outcome.proposalStatus,
+      at,
+    });
+    if (outcome.newReview !== null) {
+      deps.events.publish({
+        type: "review.opened",
+        proposalId: proposal.id,
+        reviewId: outcome.newReview.id,
+        agentId: proposal.agentId,
+        queue: outcome.newReview.queue,
+        status: outcome.newReview.status,
+        at,
+      });
+    }
+    return {
+      decision: {
+        id: outcome.decision.id,
+        reviewId: review.id,
+        proposalId: proposal.id,
+        verdict: input.verdict,
+        by: { id: person.user.id, name: person.user.name },
+        at,
+        category: outcome.decision.category,
+        comment: outcome.decision.comment,
+        packetHash: outcome.decision.packetHash,
+        payload: outcome.decision.payload,
+      },
+      proposalStatus: outcome.proposalStatus,
+      reviewStatus: outcome.reviewStatus,
+      approvalsGiven: outcome.approvalsGiven,
+      approvalsRequired: review.approvalsRequired,
+    };
+  }
+  throw new AppError(
+    "conflict",
+    "review_busy",
+    "This review kept changing while your decision was being recorded: reload it and try again",
+  );
+}
+
+interface Outcome {
+  writes: Write[];
+  audit: AuditDraft[];
+  decision: DecisionRow;
+  proposalStatus: ProposalRow["status"];
+  reviewStatus: ReviewRow["status"];
+  approvalsGiven: number;
+  newReview: ReviewRow | null;
+}
+
+function isOpenStatus(status: ReviewRow["status"]): boolean {
+  return status === "pending" || status === "escalated";
+}
+
+/** Works out every row a decision changes; pure apart from ids. */
+function plan(
+  deps: AppDeps,
+  user: { id: string; name: string },
+  review: ReviewRow,
+  proposal: ProposalRow,
+  policy: CompiledPolicy,
+  input: DecisionInput,
+  now: Date,
+): Outcome {
+  const at = now.toISOString();
+  const doc = proposal.doc;
+  const proposalPatch: ProposalPatch = { updatedAt: at };
+  const reviewPatch: ReviewPatch = { updatedAt: at };
+  let proposalStatus = proposal.status;
+  let reviewStatus: ReviewRow["status"] = "decided";
+  let approvers = review.approvers;
+  let editedPayload: Record<string, unknown> | null = null;
+  let newReview: ReviewRow | null = null;
+  let verdict = input.verdict;
+
+  if (verdict === "edit") {
+    editedPayload = editedPayloadOf(policy, proposal, input);
+    if (canonicalJson(editedPayload) === canonicalJson(doc.action.payload) && doc.finalPayload === null) {
+      verdict = "approve"; // an "edit" that changes nothing is an approval of the proposed action
+      editedPayload = null;
+    }
+  }
+
+  const transition = (event: Parameters<typeof proposalTransition>[1]) => {
+    const t = proposalTransition(proposal.status, event);
+    if (!t.ok) {
+      throw new AppError("conflict", "transition_not_allowed", `This proposal cannot be decided now: ${t.reason}`, {
+        proposalStatus: proposal.status,
+      });
+    }
+    return t.to;
+  };
+
+  switch (verdict) {
+    case "approve":
+    case "edit": {
+      if (verdict === "approve" && approvers.some((a) => a.id === user.id)) {
+        throw new AppError(
+          "forbidden",
+          "distinct_approver_required",
+          `You already approved this; it needs ${review.approvalsRequired} approvals from different people`,
+        );
+      }
+      approvers =
+        verdict === "edit" ? [{ id: user.id, name: user.name, at }] : [...approvers, { id: user.id, name: user.name, at }];
+      const complete = approvers.length >= review.approvalsRequired;
+      const edited = editedPayload !== null || doc.finalPayload !== null;
+      proposalStatus = transition({ kind: "approved", edited, complete });
+      const finalPayload = editedPayload ?? doc.finalPayload;
+      if (complete) {
+        proposalPatch.doc = { ...doc, finalPayload: finalPayload ?? doc.action.payload };
+      } else {
+        reviewStatus = review.status;
+        reviewPatch.claimedBy = null;
+        reviewPatch.claimExpiresAt = null;
+        if (editedPayload !== null) proposalPatch.doc = { ...doc, finalPayload: editedPayload };
+      }
+      reviewPatch.approvers = approvers;
+      break;
+    }
+    case "reject":
+      proposalStatus = transition({ kind: "rejected" });
+      break;
+    case "handle_manually":
+      proposalStatus = transition({ kind: "handled_manually" });
+      break;
+    case "request_info":
+      proposalStatus = transition({ kind: "info_requested" });
+      proposalPatch.infoDueAt = addMs(now, infoWindowMs(policy));
+      break;
+    case "escalate": {
+      proposalStatus = transition({ kind: "escalated" });
+      const target = escalationTarget(policy, review.queue) ?? review.queue;
+      const settings = queueSettings(policy, target);
+      newReview = {
+        ...review,
+        id: deps.newId(),
+        queue: target,
+        status: "escalated",
+        level: review.level + 1,
+        dueAt: addMs(now, settings.slaMs),
+        approvers: [],
+        claimedBy: null,
+        claimExpiresAt: null,
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+      };
+      break;
+    }
+    default:
+      return assertNeverVerdict(verdict);
+  }
+
+  if (reviewStatus === "decided") {
+    reviewPatch.status = "decided";
+    reviewPatch.claimedBy = null;
+    reviewPatch.claimExpiresAt = null;
+  }
+  if (proposalStatus !== proposal.status) proposalPatch.status = proposalStatus;
+
+  const decision: DecisionRow = {
+    id: deps.newId(),
+    reviewId: review.id,
+    proposalId: proposal.id,
+    verdict,
+    byId: user.id,
+    byName: user.name,
+    at,
+    category: input.category ?? null,
+    comment: input.comment ?? null,
+    packetHash: input.packetHash ?? null,
+    payload: editedPayload,
+  };
+  const writes: Write[] = [
+    { kind: "insertDecision", row: decision },
+    { kind: "updateReview", id: review.id, expectVersion: review.version, set: reviewPatch },
+    { kind: "updateProposal", id: proposal.id, expectVersion: proposal.version, set: proposalPatch },
+  ];
+  const finalPayload = (proposalPatch.doc ?? doc).finalPayload;
+  const audit: AuditDraft[] = [
+    {
+      at,
+      actor: { kind: "user", id: user.id, name: user.name },
+      type: "decision.recorded",
+      proposalId: proposal.id,
+      data: {
+        decisionId: decision.id,
+        reviewId: review.id,
+        verdict,
+        category: decision.category,
+        commentHash: decision.comment === null ? null : hashPayload(decision.comment),
+        packetHash: decision.packetHash,
+        proposedPayloadHash: hashPayload(doc.action.payload),
+        finalPayloadHash: finalPayload === null ? null : hashPayload(finalPayload),
+        approvalsGiven: approvers.length,
+        approvalsRequired: review.approvalsRequired,
+        proposalStatus: { from: proposal.status, to: proposalStatus },
+        reviewStatus: { from: review.status, to: reviewStatus },
+        policyVersion: review.policyVersion,
+      },
+    },
+  ];
+  if (newReview !== null) {
+    writes.push({ kind: "insertReview", row: newReview });
+    audit.push(reviewOpenedEntry(at, newReview));
+  }
+  return {
+    writes,
+    audit,
+    decision,
+    proposalStatus,
+    reviewStatus,
+    approvalsGiven: approvers.length,
+    newReview,
+  };
+}
+
+/** The payload an edit asks for, validated against the schema of the policy version that routed the review. */
+function editedPayloadOf(policy: CompiledPolicy, proposal: ProposalRow, input: DecisionInput): Record<string, unknown> {
+  const base = proposal.doc.finalPayload ?? proposal.doc.action.payload;
+  const next = input.payload ?? applyMergePatch(base, input.patch);
+  if (typeof next !== "object" || next === null || Array.isArray(next)) {
+    throw invalidInput("invalid_payload", [{ path: "payload", message: "must be an object" }]);
+  }
+  if (PII_MASK_PATTERN.test(JSON.stringify(next))) {
+    throw new AppError(
+      "unprocessable",
+      "masked_value_in_payload",
+      "The edited payload still holds a masked value: send only the fields you changed in `patch` instead of the whole payload",
+    );
+  }
+  const issues = validatePayload(policy, proposal.actionType, next).map((issue) => ({
+    path: issue.path.replace(/^action\.payload/, "payload"),
+    message: issue.message,
+  }));
+  if (issues.length > 0) throw invalidInput("invalid_payload", issues);
+  return next as Record<string, unknown>;
+}
+
+function assertNeverVerdict(verdict: never): never {
+  throw new Error(`unhandled verdict ${String(verdict)}`);
+}

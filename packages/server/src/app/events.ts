@@ -1,0 +1,42 @@
+import { EventEmitter } from "node:events";
+
+/** A change others may want to see at once: SSE subscribers and long-polling agents. */
+export interface ChangeEvent {
+  type:
+    | "proposal.created"
+    | "proposal.updated"
+    | "review.opened"
+    | "review.updated"
+    | "review.closed"
+    | "policy.loaded";
+  proposalId: string | null;
+  reviewId: string | null;
+  /** The proposal's agent, for filtering what an agent key may see. */
+  agentId: string | null;
+  queue: string | null;
+  status: string | null;
+  at: string;
+}
+
+/**
+ * In-process fan-out of change events. One replica sees its own changes at once; long polls also
+ * re-read the store periodically so changes made by another process are never missed.
+ */
+export class EventBus {
+  readonly #emitter = new EventEmitter();
+
+  constructor() {
+    // Every long poll and SSE stream adds a listener; thousands can be open at once.
+    this.#emitter.setMaxListeners(0);
+  }
+
+  publish(event: ChangeEvent): void {
+    this.#emitter.emit("change", event);
+  }
+
+  /** Calls `listener` for every event until the returned function is called. */
+  subscribe(listener: (event: ChangeEvent) => void): () => void {
+    this.#emitter.on("change", listener);
+    return () => this.#emitter.off("change", listener);
+  }
+}

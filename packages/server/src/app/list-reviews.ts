@@ -1,0 +1,40 @@
+import { type ReviewItem, ReviewQuery, maskPii } from "@loopgate/core";
+import { invalidInput } from "./app-error.ts";
+import type { AppDeps } from "./deps.ts";
+import { type Principal, requireRole } from "./principal.ts";
+import { reviewItem } from "./review-item.ts";
+import { fieldIssues } from "./zod-issues.ts";
+
+/**
+ * The caller's queue: without a status filter, the reviews still waiting (pending and escalated) in
+ * the queues the caller works, oldest due first.
+ */
+export async function listReviews(
+  deps: AppDeps,
+  principal: Principal,
+  query: Record<string, string>,
+): Promise<{ items: ReviewItem[]; nextCursor: string | null }> {
+  const person = requireRole(principal, ["reviewer", "owner", "auditor"]);
+  const parsed = ReviewQuery.safeParse(query);
+  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error));
+  const q = parsed.data;
+  const { user } = person;
+  const limitedTo = user.role === "reviewer" && user.queues.length > 0 ? user.queues : undefined;
+  const queues = q.queue !== undefined ? (limitedTo && !limitedTo.includes(q.queue) ? [] : [q.queue]) : limitedTo;
+  if (queues !== undefined && queues.length === 0) return { items: [], nextCursor: null };
+  const page = await deps.store.listReviews(
+    {
+      ...(q.status !== undefined ? { statuses: [q.status] } : {}),
+      ...(queues !== undefined ? { queues } : {}),
+      ...(q.actionType !== undefined ? { actionType: q.actionType } : {}),
+      ...(q.agent !== undefined ? { agentId: q.agent } : {}),
+    },
+    q.limit,
+    q.cursor,
+  );
+  const items = page.items.map(reviewItem);
+  return {
+    items: user.pii ? items : items.map((item) => ({ ...item, summary: maskPii(item.summary) as string | null })),
+    nextCursor: page.nextCursor,
+  };
+}

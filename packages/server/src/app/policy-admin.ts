@@ -1,0 +1,103 @@
+import { type Actor, PolicyInput, type PolicyVersionView, loadPolicy } from "@loopgate/core";
+import { AppError, invalidInput } from "./app-error.ts";
+import type { AppDeps } from "./deps.ts";
+import { policyTextHash } from "./policy-registry.ts";
+import { type Principal, actorOf, requireRole } from "./principal.ts";
+import { fieldIssues } from "./zod-issues.ts";
+
+/**
+ * Validates a policy text and stores it as a new version (audited), unless it is the same text as
+ * the active version. Returns the version in force afterwards.
+ */
+export async function installPolicy(
+  deps: AppDeps,
+  text: string,
+  actor: Actor,
+  source: string,
+): Promise<{ version: number; changed: boolean }> {
+  const check = loadPolicy(text, { version: 0 });
+  if (!check.ok) {
+    throw invalidInput(
+      "invalid_policy",
+      check.problems.map((p) => ({
+        path: p.path,
+        message: p.line === null ? p.message : `line ${p.line}${p.column === null ? "" : `:${p.column}`}: ${p.message}`,
+        ...(p.line === null ? {} : { line: p.line, column: p.column }),
+      })),
+      `The policy has ${check.problems.length} problem(s); fix them and load it again (run \`loopgate policy check\` locally)`,
+    );
+  }
+  const hash = policyTextHash(text);
+  const active = await deps.store.activePolicy();
+  if (active !== null && active.hash === hash) {
+    deps.policies.activate(active);
+    return { version: active.version, changed: false };
+  }
+  const at = deps.now().toISOString();
+  const result = await deps.store.commit({
+    writes: [{ kind: "insertPolicy", row: { text, hash, createdAt: at, createdBy: actor.name } }],
+    audit: [
+      {
+        at,
+        actor,
+        type: "policy.loaded",
+        proposalId: null,
+        data: { hash, source, previousVersion: active?.version ?? null },
+      },
+    ],
+  });
+  if (!result.ok || result.policyVersion === undefined) {
+    throw new AppError("conflict", "policy_changed", "Another policy was loaded at the same moment: try again");
+  }
+  const version = result.policyVersion;
+  deps.policies.activate({ version, text, hash, createdAt: at, createdBy: actor.name });
+  deps.events.publish({
+    type: "policy.loaded",
+    proposalId: null,
+    reviewId: null,
+    agentId: null,
+    queue: null,
+    status: null,
+    at,
+  });
+  return { version, changed: true };
+}
+
+/** `PUT /v1/policy`: owners load a new policy version. */
+export async function putPolicy(deps: AppDeps, principal: Principal, body: unknown): Promise<PolicyVersionView> {
+  const owner = requireRole(principal, ["owner"]);
+  const parsed = PolicyInput.safeParse(body);
+  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
+  const { version } = await installPolicy(deps, parsed.data.text, actorOf(owner), "api");
+  return getPolicy(deps, principal, version);
+}
+
+/** `GET /v1/policy`: the active policy (or a given version) with its text. */
+export async function getPolicy(deps: AppDeps, principal: Principal, version?: number): Promise<PolicyVersionView> {
+  requireRole(principal, ["reviewer", "owner", "auditor"]);
+  const row = version === undefined ? await deps.store.activePolicy() : await deps.store.policyVersion(version);
+  if (row === null) {
+    throw new AppError("not_found", "no_policy", "No policy is loaded yet: PUT /v1/policy as an owner");
+  }
+  return row;
+}
+
+/** `GET /v1/actions`: the action types of the active policy, with payload schemas — agents may read it. */
+export function listActions(deps: AppDeps) {
+  const policy = deps.policies.active();
+  return {
+    policyVersion: policy.version,
+    items: [...policy.actionTypes.values()].map((a) => ({
+      type: a.name,
+      description: a.description,
+      reversible: a.reversible,
+      payloadSchema: a.payloadSchema,
+      executeVia: a.execute.via,
+      autonomy: a.autonomy,
+      queue: a.review.queue,
+      approvals: a.review.approvals,
+      mcpTool: a.mcpTool,
+    })),
+    categories: policy.categories,
+  };
+}

@@ -1,0 +1,85 @@
+import { type Proposal, hashPayload, maskPii } from "@loopgate/core";
+import type { DecisionRow, ProposalRow, ReviewRow } from "../store/store.ts";
+import type { Principal } from "./principal.ts";
+
+/**
+ * Builds the API's view of a proposal from its rows. People without the PII permission get every
+ * agent-supplied text and payload with personal data masked — the API masks, not the browser — and
+ * the packet hash is computed over exactly what the caller is shown.
+ */
+export function proposalView(
+  row: ProposalRow,
+  reviews: readonly ReviewRow[],
+  decisions: readonly DecisionRow[],
+  viewer: Principal | null,
+): Proposal {
+  const mask = viewer?.kind === "user" && !viewer.user.pii;
+  const m = <T>(value: T): T => (mask ? (maskPii(value) as T) : value);
+  const doc = row.doc;
+  const reviewViews = reviews.map(reviewSummary);
+  const open = reviews.find((r) => r.status === "pending" || r.status === "escalated");
+  const last = reviews[reviews.length - 1];
+  const packet = {
+    id: row.id,
+    revision: doc.revision,
+    action: m(doc.action),
+    finalPayload: m(doc.finalPayload),
+    request: m(doc.request),
+    summary: m(doc.summary),
+    evidence: m(doc.evidence),
+    toolCalls: m(doc.toolCalls),
+    context: m(doc.context),
+    alternatives: m(doc.alternatives),
+    rollbackPlan: doc.rollbackPlan,
+    signals: doc.signals,
+    route: doc.route,
+  };
+  return {
+    id: row.id,
+    status: row.status,
+    agent: row.agentId,
+    revision: doc.revision,
+    action: packet.action as Proposal["action"],
+    finalPayload: packet.finalPayload,
+    request: packet.request as Proposal["request"],
+    summary: packet.summary,
+    evidence: packet.evidence as Proposal["evidence"],
+    toolCalls: packet.toolCalls as Proposal["toolCalls"],
+    context: packet.context,
+    alternatives: packet.alternatives as Proposal["alternatives"],
+    rollbackPlan: doc.rollbackPlan,
+    route: doc.route as Proposal["route"],
+    signals: doc.signals as Proposal["signals"],
+    confidence: doc.confidence as Proposal["confidence"],
+    review: open ? reviewSummary(open) : last ? reviewSummary(last) : null,
+    reviews: reviewViews,
+    decisions: decisions.map((d) => ({
+      id: d.id,
+      reviewId: d.reviewId,
+      verdict: d.verdict,
+      by: { id: d.byId, name: d.byName },
+      at: d.at,
+      category: d.category,
+      comment: d.comment,
+      packetHash: d.packetHash,
+      payload: m(d.payload),
+    })),
+    execution: { status: row.executionStatus, attempts: doc.execution.attempts, result: doc.execution.result },
+    info: doc.info,
+    packetHash: hashPayload(packet),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function reviewSummary(r: ReviewRow): Proposal["reviews"][number] {
+  return {
+    id: r.id,
+    queue: r.queue,
+    status: r.status,
+    level: r.level,
+    dueAt: r.dueAt,
+    approvalsRequired: r.approvalsRequired,
+    approvalsGiven: r.approvers.length,
+  };
+}

@@ -1,0 +1,134 @@
+import { type AuditDraft, InfoInput, type Proposal, hashPayload, proposalTransition } from "@loopgate/core";
+import type { ProposalDoc, ProposalPatch, Write } from "../store/store.ts";
+import { AppError, invalidInput } from "./app-error.ts";
+import type { AppDeps } from "./deps.ts";
+import { type Principal, actorOf, requireAgent } from "./principal.ts";
+import { addMs, checkAgainstPolicy, evaluate, infoWindowMs, reviewFor, reviewOpenedEntry, routedEntry } from "./propose.ts";
+import { proposalView } from "./proposal-view.ts";
+import { loadProposal } from "./review-access.ts";
+import { fieldIssues } from "./zod-issues.ts";
+
+/**
+ * The agent answers a request for information (from a reviewer's `request_info` or a `needs_info`
+ * route): the evidence and tool calls are added, the action may be revised, and the new revision is
+ * routed again by the active policy.
+ */
+export async function provideInfo(
+  deps: AppDeps,
+  principal: Principal,
+  proposalId: string,
+  body: unknown,
+): Promise<Proposal> {
+  const agent = requireAgent(principal);
+  const parsed = InfoInput.safeParse(body);
+  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
+  const info = parsed.data;
+  const proposal = await loadProposal(deps, proposalId);
+  if (proposal.agentId !== agent.agentId) {
+    throw new AppError("not_found", "proposal_not_found", `No proposal ${proposalId} of this agent`);
+  }
+  if (proposal.status !== "needs_info") {
+    throw new AppError(
+      "conflict",
+      "not_waiting_for_info",
+      `This proposal is ${proposal.status}, not waiting for information`,
+      { proposalStatus: proposal.status },
+    );
+  }
+  if (info.action !== undefined && info.action.type !== proposal.actionType) {
+    throw invalidInput("action_type_changed", [
+      { path: "action.type", message: `must stay "${proposal.actionType}": propose a new action instead` },
+    ]);
+  }
+  const policy = deps.policies.active();
+  const doc = proposal.doc;
+  const action = info.action ?? doc.action;
+  checkAgainstPolicy(policy, { action });
+  const next = {
+    action,
+    request: (doc.request ?? undefined) as Parameters<typeof evaluate>[3]["request"],
+    summary: doc.summary ?? undefined,
+    evidence: [...(doc.evidence as never[]), ...info.evidence],
+    toolCalls: [...(doc.toolCalls as never[]), ...info.toolCalls],
+    context: info.context ?? doc.context,
+    signals: info.signals ?? { agentConfidence: (doc.confidence as { raw: number | null }).raw ?? undefined },
+  };
+  const now = deps.now();
+  const at = now.toISOString();
+  const { signals, decision } = evaluate(policy, proposal.id, agent.agentId, next);
+  const provided = proposalTransition(proposal.status, { kind: "info_provided" });
+  if (!provided.ok) throw new Error(provided.reason);
+  const routed = proposalTransition("new", { kind: "routed", verdict: decision.route.verdict });
+  if (!routed.ok) throw new Error(routed.reason);
+  const raw = next.signals.agentConfidence ?? null;
+  const newDoc: ProposalDoc = {
+    ...doc,
+    revision: doc.revision + 1,
+    action,
+    evidence: next.evidence,
+    toolCalls: next.toolCalls,
+    context: next.context,
+    route: decision.route,
+    signals,
+    confidence: { calibrated: raw, raw, calibration: null },
+    info: [...doc.info, { at, message: info.message ?? null }],
+  };
+  const patch: ProposalPatch = {
+    status: routed.to,
+    policyVersion: policy.version,
+    infoDueAt: routed.to === "needs_info" ? addMs(now, infoWindowMs(policy)) : null,
+    updatedAt: at,
+    doc: newDoc,
+  };
+  const updated = { ...proposal, ...patch, doc: newDoc, version: proposal.version + 1 };
+  const review = reviewFor(deps, updated, decision, now);
+  const writes: Write[] = [{ kind: "updateProposal", id: proposal.id, expectVersion: proposal.version, set: patch }];
+  const audit: AuditDraft[] = [
+    {
+      at,
+      actor: actorOf(agent),
+      type: "proposal.info_provided",
+      proposalId: proposal.id,
+      data: {
+        revision: newDoc.revision,
+        payloadHash: hashPayload(action.payload),
+        evidenceAdded: info.evidence.length,
+        messageHash: info.message === undefined ? null : hashPayload(info.message),
+      },
+    },
+    routedEntry(at, proposal.id, decision.route, routed.to, signals),
+  ];
+  if (review !== null) {
+    writes.push({ kind: "insertReview", row: review });
+    audit.push(reviewOpenedEntry(at, review));
+  }
+  const result = await deps.store.commit({ writes, audit });
+  if (!result.ok) {
+    throw new AppError("conflict", "proposal_changed", "The proposal changed meanwhile: fetch it and try again");
+  }
+  deps.events.publish({
+    type: "proposal.updated",
+    proposalId: proposal.id,
+    reviewId: review?.id ?? null,
+    agentId: proposal.agentId,
+    queue: review?.queue ?? null,
+    status: routed.to,
+    at,
+  });
+  if (review !== null) {
+    deps.events.publish({
+      type: "review.opened",
+      proposalId: proposal.id,
+      reviewId: review.id,
+      agentId: proposal.agentId,
+      queue: review.queue,
+      status: review.status,
+      at,
+    });
+  }
+  const [reviews, decisions] = await Promise.all([
+    deps.store.reviewsOfProposal(proposal.id),
+    deps.store.decisionsOfProposal(proposal.id),
+  ]);
+  return proposalView(updated, reviews, decisions, principal);
+}

@@ -1,0 +1,58 @@
+import { type Proposal, TERMINAL_PROPOSAL_STATUSES } from "@loopgate/core";
+import { AppError } from "./app-error.ts";
+import type { AppDeps } from "./deps.ts";
+import type { Principal } from "./principal.ts";
+import { proposalView } from "./proposal-view.ts";
+import { loadProposal } from "./review-access.ts";
+
+/** A proposal with its route, reviews, decisions and execution. Agents see only their own. */
+export async function getProposal(deps: AppDeps, principal: Principal, proposalId: string): Promise<Proposal> {
+  const proposal = await loadProposal(deps, proposalId);
+  if (principal.kind === "agent" && proposal.agentId !== principal.agentId) {
+    throw new AppError("not_found", "proposal_not_found", `No proposal ${proposalId} of this agent`);
+  }
+  const [reviews, decisions] = await Promise.all([
+    deps.store.reviewsOfProposal(proposal.id),
+    deps.store.decisionsOfProposal(proposal.id),
+  ]);
+  return proposalView(proposal, reviews, decisions, principal);
+}
+
+/** Whether a long poll on the decision may return: a terminal status, or the agent must act (`needs_info`). */
+export function isSettled(status: Proposal["status"]): boolean {
+  return status === "needs_info" || TERMINAL_PROPOSAL_STATUSES.includes(status);
+}
+
+/**
+ * Long-polls a proposal until it settles or `waitSeconds` pass, then answers its current state.
+ * Wakes at once on a change in this process; re-reads the store every `recheckMs` so a change made
+ * by another replica or the CLI is seen too.
+ */
+export async function waitForDecision(
+  deps: AppDeps,
+  principal: Principal,
+  proposalId: string,
+  waitSeconds: number,
+  signal: AbortSignal,
+  recheckMs = 1000,
+): Promise<Proposal> {
+  let current = await getProposal(deps, principal, proposalId);
+  const deadline = Date.now() + waitSeconds * 1000;
+  while (!isSettled(current.status) && Date.now() < deadline && !signal.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.min(recheckMs, Math.max(0, deadline - Date.now())));
+      const unsubscribe = deps.events.subscribe((event) => {
+        if (event.proposalId === proposalId && event.type === "proposal.updated") done();
+      });
+      signal.addEventListener("abort", done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        unsubscribe();
+        signal.removeEventListener("abort", done);
+        resolve();
+      }
+    });
+    current = await getProposal(deps, principal, proposalId);
+  }
+  return current;
+}

@@ -1,0 +1,78 @@
+import type { DecisionRow, ProposalRow, ReviewRow } from "../store/store.ts";
+import { AppError } from "./app-error.ts";
+import type { AppDeps } from "./deps.ts";
+import { type Principal, worksQueue } from "./principal.ts";
+
+/** Loads a review the caller may act on, or refuses with 404 / 403. */
+export async function loadReview(deps: AppDeps, principal: Principal, reviewId: string): Promise<ReviewRow> {
+  const review = await deps.store.review(reviewId);
+  if (review === null) {
+    throw new AppError("not_found", "review_not_found", `No review ${reviewId}: list open reviews with GET /v1/reviews`);
+  }
+  if (!worksQueue(principal, review.queue)) {
+    throw new AppError(
+      "forbidden",
+      "queue_not_allowed",
+      `You do not work the "${review.queue}" queue; ask an owner to add it to your queues`,
+    );
+  }
+  return review;
+}
+
+export async function loadProposal(deps: AppDeps, proposalId: string): Promise<ProposalRow> {
+  const proposal = await deps.store.proposal(proposalId);
+  if (proposal === null) {
+    throw new AppError(
+      "not_found",
+      "proposal_not_found",
+      `No proposal ${proposalId}: use the id returned by POST /v1/proposals`,
+    );
+  }
+  return proposal;
+}
+
+/** The decision that closed a review, for a 409 that tells the loser who won. */
+export function winningDecision(review: ReviewRow, decisions: readonly DecisionRow[]): DecisionRow | null {
+  const own = decisions.filter((d) => d.reviewId === review.id);
+  return own[own.length - 1] ?? null;
+}
+
+/** Refuses a decision on a review that is no longer open: 410 when it ended by expiry, else 409 with the winner. */
+export async function refuseClosed(deps: AppDeps, review: ReviewRow): Promise<never> {
+  if (review.status === "expired") {
+    throw new AppError(
+      "gone",
+      "review_expired",
+      `This review passed its due time (${review.dueAt}) and its on-expiry rule was applied; it can no longer be decided`,
+      { reviewId: review.id, dueAt: review.dueAt },
+    );
+  }
+  const decisions = await deps.store.decisionsOfProposal(review.proposalId);
+  const winner = winningDecision(review, decisions);
+  const proposal = await deps.store.proposal(review.proposalId);
+  throw new AppError(
+    "conflict",
+    review.status === "cancelled" ? "review_cancelled" : "already_decided",
+    review.status === "cancelled"
+      ? "The agent withdrew this proposal; nothing to decide"
+      : `Someone else decided this review first${winner ? ` (${winner.byName}: ${winner.verdict})` : ""}; move on to the next one`,
+    {
+      reviewStatus: review.status,
+      proposalStatus: proposal?.status ?? null,
+      decision: winner
+        ? {
+            id: winner.id,
+            verdict: winner.verdict,
+            by: { id: winner.byId, name: winner.byName },
+            at: winner.at,
+            category: winner.category,
+            comment: winner.comment,
+          }
+        : null,
+    },
+  );
+}
+
+export function isOpen(review: ReviewRow): boolean {
+  return review.status === "pending" || review.status === "escalated";
+}

@@ -1,0 +1,45 @@
+import type { ErrorEnvelope } from "@loopgate/core";
+import { AppError, type AppErrorKind } from "../app/app-error.ts";
+
+const STATUS: Record<AppErrorKind, number> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  too_large: 413,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/**
+ * The one place errors become HTTP: an {@link AppError} keeps its code and message with the status
+ * of its kind; anything else is an internal error whose details stay in the log, never in the answer.
+ */
+export function errorResponse(error: unknown, requestId: string): { status: number; body: ErrorEnvelope } {
+  if (error instanceof AppError) {
+    return {
+      status: STATUS[error.kind],
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details === undefined ? {} : { details: error.details }),
+          requestId,
+        },
+      },
+    };
+  }
+  return {
+    status: 500,
+    body: {
+      error: {
+        code: "internal_error",
+        message: `Something went wrong on our side; the request was not applied. Quote request id ${requestId} when reporting it`,
+        requestId,
+      },
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { streamSSE } from "hono/streaming";
+import type { ChangeEvent } from "../../app/events.ts";
+import { type Principal, worksQueue } from "../../app/principal.ts";
+import type { RouteTable } from "../route-table.ts";
+
+/** How often an idle stream sends a comment so proxies keep it open. */
+const KEEPALIVE_MS = 15_000;
+
+/** Whether a caller may see an event: agents their own proposals, reviewers their queues, owners and auditors all. */
+export function maySee(principal: Principal, event: ChangeEvent): boolean {
+  if (principal.kind === "agent") return event.agentId === principal.agentId;
+  if (event.queue === null) return principal.user.role !== "reviewer" || principal.user.queues.length === 0;
+  return worksQueue(principal, event.queue);
+}
+
+export function eventRoutes(routes: RouteTable): void {
+  routes.add(
+    {
+      method: "get",
+      path: "/v1/events",
+      summary: "Server-Sent Events of the changes the caller may see (proposals, reviews, policy)",
+      tag: "events",
+      access: "authenticated",
+      responses: { 200: { description: "An event stream; each event's data is a JSON change", contentType: "text/event-stream" } },
+    },
+    (c, principal) =>
+      streamSSE(c, async (stream) => {
+        const queue: ChangeEvent[] = [];
+        let wake: (() => void) | null = null;
+        const unsubscribe = c.var.deps.events.subscribe((event) => {
+          if (!maySee(principal!, event)) return;
+          queue.push(event);
+          wake?.();
+        });
+        stream.onAbort(() => {
+          unsubscribe();
+          wake?.();
+        });
+        await stream.writeSSE({ event: "ready", data: JSON.stringify({ at: new Date().toISOString() }) });
+        while (!stream.aborted) {
+          const event = queue.shift();
+          if (event !== undefined) {
+            await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+            continue;
+          }
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, KEEPALIVE_MS);
+            wake = () => {
+              clearTimeout(timer);
+              wake = null;
+              resolve();
+            };
+          });
+          if (queue.length === 0 && !stream.aborted) await stream.write(": keep-alive\n\n");
+        }
+        unsubscribe();
+      }),
+  );
+}

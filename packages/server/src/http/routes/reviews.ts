@@ -1,0 +1,74 @@
+import { ClaimInput, DecisionInput, DecisionResult, ErrorEnvelope, ReviewItem, ReviewQuery, listOf } from "@loopgate/core";
+import { claimReview, releaseReview } from "../../app/claim.ts";
+import { decide } from "../../app/decide.ts";
+import { listReviews } from "../../app/list-reviews.ts";
+import { readJson } from "../read-json.ts";
+import type { RouteTable } from "../route-table.ts";
+
+const errors = {
+  400: { description: "Invalid input, with field paths", schema: ErrorEnvelope },
+  401: { description: "Missing or unknown key", schema: ErrorEnvelope },
+  403: { description: "Not allowed: agents never decide; queue not worked; same approver twice", schema: ErrorEnvelope },
+  404: { description: "No such review", schema: ErrorEnvelope },
+  409: { description: "Decided by someone else first (details hold the winning decision), claimed by someone else, or stale packet", schema: ErrorEnvelope },
+};
+
+export function reviewRoutes(routes: RouteTable): void {
+  routes.add(
+    {
+      method: "get",
+      path: "/v1/reviews",
+      summary: "The caller's queue: without a status filter, reviews still waiting (pending and escalated), oldest due first",
+      tag: "reviews",
+      access: "authenticated",
+      query: ReviewQuery,
+      responses: { 200: { description: "A page of reviews", schema: listOf(ReviewItem) }, ...errors },
+    },
+    async (c, principal) => c.json(await listReviews(c.var.deps, principal!, c.req.query())),
+  );
+
+  routes.add(
+    {
+      method: "post",
+      path: "/v1/reviews/:id/claim",
+      summary: "Take a review for a while (a lease); claiming again extends it",
+      tag: "reviews",
+      access: "authenticated",
+      body: ClaimInput,
+      responses: { 200: { description: "The claimed review", schema: ReviewItem }, ...errors },
+    },
+    async (c, principal) =>
+      c.json(await claimReview(c.var.deps, principal!, c.req.param("id")!, await readJson(c, {}))),
+  );
+
+  routes.add(
+    {
+      method: "post",
+      path: "/v1/reviews/:id/release",
+      summary: "Give a claimed review back to the queue",
+      tag: "reviews",
+      access: "authenticated",
+      responses: { 200: { description: "The released review", schema: ReviewItem }, ...errors },
+    },
+    async (c, principal) => c.json(await releaseReview(c.var.deps, principal!, c.req.param("id")!)),
+  );
+
+  routes.add(
+    {
+      method: "post",
+      path: "/v1/reviews/:id/decisions",
+      summary: "Decide: approve, edit, reject, escalate, request_info or handle_manually",
+      tag: "reviews",
+      access: "authenticated",
+      body: DecisionInput,
+      responses: {
+        201: { description: "The decision and where the proposal now stands", schema: DecisionResult },
+        ...errors,
+        410: { description: "The review passed its due time and its on-expiry rule was applied", schema: ErrorEnvelope },
+        422: { description: "An edited payload still holds a masked value", schema: ErrorEnvelope },
+      },
+    },
+    async (c, principal) =>
+      c.json(await decide(c.var.deps, principal!, c.req.param("id")!, await readJson(c)), 201),
+  );
+}

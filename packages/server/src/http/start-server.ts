@@ -1,0 +1,99 @@
+import { readFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { pino } from "pino";
+import { v7 as uuidv7 } from "uuid";
+import { type AppConfig, type AppDeps, DEFAULT_APP_CONFIG } from "../app/deps.ts";
+import { EventBus } from "../app/events.ts";
+import { installPolicy } from "../app/policy-admin.ts";
+import { PolicyRegistry } from "../app/policy-registry.ts";
+import { SYSTEM_ACTOR } from "../app/principal.ts";
+import { loadOrCreateSigningKey } from "../app/signing-key.ts";
+import { openStore } from "../store/open-store.ts";
+import type { Store } from "../store/store.ts";
+import { startExpiryTimer } from "../timers/expiry-timer.ts";
+import { createHttpApp } from "./app.ts";
+
+export interface ServerOptions {
+  port: number;
+  /** @defaultValue "127.0.0.1" */
+  host?: string;
+  /** Where the embedded store, the signing key and other files live. */
+  dataDir: string;
+  /** PostgreSQL instead of the embedded store. */
+  databaseUrl?: string;
+  /** An already-open store to use instead of opening one (embedding, tests); the server does not close it. */
+  store?: Store;
+  /** A policy file to load at start-up (stored as a new version when it differs from the active one). */
+  policyFile?: string;
+  config?: Partial<AppConfig>;
+  /** @defaultValue "info" (or LOOPGATE_LOG_LEVEL) */
+  logLevel?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store, loads the policy, starts the timers and listens. Resolves once the server
+ * answers requests.
+ *
+ * @example
+ * ```ts
+ * const server = await startServer({ port: 4747, dataDir: ".loopgate", policyFile: "loopgate.yaml" });
+ * console.log(server.url);
+ * ```
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const logger = pino({ level: options.logLevel ?? process.env.LOOPGATE_LOG_LEVEL ?? "info" });
+  const store =
+    options.store ??
+    (await openStore({
+      dataDir: options.dataDir,
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    }));
+  const deps: AppDeps = {
+    store,
+    now: () => new Date(),
+    newId: uuidv7,
+    policies: new PolicyRegistry(store),
+    events: new EventBus(),
+    logger,
+    config: { ...DEFAULT_APP_CONFIG, ...options.config },
+  };
+  await deps.policies.refresh();
+  if (options.policyFile !== undefined) {
+    const text = await readFile(options.policyFile, "utf8");
+    const { version, changed } = await installPolicy(deps, text, SYSTEM_ACTOR, `file:${options.policyFile}`);
+    logger.info({ version, changed, file: options.policyFile }, changed ? "policy loaded" : "policy unchanged");
+  }
+  const signingKey = await loadOrCreateSigningKey(options.dataDir);
+  const app = createHttpApp(deps, { signingKey });
+  const timer = startExpiryTimer(deps);
+
+  const host = options.host ?? "127.0.0.1";
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s));
+  });
+  // Agents hold connections open between proposals; keep them longer than typical client pools do.
+  (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 65_000;
+  const address = server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+  logger.info({ url, store: store.engine }, "loopgate listening");
+
+  return {
+    url,
+    deps,
+    async close() {
+      await timer.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      if (options.store === undefined) await store.close();
+    },
+  };
+}
