@@ -1,0 +1,80 @@
+import type {
+  ClaimInput,
+  DecisionInput,
+  DecisionResult,
+  InfoInput,
+  JsonObject,
+  Proposal,
+  ProposalInput,
+  ReviewItem,
+  ReviewQuery,
+} from "@loopgate/core";
+
+/**
+ * What a caller may send for a wire schema: its input side, before defaults are applied. Read
+ * structurally from the Zod schema's type, so the SDK needs no runtime dependency on Zod.
+ */
+type WireInput<Schema extends { _zod: { input: unknown } }> = Schema["_zod"]["input"];
+
+/** The body of `POST /v1/proposals` as a caller writes it: only `action` is required. */
+export type ProposeInput = WireInput<typeof ProposalInput>;
+
+/** The body of `POST /v1/proposals/:id/info`: a message, more evidence, or a revised action. */
+export type ProvideInfoInput = WireInput<typeof InfoInput>;
+
+/** The body of `POST /v1/reviews/:id/decisions`. */
+export type DecideInput = WireInput<typeof DecisionInput>;
+
+/** The body of `POST /v1/reviews/:id/claim`. */
+export type ClaimOptions = WireInput<typeof ClaimInput>;
+
+/** The filters of `GET /v1/reviews`; each optional. Without `status`, the reviews still waiting. */
+export type ListReviewsQuery = Partial<ReviewQuery>;
+
+/** The answer of every list endpoint: one page of items and the cursor of the next (`null` at the end). */
+export interface ListPage<Item> {
+  items: Item[];
+  nextCursor: string | null;
+}
+
+/**
+ * The body of `POST /v1/proposals/:id/result`: what happened when the agent carried out an approved action.
+ *
+ * Not (yet) a schema in `@loopgate/core`, so it is declared here; the server is the judge of its shape.
+ */
+export interface ResultReport {
+  status: "succeeded" | "failed";
+  /** What the action returned, when it succeeded; any JSON value. */
+  output?: unknown;
+  /** Why it failed. */
+  error?: string;
+}
+
+/** Options of `propose`. */
+export interface ProposeOptions {
+  /**
+   * The `Idempotency-Key` header: a retry with the same key returns the original proposal instead of
+   * making a second one. Generated (a random UUID) when not given; pass your own to make retries safe
+   * across process restarts too, e.g. derived from the ticket and the step.
+   */
+  idempotencyKey?: string;
+  /** A W3C `traceparent` that flows through the proposal to executors and notifications. */
+  traceparent?: string;
+  signal?: AbortSignal;
+}
+
+/** Options of `waitForDecision`. */
+export interface WaitOptions {
+  /**
+   * How long to wait in all, in milliseconds; `Infinity` waits until a decision.
+   * @defaultValue 600000 (10 minutes)
+   */
+  timeoutMs?: number;
+  /** Stops waiting; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** How long `waitForDecision` waits when not told: 10 minutes, as the MCP gateway's `--wait`. */
+export const DEFAULT_WAIT_MS = 600_000;
+
+export type { DecisionResult, JsonObject, Proposal, ReviewItem };
