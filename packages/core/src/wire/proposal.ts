@@ -199,3 +199,11 @@ export const Proposal = z.object({
   updatedAt: Timestamp,
 });
 export type Proposal = z.infer<typeof Proposal>;
+
+/** Body of `POST /v1/proposals/:id/result`: the agent reports how the approved action went. */
+export const ResultInput = z.strictObject({
+  status: z.enum(["succeeded", "failed"]),
+  output: z.unknown().optional(),
+  error: z.string().max(LIMITS.text).optional(),
+});
+export type ResultInput = z.infer<typeof ResultInput>;

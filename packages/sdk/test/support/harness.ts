@@ -89,10 +89,28 @@ export function realServerHarness(env = process.env): HarnessFactory | undefined
   };
 }
 
-/** Every backend available here: the fake and the scripted server always, a real server when configured. */
+/** A real Loopgate server started in this process on the embedded store, with the scenario policy. */
+export const inProcessServerHarness: HarnessFactory = {
+  name: "client over HTTP (real server)",
+  async make() {
+    const { startTestServer } = await import("../../../server/test/http/test-server.ts");
+    const server = await startTestServer("sqlite", {
+      policyFile: new URL("./scenario-policy.yaml", import.meta.url).pathname,
+    });
+    const retry = { minDelayMs: 5, maxDelayMs: 100 };
+    return {
+      agent: new Loopgate({ url: server.url, apiKey: await server.key("scenario-agent", "agent"), retry }),
+      reviewer: new Loopgate({ url: server.url, apiKey: await server.key("scenario-reviewer", "reviewer"), retry }),
+      types: TYPES,
+      close: () => server.close(),
+    };
+  },
+};
+
+/** Every backend: the fake, the scripted server, a real server in-process, and one configured by env. */
 export function harnesses(): HarnessFactory[] {
   const real = realServerHarness();
-  return [fakeHarness, scriptedServerHarness, ...(real ? [real] : [])];
+  return [fakeHarness, scriptedServerHarness, inProcessServerHarness, ...(real ? [real] : [])];
 }
 
 /**

@@ -20,8 +20,6 @@ export function proposalView(
   const open = reviews.find((r) => r.status === "pending" || r.status === "escalated");
   const last = reviews[reviews.length - 1];
   const packet = {
-    id: row.id,
-    revision: doc.revision,
     action: m(doc.action),
     finalPayload: m(doc.finalPayload),
     request: m(doc.request),
@@ -30,9 +28,6 @@ export function proposalView(
     toolCalls: m(doc.toolCalls),
     context: m(doc.context),
     alternatives: m(doc.alternatives),
-    rollbackPlan: doc.rollbackPlan,
-    signals: doc.signals,
-    route: doc.route,
   };
   return {
     id: row.id,
@@ -66,10 +61,24 @@ export function proposalView(
     })),
     execution: { status: row.executionStatus, attempts: doc.execution.attempts, result: doc.execution.result },
     info: doc.info,
-    packetHash: hashPayload(packet),
+    packetHash: packetHash(row.id, doc.revision, packet.finalPayload, mask),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/**
+ * The hash of the packet a reviewer sees. Within one revision everything shown is fixed except the
+ * edited payload, so the packet is identified by the proposal, its revision, the current edit and
+ * whether personal data was masked — far cheaper than hashing the whole packet on every read.
+ */
+export function packetHash(
+  proposalId: string,
+  revision: number,
+  finalPayload: Record<string, unknown> | null,
+  masked: boolean,
+): string {
+  return hashPayload({ proposalId, revision, finalPayload, masked });
 }
 
 function reviewSummary(r: ReviewRow): Proposal["reviews"][number] {

@@ -24,10 +24,13 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/;
  */
 export function createHttpApp(deps: AppDeps, options: { signingKey: SigningKey }): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
+  // Request ids need to be unique, not secret: a per-process prefix and a counter cost nothing.
+  const bootId = deps.newId().slice(-12);
+  let requests = 0;
 
   app.use(async (c, next) => {
     const given = c.req.header("x-request-id");
-    const requestId = given !== undefined && REQUEST_ID.test(given) ? given : deps.newId();
+    const requestId = given !== undefined && REQUEST_ID.test(given) ? given : `${bootId}-${(++requests).toString(36)}`;
     c.set("requestId", requestId);
     c.set("deps", deps);
     c.header("X-Request-Id", requestId);

@@ -1,5 +1,6 @@
 import type { ErrorEnvelope } from "@loopgate/core";
 import { AppError, type AppErrorKind } from "../app/app-error.ts";
+import { InvalidCursorError } from "../store/cursor.ts";
 
 const STATUS: Record<AppErrorKind, number> = {
   invalid_input: 400,
@@ -19,6 +20,14 @@ const STATUS: Record<AppErrorKind, number> = {
  * of its kind; anything else is an internal error whose details stay in the log, never in the answer.
  */
 export function errorResponse(error: unknown, requestId: string): { status: number; body: ErrorEnvelope } {
+  if (error instanceof InvalidCursorError) {
+    return errorResponse(
+      new AppError("invalid_input", "invalid_cursor", "This cursor is not one this list gave out: start again without it", {
+        issues: [{ path: "query.cursor", message: "use the nextCursor of the previous page" }],
+      }),
+      requestId,
+    );
+  }
   if (error instanceof AppError) {
     return {
       status: STATUS[error.kind],

@@ -206,7 +206,15 @@ export type ProposalPatch = Partial<
 export type ReviewPatch = Partial<
   Pick<
     ReviewRow,
-    "status" | "dueAt" | "approvers" | "claimedBy" | "claimExpiresAt" | "priority" | "updatedAt" | "queue" | "level"
+    | "status"
+    | "dueAt"
+    | "approvers"
+    | "claimedBy"
+    | "claimExpiresAt"
+    | "priority"
+    | "updatedAt"
+    | "queue"
+    | "level"
   >
 >;
 

@@ -388,3 +388,42 @@ describe.each(engines())("the gate end to end on %s", (engine) => {
     );
   });
 });
+
+describe("results and cursors", () => {
+  let t: TestServer;
+  let agent: string;
+  let anna: string;
+  beforeAll(async () => {
+    t = await startTestServer("sqlite");
+    agent = await t.key("support-bot", "agent");
+    anna = await t.key("anna", "reviewer");
+  });
+  afterAll(async () => t.close());
+
+  it("records the agent's result once for an approved action", async () => {
+    const created = await t.call("POST", "/v1/proposals", { key: agent, body: refund(10) });
+    expect(created.body.status).toBe("auto_approved");
+    const ok = await t.call("POST", `/v1/proposals/${created.body.id}/result`, {
+      key: agent,
+      body: { status: "succeeded", output: { refundId: "r_1" } },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.execution.status).toBe("executed");
+    const again = await t.call("POST", `/v1/proposals/${created.body.id}/result`, { key: agent, body: { status: "succeeded" } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("already_executed");
+  });
+
+  it("refuses a result for an action nobody approved", async () => {
+    const created = await t.call("POST", "/v1/proposals", { key: agent, body: refund(150) });
+    const res = await t.call("POST", `/v1/proposals/${created.body.id}/result`, { key: agent, body: { status: "succeeded" } });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("not_approved");
+  });
+
+  it("answers a forged cursor with 400", async () => {
+    const res = await t.call("GET", "/v1/reviews?cursor=not-a-cursor", { key: anna });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("invalid_cursor");
+  });
+});

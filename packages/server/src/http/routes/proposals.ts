@@ -1,10 +1,11 @@
-import { ErrorEnvelope, InfoInput, Proposal, ProposalInput } from "@loopgate/core";
+import { ErrorEnvelope, InfoInput, Proposal, ProposalInput, ResultInput } from "@loopgate/core";
 import { z } from "zod";
 import { AppError } from "../../app/app-error.ts";
 import { cancelProposal } from "../../app/cancel.ts";
 import { propose } from "../../app/propose.ts";
 import { provideInfo } from "../../app/provide-info.ts";
 import { getProposal, waitForDecision } from "../../app/read-proposal.ts";
+import { reportResult } from "../../app/report-result.ts";
 import { readJson } from "../read-json.ts";
 import type { RouteTable } from "../route-table.ts";
 
@@ -127,5 +128,23 @@ export function proposalRoutes(routes: RouteTable): void {
       },
     },
     async (c, principal) => c.json(await cancelProposal(c.var.deps, principal!, c.req.param("id")!)),
+  );
+
+  routes.add(
+    {
+      method: "post",
+      path: "/v1/proposals/:id/result",
+      summary: "The agent reports the result of an approved action it executed",
+      tag: "proposals",
+      access: "authenticated",
+      body: ResultInput,
+      responses: {
+        200: { description: "The proposal with its execution", schema: Proposal },
+        ...errors,
+        409: { description: "Not approved, or already executed", schema: ErrorEnvelope },
+      },
+    },
+    async (c, principal) =>
+      c.json(await reportResult(c.var.deps, principal!, c.req.param("id")!, await readJson(c))),
   );
 }

@@ -1,0 +1,34 @@
+/**
+ * The server side of a benchmark, run as its own process so the load generator does not share its
+ * event loop: starts Loopgate on a fresh store with the 20-rule policy, creates an agent key and
+ * prints `{ url, key, reviewerKeys }` as one JSON line.
+ */
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApiKey } from "../../packages/server/src/app/api-keys.ts";
+import { SYSTEM_ACTOR } from "../../packages/server/src/app/principal.ts";
+import { startServer } from "../../packages/server/src/http/start-server.ts";
+import { BENCH_POLICY } from "./bench-policy.ts";
+
+const dataDir = await mkdtemp(join(tmpdir(), "loopgate-bench-"));
+const policyFile = join(dataDir, "policy.yaml");
+await writeFile(policyFile, BENCH_POLICY);
+const databaseUrl = process.env.LOOPGATE_DATABASE_URL;
+const server = await startServer({
+  port: 0,
+  dataDir,
+  ...(databaseUrl ? { databaseUrl } : {}),
+  policyFile,
+  logLevel: "warn",
+});
+const deps = { now: () => new Date().toISOString(), ids: server.deps.newId, actor: SYSTEM_ACTOR };
+const agent = await createApiKey(server.deps.store, { name: "bench-agent", role: "agent" }, deps);
+const reviewerKeys: string[] = [];
+for (const name of ["rev-a", "rev-b"]) {
+  reviewerKeys.push((await createApiKey(server.deps.store, { name, role: "reviewer" }, deps)).secret);
+}
+process.stdout.write(`${JSON.stringify({ url: server.url, key: agent.secret, reviewerKeys, engine: server.deps.store.engine })}\n`);
+process.on("SIGTERM", () => {
+  void server.close().then(() => process.exit(0));
+});

@@ -1,0 +1,36 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+export interface BenchServer {
+  url: string;
+  key: string;
+  reviewerKeys: string[];
+  engine: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts bench-server.ts in a child process and waits for its JSON line. */
+export async function spawnBenchServer(env: Record<string, string | undefined> = {}): Promise<BenchServer> {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof", profiles the server side of a run.
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...extra, "--import", "tsx", new URL("./bench-server.ts", import.meta.url).pathname], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  const info = JSON.parse(first) as Omit<BenchServer, "child" | "stop">;
+  return {
+    ...info,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}

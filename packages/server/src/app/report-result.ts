@@ -1,0 +1,87 @@
+import { type Proposal, ResultInput, hashPayload } from "@loopgate/core";
+import { AppError, invalidInput } from "./app-error.ts";
+import type { AppDeps } from "./deps.ts";
+import { type Principal, actorOf, requireAgent } from "./principal.ts";
+import { getProposal } from "./read-proposal.ts";
+import { loadProposal } from "./review-access.ts";
+import { fieldIssues } from "./zod-issues.ts";
+
+const RUNNABLE = new Set(["auto_approved", "approved", "approved_with_edits"]);
+
+/**
+ * The agent reports the result of an approved action it executed itself. An action is recorded
+ * executed at most once; a failure may be followed by a successful retry.
+ */
+export async function reportResult(
+  deps: AppDeps,
+  principal: Principal,
+  proposalId: string,
+  body: unknown,
+): Promise<Proposal> {
+  const agent = requireAgent(principal);
+  const parsed = ResultInput.safeParse(body);
+  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
+  const report = parsed.data;
+  const proposal = await loadProposal(deps, proposalId);
+  if (proposal.agentId !== agent.agentId) {
+    throw new AppError("not_found", "proposal_not_found", `No proposal ${proposalId} of this agent`);
+  }
+  if (!RUNNABLE.has(proposal.status)) {
+    throw new AppError(
+      "conflict",
+      "not_approved",
+      `This proposal is ${proposal.status}: only an approved action can be executed and reported`,
+      { proposalStatus: proposal.status },
+    );
+  }
+  if (proposal.executionStatus === "executed") {
+    throw new AppError("conflict", "already_executed", "This action was already reported executed; it runs at most once", {
+      executionStatus: proposal.executionStatus,
+    });
+  }
+  const at = deps.now().toISOString();
+  const executionStatus = report.status === "succeeded" ? "executed" : "failed";
+  const result = { status: report.status, output: report.output ?? null, error: report.error ?? null, at };
+  const commit = await deps.store.commit({
+    writes: [
+      {
+        kind: "updateProposal",
+        id: proposal.id,
+        expectVersion: proposal.version,
+        set: {
+          executionStatus,
+          updatedAt: at,
+          doc: { ...proposal.doc, execution: { attempts: proposal.doc.execution.attempts + 1, result } },
+        },
+      },
+    ],
+    audit: [
+      {
+        at,
+        actor: actorOf(agent),
+        type: "execution.reported",
+        proposalId: proposal.id,
+        data: {
+          status: executionStatus,
+          attempt: proposal.doc.execution.attempts + 1,
+          outputHash: report.output === undefined ? null : hashPayload(report.output),
+          error: report.error ?? null,
+          finalPayloadHash: hashPayload(proposal.doc.finalPayload ?? proposal.doc.action.payload),
+        },
+      },
+    ],
+  });
+  if (!commit.ok) {
+    throw new AppError("conflict", "proposal_changed", "The proposal changed meanwhile: fetch it and report again");
+  }
+  deps.events.publish({
+    type: "proposal.updated",
+    proposalId: proposal.id,
+    reviewId: null,
+    agentId: proposal.agentId,
+    queue: null,
+    status: proposal.status,
+    at,
+  });
+  return getProposal(deps, principal, proposal.id);
+}

@@ -1,0 +1,154 @@
+import { type AuditEntry, sealAuditEntry } from "@loopgate/core";
+import {
+  apiKeyValues,
+  auditValues,
+  decisionValues,
+  policyValues,
+  proposalPatch,
+  proposalValues,
+  reviewPatch,
+  reviewValues,
+  type SqlValue,
+  userValues,
+} from "./rows.ts";
+import type { ChainHead, SqlRunner } from "./sql-runner.ts";
+import { insertAuditSql, SQL, updateSql } from "./statements.ts";
+import type { Change, CommitResult, Conflict, Write } from "./store.ts";
+
+/** Most audit entries written by one `INSERT`, well under either engine's parameter limit. */
+const AUDIT_ROWS_PER_INSERT = 50;
+
+/**
+ * Applies the writes of one change inside the batch transaction and seals its audit entries after
+ * `head` (the caller inserts them, see {@link insertAudit}). Returns the result and the head after
+ * it. A conflict writes nothing: inserts use `ON CONFLICT DO NOTHING` and updates a version
+ * predicate, so a refused write changes no row and raises no error; the caller rolls back the
+ * change's earlier writes, if any, to its savepoint.
+ */
+export async function applyChange(
+  tx: SqlRunner,
+  workspaceId: string,
+  change: Change,
+  head: ChainHead,
+): Promise<{ result: CommitResult; head: ChainHead }> {
+  let policyVersion: number | undefined;
+  for (const write of change.writes) {
+    const outcome = await applyWrite(tx, workspaceId, write);
+    if (outcome.conflict) return { result: { ok: false, conflict: outcome.conflict }, head };
+    policyVersion = outcome.policyVersion ?? policyVersion;
+  }
+
+  const audit: AuditEntry[] = [];
+  let next = head;
+  for (const draft of change.audit) {
+    const entry = sealAuditEntry(draft, next.seq + 1, next.hash);
+    audit.push(entry);
+    next = { seq: entry.seq, hash: entry.hash };
+  }
+  const result: CommitResult =
+    policyVersion === undefined ? { ok: true, audit } : { ok: true, audit, policyVersion };
+  return { result, head: next };
+}
+
+/** Inserts sealed audit entries, many rows a statement. */
+export async function insertAudit(
+  tx: SqlRunner,
+  workspaceId: string,
+  entries: readonly AuditEntry[],
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += AUDIT_ROWS_PER_INSERT) {
+    const slice = entries.slice(i, i + AUDIT_ROWS_PER_INSERT);
+    await tx.run(
+      insertAuditSql(slice.length),
+      slice.flatMap((entry) => auditValues(workspaceId, entry)),
+    );
+  }
+}
+
+interface WriteOutcome {
+  conflict?: Conflict;
+  policyVersion?: number;
+}
+
+async function applyWrite(tx: SqlRunner, ws: string, write: Write): Promise<WriteOutcome> {
+  switch (write.kind) {
+    case "insertProposal": {
+      const { row } = write;
+      if (await tryInsert(tx, SQL.insertProposal, proposalValues(ws, row))) return {};
+      if (row.idempotencyKey !== null) {
+        const [existing] = await tx.all(SQL.proposalByIdempotencyKey, [ws, row.agentId, row.idempotencyKey]);
+        if (existing !== undefined) {
+          return {
+            conflict: {
+              kind: "idempotency",
+              agentId: row.agentId,
+              key: row.idempotencyKey,
+              existingId: String(existing.id),
+            },
+          };
+        }
+      }
+      return duplicate("proposals", row.id);
+    }
+    case "updateProposal": {
+      const { columns, values } = proposalPatch(write.set);
+      const changed = await tx.run(updateSql("proposals", columns), [
+        ...values,
+        ws,
+        write.id,
+        write.expectVersion,
+      ]);
+      return changed === 1 ? {} : { conflict: { kind: "version", table: "proposals", id: write.id } };
+    }
+    case "insertReview":
+      return (await tryInsert(tx, SQL.insertReview, reviewValues(ws, write.row)))
+        ? {}
+        : duplicate("reviews", write.row.id);
+    case "updateReview": {
+      const { columns, values } = reviewPatch(write.set);
+      const changed = await tx.run(updateSql("reviews", columns), [
+        ...values,
+        ws,
+        write.id,
+        write.expectVersion,
+      ]);
+      return changed === 1 ? {} : { conflict: { kind: "version", table: "reviews", id: write.id } };
+    }
+    case "insertDecision":
+      return (await tryInsert(tx, SQL.insertDecision, decisionValues(ws, write.row)))
+        ? {}
+        : duplicate("decisions", write.row.id);
+    case "insertPolicy": {
+      // The version is read inside the batch transaction, which holds the chain head (and on
+      // SQLite the write lock), so two writers cannot pick the same number.
+      const [next] = await tx.all(SQL.nextPolicyVersion, [ws]);
+      const version = Number(next?.next ?? 1);
+      return (await tryInsert(tx, SQL.insertPolicy, policyValues(ws, version, write.row)))
+        ? { policyVersion: version }
+        : duplicate("policies", String(version));
+    }
+    case "insertUser":
+      return (await tryInsert(tx, SQL.insertUser, userValues(ws, write.row)))
+        ? {}
+        : duplicate("users", write.row.id);
+    case "insertApiKey":
+      return (await tryInsert(tx, SQL.insertApiKey, apiKeyValues(ws, write.row)))
+        ? {}
+        : duplicate("api_keys", write.row.id);
+    default:
+      return unreachable(write);
+  }
+}
+
+/** Inserts a row; false when a unique constraint refused it (the statement says `ON CONFLICT DO NOTHING`). */
+async function tryInsert(tx: SqlRunner, sql: string, values: SqlValue[]): Promise<boolean> {
+  return (await tx.run(sql, values)) === 1;
+}
+
+const duplicate = (table: string, id: string): WriteOutcome => ({
+  conflict: { kind: "duplicate", table, id },
+});
+
+function unreachable(write: never): never {
+  throw new TypeError(`unknown write kind ${JSON.stringify((write as { kind?: unknown }).kind)}`);
+}

@@ -1,0 +1,51 @@
+/** Raised for a cursor that no list of this store produced; the HTTP layer answers it with a 400. */
+export class InvalidCursorError extends Error {
+  readonly code = "invalid_cursor";
+  constructor(cursor: string) {
+    super(`cursor ${JSON.stringify(cursor.slice(0, 40))} is not one this list returned`);
+    this.name = "InvalidCursorError";
+  }
+}
+
+/** Review pages are keyed by (due time, id), the order they are listed in. */
+export function encodeReviewCursor(dueAt: string, id: string): string {
+  return encode(["r", dueAt, id]);
+}
+
+export function decodeReviewCursor(cursor: string): { dueAt: string; id: string } {
+  const value = decode(cursor);
+  if (
+    value.length === 3 &&
+    value[0] === "r" &&
+    typeof value[1] === "string" &&
+    typeof value[2] === "string"
+  ) {
+    return { dueAt: value[1], id: value[2] };
+  }
+  throw new InvalidCursorError(cursor);
+}
+
+/** Audit pages are keyed by sequence number. */
+export function encodeAuditCursor(seq: number): string {
+  return encode(["a", seq]);
+}
+
+export function decodeAuditCursor(cursor: string): number {
+  const value = decode(cursor);
+  if (value.length === 2 && value[0] === "a" && Number.isSafeInteger(value[1])) return value[1] as number;
+  throw new InvalidCursorError(cursor);
+}
+
+function encode(key: unknown[]): string {
+  return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+function decode(cursor: string): unknown[] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(value)) return value;
+  } catch {
+    // fall through: not one of ours
+  }
+  throw new InvalidCursorError(cursor);
+}

@@ -1,0 +1,402 @@
+import type { AuditEntry } from "@loopgate/core";
+import type {
+  ApiKeyRow,
+  DecisionRow,
+  PolicyRow,
+  ProposalPatch,
+  ProposalRow,
+  ReviewPatch,
+  ReviewRow,
+  UserRow,
+} from "./store.ts";
+
+/**
+ * Mapping between the port's rows and table columns, shared by both engines. SQLite hands JSON
+ * columns back as text and booleans as 0/1; PostgreSQL hands back parsed jsonb, booleans and BIGINT
+ * as strings: the readers below accept both.
+ */
+
+/** A row as a driver returns it, keyed by column name. */
+export type DbRecord = Record<string, unknown>;
+/** A bound parameter. Booleans become 0/1 on SQLite. */
+export type SqlValue = string | number | boolean | null;
+
+const toJson = (value: unknown): string => JSON.stringify(value);
+const toJsonOrNull = (value: unknown): string | null => (value == null ? null : JSON.stringify(value));
+/** Every JSON column holds an object or an array, so a string can only be SQLite's JSON text. */
+const fromJson = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
+const fromJsonOrNull = <T>(value: unknown): T | null => (value == null ? null : fromJson<T>(value));
+const text = (value: unknown): string => value as string;
+const textOrNull = (value: unknown): string | null => (value == null ? null : (value as string));
+const int = (value: unknown): number => Number(value);
+
+export const PROPOSAL_COLUMNS = [
+  "workspace_id",
+  "id",
+  "agent_id",
+  "action_type",
+  "status",
+  "execution_status",
+  "idempotency_key",
+  "request_hash",
+  "policy_version",
+  "info_due_at",
+  "version",
+  "created_at",
+  "updated_at",
+  "doc",
+] as const;
+
+export function proposalValues(workspaceId: string, row: ProposalRow): SqlValue[] {
+  return [
+    workspaceId,
+    row.id,
+    row.agentId,
+    row.actionType,
+    row.status,
+    row.executionStatus,
+    row.idempotencyKey,
+    row.requestHash,
+    row.policyVersion,
+    row.infoDueAt,
+    row.version,
+    row.createdAt,
+    row.updatedAt,
+    toJson(row.doc),
+  ];
+}
+
+export function proposalFromDb(r: DbRecord): ProposalRow {
+  return {
+    id: text(r.id),
+    agentId: text(r.agent_id),
+    actionType: text(r.action_type),
+    status: text(r.status) as ProposalRow["status"],
+    executionStatus: text(r.execution_status) as ProposalRow["executionStatus"],
+    idempotencyKey: textOrNull(r.idempotency_key),
+    requestHash: text(r.request_hash),
+    policyVersion: int(r.policy_version),
+    infoDueAt: textOrNull(r.info_due_at),
+    version: int(r.version),
+    createdAt: text(r.created_at),
+    updatedAt: text(r.updated_at),
+    doc: fromJson(r.doc),
+  };
+}
+
+export const REVIEW_COLUMNS = [
+  "workspace_id",
+  "id",
+  "proposal_id",
+  "queue",
+  "status",
+  "level",
+  "priority",
+  "due_at",
+  "approvals_required",
+  "approvers",
+  "claimed_by",
+  "claim_expires_at",
+  "action_type",
+  "agent_id",
+  "summary",
+  "policy_version",
+  "version",
+  "created_at",
+  "updated_at",
+] as const;
+
+export function reviewValues(workspaceId: string, row: ReviewRow): SqlValue[] {
+  return [
+    workspaceId,
+    row.id,
+    row.proposalId,
+    row.queue,
+    row.status,
+    row.level,
+    row.priority,
+    row.dueAt,
+    row.approvalsRequired,
+    toJson(row.approvers),
+    toJsonOrNull(row.claimedBy),
+    row.claimExpiresAt,
+    row.actionType,
+    row.agentId,
+    row.summary,
+    row.policyVersion,
+    row.version,
+    row.createdAt,
+    row.updatedAt,
+  ];
+}
+
+export function reviewFromDb(r: DbRecord): ReviewRow {
+  return {
+    id: text(r.id),
+    proposalId: text(r.proposal_id),
+    queue: text(r.queue),
+    status: text(r.status) as ReviewRow["status"],
+    level: int(r.level),
+    priority: int(r.priority),
+    dueAt: text(r.due_at),
+    approvalsRequired: int(r.approvals_required),
+    approvers: fromJson(r.approvers),
+    claimedBy: fromJsonOrNull(r.claimed_by),
+    claimExpiresAt: textOrNull(r.claim_expires_at),
+    actionType: text(r.action_type),
+    agentId: text(r.agent_id),
+    summary: textOrNull(r.summary),
+    policyVersion: int(r.policy_version),
+    version: int(r.version),
+    createdAt: text(r.created_at),
+    updatedAt: text(r.updated_at),
+  };
+}
+
+export const DECISION_COLUMNS = [
+  "workspace_id",
+  "id",
+  "review_id",
+  "proposal_id",
+  "verdict",
+  "by_id",
+  "by_name",
+  "at",
+  "category",
+  "comment",
+  "packet_hash",
+  "payload",
+] as const;
+
+export function decisionValues(workspaceId: string, row: DecisionRow): SqlValue[] {
+  return [
+    workspaceId,
+    row.id,
+    row.reviewId,
+    row.proposalId,
+    row.verdict,
+    row.byId,
+    row.byName,
+    row.at,
+    row.category,
+    row.comment,
+    row.packetHash,
+    toJsonOrNull(row.payload),
+  ];
+}
+
+export function decisionFromDb(r: DbRecord): DecisionRow {
+  return {
+    id: text(r.id),
+    reviewId: text(r.review_id),
+    proposalId: text(r.proposal_id),
+    verdict: text(r.verdict),
+    byId: text(r.by_id),
+    byName: text(r.by_name),
+    at: text(r.at),
+    category: textOrNull(r.category),
+    comment: textOrNull(r.comment),
+    packetHash: textOrNull(r.packet_hash),
+    payload: fromJsonOrNull(r.payload),
+  };
+}
+
+export const POLICY_COLUMNS = [
+  "workspace_id",
+  "version",
+  "text",
+  "hash",
+  "created_at",
+  "created_by",
+] as const;
+
+export function policyValues(
+  workspaceId: string,
+  version: number,
+  row: Omit<PolicyRow, "version">,
+): SqlValue[] {
+  return [workspaceId, version, row.text, row.hash, row.createdAt, row.createdBy];
+}
+
+export function policyFromDb(r: DbRecord): PolicyRow {
+  return {
+    version: int(r.version),
+    text: text(r.text),
+    hash: text(r.hash),
+    createdAt: text(r.created_at),
+    createdBy: text(r.created_by),
+  };
+}
+
+export const USER_COLUMNS = [
+  "workspace_id",
+  "id",
+  "name",
+  "role",
+  "queues",
+  "pii",
+  "password_hash",
+  "created_at",
+] as const;
+
+export function userValues(workspaceId: string, row: UserRow): SqlValue[] {
+  return [
+    workspaceId,
+    row.id,
+    row.name,
+    row.role,
+    toJson(row.queues),
+    row.pii,
+    row.passwordHash,
+    row.createdAt,
+  ];
+}
+
+export function userFromDb(r: DbRecord): UserRow {
+  return {
+    id: text(r.id),
+    name: text(r.name),
+    role: text(r.role) as UserRow["role"],
+    queues: fromJson(r.queues),
+    pii: Boolean(r.pii),
+    passwordHash: textOrNull(r.password_hash),
+    createdAt: text(r.created_at),
+  };
+}
+
+export const API_KEY_COLUMNS = [
+  "workspace_id",
+  "id",
+  "name",
+  "role",
+  "hash",
+  "actions",
+  "user_id",
+  "created_at",
+  "expires_at",
+  "revoked_at",
+] as const;
+
+export function apiKeyValues(workspaceId: string, row: ApiKeyRow): SqlValue[] {
+  return [
+    workspaceId,
+    row.id,
+    row.name,
+    row.role,
+    row.hash,
+    toJsonOrNull(row.actions),
+    row.userId,
+    row.createdAt,
+    row.expiresAt,
+    row.revokedAt,
+  ];
+}
+
+export function apiKeyFromDb(r: DbRecord): ApiKeyRow {
+  return {
+    id: text(r.id),
+    name: text(r.name),
+    role: text(r.role) as ApiKeyRow["role"],
+    hash: text(r.hash),
+    actions: fromJsonOrNull(r.actions),
+    userId: textOrNull(r.user_id),
+    createdAt: text(r.created_at),
+    expiresAt: textOrNull(r.expires_at),
+    revokedAt: textOrNull(r.revoked_at),
+  };
+}
+
+export const AUDIT_COLUMNS = [
+  "workspace_id",
+  "seq",
+  "at",
+  "actor_kind",
+  "actor_id",
+  "actor_name",
+  "type",
+  "proposal_id",
+  "data",
+  "prev_hash",
+  "hash",
+] as const;
+
+export function auditValues(workspaceId: string, entry: AuditEntry): SqlValue[] {
+  return [
+    workspaceId,
+    entry.seq,
+    entry.at,
+    entry.actor.kind,
+    entry.actor.id,
+    entry.actor.name,
+    entry.type,
+    entry.proposalId,
+    toJson(entry.data),
+    entry.prevHash,
+    entry.hash,
+  ];
+}
+
+export function auditFromDb(r: DbRecord): AuditEntry {
+  return {
+    seq: int(r.seq),
+    at: text(r.at),
+    actor: {
+      kind: text(r.actor_kind) as AuditEntry["actor"]["kind"],
+      id: text(r.actor_id),
+      name: text(r.actor_name),
+    },
+    type: text(r.type),
+    proposalId: textOrNull(r.proposal_id),
+    data: fromJson(r.data),
+    prevHash: text(r.prev_hash),
+    hash: text(r.hash),
+  };
+}
+
+/** How each patchable field maps to a column, in a fixed order so equal key sets share one statement. */
+type PatchColumns<P> = { [K in keyof Required<P>]: [column: string, encode: (value: P[K]) => SqlValue] };
+
+const same = (value: unknown): SqlValue => value as SqlValue;
+
+const PROPOSAL_PATCH: PatchColumns<ProposalPatch> = {
+  status: ["status", same],
+  executionStatus: ["execution_status", same],
+  policyVersion: ["policy_version", same],
+  infoDueAt: ["info_due_at", same],
+  updatedAt: ["updated_at", same],
+  doc: ["doc", toJson],
+};
+
+const REVIEW_PATCH: PatchColumns<ReviewPatch> = {
+  status: ["status", same],
+  dueAt: ["due_at", same],
+  approvers: ["approvers", toJson],
+  claimedBy: ["claimed_by", toJsonOrNull],
+  claimExpiresAt: ["claim_expires_at", same],
+  priority: ["priority", same],
+  updatedAt: ["updated_at", same],
+  queue: ["queue", same],
+  level: ["level", same],
+};
+
+/** The columns a patch sets and their values; fields left undefined are not touched. */
+export interface PatchSet {
+  columns: string[];
+  values: SqlValue[];
+}
+
+export const proposalPatch = (set: ProposalPatch): PatchSet => patchSet(PROPOSAL_PATCH, set);
+export const reviewPatch = (set: ReviewPatch): PatchSet => patchSet(REVIEW_PATCH, set);
+
+function patchSet<P extends object>(spec: PatchColumns<P>, set: P): PatchSet {
+  const columns: string[] = [];
+  const values: SqlValue[] = [];
+  for (const key of Object.keys(spec) as (keyof P)[]) {
+    const value = set[key];
+    if (value === undefined) continue;
+    const [column, encode] = spec[key];
+    columns.push(column);
+    values.push(encode(value));
+  }
+  return { columns, values };
+}
