@@ -48,7 +48,8 @@ export interface RunningServer {
  * ```
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const logger = pino({ level: options.logLevel ?? process.env.LOOPGATE_LOG_LEVEL ?? "info" });
+  // Logs go to stderr, so stdout stays for what a command prints (the URL, JSON for scripts).
+  const logger = pino({ level: options.logLevel ?? process.env.LOOPGATE_LOG_LEVEL ?? "info" }, pino.destination(2));
   const store =
     options.store ??
     (await openStore({

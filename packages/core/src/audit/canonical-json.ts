@@ -1,0 +1,75 @@
+/**
+ * Deeper nesting than this is treated as a cycle. Audit data is a few levels deep; the bound turns a
+ * cyclic object into a clear error instead of a stack overflow, without the cost of tracking a set of
+ * visited objects on the hot path.
+ */
+const MAX_DEPTH = 256;
+
+/**
+ * Serialises a JSON value canonically (RFC 8785, JSON Canonicalization Scheme): object members sorted
+ * by their UTF-16 code units, no whitespace, strings escaped as `JSON.stringify` does (which JCS
+ * adopts), numbers in ECMAScript's shortest round-trip form (`1e+21`, `0.1`, `-0` as `0`).
+ *
+ * Members whose value is `undefined` are dropped and `undefined` in an array becomes `null`, as in
+ * `JSON.stringify`, so a value hashes the same before and after a round trip through JSON; `toJSON`
+ * is honoured for the same reason (a `Date` becomes its ISO string).
+ *
+ * @throws TypeError on a non-finite number, a bigint, a function or symbol value, or a cycle.
+ *
+ * @example
+ * ```ts
+ * canonicalJson({ b: [1e21, 0.1, -0], a: "é" }); // '{"a":"é","b":[1e+21,0.1,0]}'
+ * ```
+ */
+export function canonicalJson(value: unknown): string {
+  const out = write(value, 0);
+  if (out === undefined) throw new TypeError(`cannot serialise ${typeof value} as JSON`);
+  return out;
+}
+
+/** Returns undefined for a value JSON has no form for, so the caller can drop the member. */
+function write(value: unknown, depth: number): string | undefined {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError(`cannot serialise ${value} in canonical JSON`);
+      // ES Number-to-String is exactly the JCS number format; `-0` prints as "0".
+      return `${value}`;
+    case "boolean":
+      return value ? "true" : "false";
+    case "undefined":
+      return undefined;
+    case "object":
+      break;
+    default:
+      throw new TypeError(`cannot serialise a ${typeof value} in canonical JSON`);
+  }
+  if (value === null) return "null";
+  if (depth > MAX_DEPTH) throw new TypeError(`value nested deeper than ${MAX_DEPTH} levels (a cycle?)`);
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") return write(toJSON.call(value), depth + 1);
+
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ",";
+      out += write(value[i], depth + 1) ?? "null";
+    }
+    return `${out}]`;
+  }
+
+  const record = value as Record<string, unknown>;
+  // Default sort compares UTF-16 code units, which is the order RFC 8785 prescribes.
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  let first = true;
+  for (const key of keys) {
+    const member = write(record[key], depth + 1);
+    if (member === undefined) continue;
+    if (!first) out += ",";
+    first = false;
+    out += `${JSON.stringify(key)}:${member}`;
+  }
+  return `${out}}`;
+}

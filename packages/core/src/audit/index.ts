@@ -1,0 +1,15 @@
+/**
+ * The audit chain (SPEC §10): canonical JSON, hash-chained entries, signed checkpoints over the head,
+ * and offline verification of an export.
+ */
+export { canonicalJson } from "./canonical-json.ts";
+export {
+  type CheckpointTrust,
+  checkpointMessage,
+  generateSigningKey,
+  signCheckpoint,
+  verifyCheckpoint,
+} from "./checkpoint.ts";
+export { GENESIS_HASH, hashPayload, sha256Hex } from "./hash.ts";
+export { sealAuditEntry } from "./seal-audit-entry.ts";
+export { type ChainVerification, type ChainVerificationOptions, verifyAuditChain } from "./verify-chain.ts";

@@ -1,0 +1,63 @@
+import type { AuditDraft, AuditEntry } from "../wire/audit.ts";
+import { canonicalJson } from "./canonical-json.ts";
+import { sha256Hex } from "./hash.ts";
+
+/**
+ * The hash an entry must carry: SHA-256 over the canonical JSON of every field but `hash` itself.
+ * The verifier recomputes exactly this, so the two can never drift apart.
+ */
+export function auditEntryHash(entry: Omit<AuditEntry, "hash">): string {
+  return sha256Hex(
+    canonicalJson({
+      seq: entry.seq,
+      at: entry.at,
+      actor: { kind: entry.actor.kind, id: entry.actor.id, name: entry.actor.name },
+      type: entry.type,
+      proposalId: entry.proposalId,
+      data: entry.data,
+      prevHash: entry.prevHash,
+    }),
+  );
+}
+
+/**
+ * Gives a draft its place in the chain: its sequence number, the previous entry's hash, and its own
+ * hash over both and its content. The store calls this inside the transaction that makes the change,
+ * with the head it read there.
+ *
+ * The actor is copied down to `{ kind, id, name }` so extra fields on the caller's object can neither
+ * reach the hash nor be stored outside it.
+ *
+ * @throws TypeError when `seq` is not a positive integer, `prevHash` is not 64 hex digits, or the
+ * data holds a value JSON cannot carry (a non-finite number, a bigint, a cycle).
+ *
+ * @example
+ * ```ts
+ * const first = sealAuditEntry(
+ *   { at: "2025-01-01T00:00:00.000Z", actor: { kind: "system", id: "loopgate", name: "Loopgate" },
+ *     type: "policy.loaded", proposalId: null, data: { version: 1 } },
+ *   1,
+ *   GENESIS_HASH,
+ * );
+ * const second = sealAuditEntry(nextDraft, 2, first.hash);
+ * ```
+ */
+export function sealAuditEntry(draft: AuditDraft, seq: number, prevHash: string): AuditEntry {
+  if (!Number.isSafeInteger(seq) || seq < 1)
+    throw new TypeError(`seq must be a positive integer, got ${seq}`);
+  if (!HEX_64.test(prevHash)) throw new TypeError("prevHash must be 64 lower-case hex digits");
+  const entry = {
+    seq,
+    at: draft.at,
+    actor: { kind: draft.actor.kind, id: draft.actor.id, name: draft.actor.name },
+    type: draft.type,
+    proposalId: draft.proposalId,
+    data: draft.data,
+    prevHash,
+  };
+  // `entry` already has exactly the hashed fields, so hash it as is rather than copying it again.
+  return { ...entry, hash: sha256Hex(canonicalJson(entry)) };
+}
+
+/** A SHA-256 hex digest as `sha256Hex` writes it. */
+export const HEX_64 = /^[0-9a-f]{64}$/;

@@ -1,0 +1,12 @@
+/**
+ * Built-in signals (SPEC §4): PII detectors, sensitive topics, grounding of a draft in its evidence,
+ * sentiment of the request, and the amount — pure functions computed for every proposal.
+ */
+export { ibanValid, luhnValid } from "./checksums.ts";
+export { computeSignals, type SignalInput, type SignalSettings } from "./compute-signals.ts";
+export { DEFAULT_TOPICS } from "./default-topics.ts";
+export { groundingScore } from "./grounding.ts";
+export { detectPii, maskPii } from "./pii.ts";
+export { PII_MASK_PATTERN, type PiiKind } from "./pii-detectors.ts";
+export { sentimentScore } from "./sentiment.ts";
+export { findTopics } from "./topics.ts";

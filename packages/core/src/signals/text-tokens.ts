@@ -1,0 +1,163 @@
+/**
+ * Words that carry no claim: function words, plus the courtesies of a customer reply ("thanks",
+ * "sorry", "let us know") so a polite sentence is not scored as an unsupported claim.
+ */
+const STOPWORDS = new Set(
+  (
+    "a about above after again against all am an and any are as at be because been before being below " +
+    "between both but by can could did do does doing down during each few for from further had has have " +
+    "having he her here hers herself him himself his how i if in into is it its itself just me more most " +
+    "my myself no nor not now of off on once only or other our ours ourselves out over own same she " +
+    "should so some such than that the their theirs them themselves then there these they this those " +
+    "through to too under until up very was we were what when where which while who whom why will with " +
+    "would you your yours yourself yourselves also may might must shall us get got let know dont cant " +
+    "im ive youre weve thats its hi hello dear thanks thank please sorry apologies apologise apologize " +
+    "hope glad happy regards best kind reaching reach contact questions question anything else further " +
+    "today soon again"
+  ).split(" "),
+);
+
+/**
+ * Lower-cased tokens of `text`: words (with inner apostrophes removed, "don't" → "dont") and numbers
+ * ("25.00" → "25", so the same amount written two ways is one token). Non-ASCII letters separate
+ * words, which only matters for the English lexicons these tokens are matched against.
+ *
+ * A hand-written scanner rather than a regex: grounding tokenises every snippet of every proposal,
+ * and this avoids a match object and a `replace` per word.
+ *
+ * @example
+ * ```ts
+ * tokenize("We'll refund €25.00 today."); // ["well", "refund", "25", "today"]
+ * ```
+ */
+export function tokenize(text: string): string[] {
+  const lower = text.toLowerCase();
+  const out: string[] = [];
+  const n = lower.length;
+  let i = 0;
+  while (i < n) {
+    const code = lower.charCodeAt(i);
+    if (isLetter(code)) {
+      let word = "";
+      let start = i;
+      i += 1;
+      while (i < n) {
+        const c = lower.charCodeAt(i);
+        if (isLetter(c)) i += 1;
+        else if ((c === 39 || c === 0x2019) && i + 1 < n && isLetter(lower.charCodeAt(i + 1))) {
+          word += lower.slice(start, i);
+          i += 1;
+          start = i;
+        } else break;
+      }
+      out.push(word + lower.slice(start, i));
+    } else if (isDigit(code)) {
+      const start = i;
+      i += 1;
+      while (i < n) {
+        const c = lower.charCodeAt(i);
+        if (isDigit(c)) i += 1;
+        else if ((c === 46 || c === 44) && i + 1 < n && isDigit(lower.charCodeAt(i + 1))) i += 2;
+        else break;
+      }
+      out.push(trimZeroDecimals(lower.slice(start, i)));
+    } else {
+      i += 1;
+    }
+  }
+  return out;
+}
+
+function isLetter(code: number): boolean {
+  return code >= 97 && code <= 122;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** "25.00" → "25", "2,50" stays; a decimal part of zeros says nothing the integer does not. */
+function trimZeroDecimals(number: string): string {
+  let end = number.length;
+  while (end > 0 && number.charCodeAt(end - 1) === 48) end -= 1;
+  const separator = number.charCodeAt(end - 1);
+  return end < number.length && (separator === 46 || separator === 44) ? number.slice(0, end - 1) : number;
+}
+
+/**
+ * A light suffix-stripping stemmer: enough that "refunds", "refunded" and "refunding" meet, without
+ * the size of a full Porter stemmer. Applied the same way to drafts and evidence, so its
+ * imperfections cancel out.
+ *
+ * @example
+ * ```ts
+ * stem("charged") === stem("charges"); // true ("charg")
+ * ```
+ */
+export function stem(word: string): string {
+  let cached = STEMS.get(word);
+  if (cached === undefined) {
+    cached = stemUncached(word);
+    // A bounded memo: the vocabulary of a desk is small, and stemming is the costliest step per word.
+    if (STEMS.size >= STEM_CACHE_SIZE) STEMS.clear();
+    STEMS.set(word, cached);
+  }
+  return cached;
+}
+
+const STEM_CACHE_SIZE = 20_000;
+const STEMS = new Map<string, string>();
+
+function stemUncached(word: string): string {
+  let w = word;
+  if (w.length <= 3 || isDigit(w.charCodeAt(0))) return w;
+  if (w.endsWith("sses")) w = w.slice(0, -2);
+  else if (w.endsWith("ies") && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is")) w = w.slice(0, -1);
+  if (w.endsWith("ing") && w.length > 5) w = w.slice(0, -3);
+  else if (w.endsWith("ed") && w.length > 4) w = w.slice(0, -2);
+  else if (w.endsWith("ly") && w.length > 4) w = w.slice(0, -2);
+  // "shipped" → "shipp" → "ship"; "charge"/"charged" → "charg".
+  const last = w.charCodeAt(w.length - 1);
+  if (w.length > 3 && last === w.charCodeAt(w.length - 2) && !"lsz".includes(w[w.length - 1]!))
+    w = w.slice(0, -1);
+  if (w.length > 3 && w.endsWith("e")) w = w.slice(0, -1);
+  return w;
+}
+
+/**
+ * The stems of the words of `text` that can carry a claim: stopwords removed, numbers kept.
+ *
+ * @example
+ * ```ts
+ * contentStems("Your refund was processed on Monday"); // Set { "refund", "process", "monday" }
+ * ```
+ */
+export function contentStems(text: string): Set<string> {
+  const stems = new Set<string>();
+  for (const token of tokenize(text)) {
+    if (!STOPWORDS.has(token)) stems.add(stem(token));
+  }
+  return stems;
+}
+
+/** Sentence ends (., !, ?, … followed by space) and line breaks; a comma does not end a sentence. */
+const SENTENCE_BREAK = /(?<=[.!?…])\s+|\s*\n\s*/;
+
+/**
+ * The sentences of `text`, trimmed, without empty ones. Abbreviations such as "e.g." split a sentence
+ * in two, which at worst makes two short pieces that grounding then ignores.
+ *
+ * @example
+ * ```ts
+ * splitSentences("Hi Anna,\nYour refund is on its way. Best,\nSam"); // ["Hi Anna,", "Your refund is on its way.", "Best,", "Sam"]
+ * ```
+ */
+export function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(SENTENCE_BREAK)) {
+    const sentence = part.trim();
+    if (sentence.length > 0) out.push(sentence);
+  }
+  return out;
+}

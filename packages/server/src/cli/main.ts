@@ -1,0 +1,121 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { registerAuditExport } from "./audit-export.ts";
+import { registerAuditVerify } from "./audit-verify.ts";
+import { CliError, EXIT } from "./cli-error.ts";
+import { registerKeys } from "./keys.ts";
+import { note } from "./output.ts";
+import { registerPolicyCheck } from "./policy-check.ts";
+import { registerPolicyTest } from "./policy-test.ts";
+import { registerServe } from "./serve.ts";
+
+/**
+ * The `loopgate` command line. Each command lives in its own file and registers itself here.
+ *
+ * Exit status: 0 when the command succeeded, 1 when a check failed or the work could not be done,
+ * 2 for a usage error. Expected failures print one line to stderr; only bugs print a stack trace.
+ */
+export function buildProgram(): Command {
+  const program = new Command("loopgate")
+    .description("Loopgate: the human-in-the-loop gateway for AI agents")
+    .version(packageVersion(), "-v, --version")
+    // Throw instead of exiting, so `main` owns the exit status (and tests can build the program).
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText(
+      "after",
+      `
+Environment:
+  LOOPGATE_DATABASE_URL       use this PostgreSQL database instead of the embedded store
+  LOOPGATE_DATA_DIR           default for --data-dir (otherwise .loopgate)
+  LOOPGATE_AUDIT_SIGNING_KEY  base64 Ed25519 secret that signs audit checkpoints
+
+Exit status: 0 ok, 1 check failed or operation failed, 2 usage error.
+
+Examples:
+  $ loopgate serve --policy loopgate.yaml
+  $ loopgate keys create --name support-bot --role agent
+  $ loopgate policy check loopgate.yaml && loopgate policy test loopgate.yaml
+  $ loopgate audit export --out audit.jsonl --checkpoint-out checkpoint.json
+  $ loopgate audit verify audit.jsonl --checkpoint checkpoint.json`,
+    );
+
+  registerServe(program);
+  registerKeys(program);
+
+  const policy = program
+    .command("policy")
+    .description("check a policy file and run its examples")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ loopgate policy check loopgate.yaml\n  $ loopgate policy test loopgate.yaml",
+    );
+  registerPolicyCheck(policy);
+  registerPolicyTest(policy);
+
+  const audit = program
+    .command("audit")
+    .description("export the audit log and verify an export offline")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ loopgate audit export --out audit.jsonl --checkpoint-out checkpoint.json\n" +
+        "  $ loopgate audit verify audit.jsonl --checkpoint checkpoint.json",
+    );
+  registerAuditExport(audit);
+  registerAuditVerify(audit);
+
+  return program;
+}
+
+/** Runs the command line (`process.argv`) and sets the exit status. */
+export async function main(argv: readonly string[]): Promise<void> {
+  // `loopgate audit export | head` closes the pipe early: stop quietly, as other Unix tools do.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT.ok);
+    throw error;
+  });
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (error) {
+    process.exitCode = reportFailure(error);
+  }
+}
+
+/** Prints a failure the way its kind deserves and returns the exit status. */
+function reportFailure(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed the message or the help; `--help` and `--version` are successes.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof CliError) {
+    note(`loopgate: ${error.message}`);
+    return error.exitCode;
+  }
+  if (isEnvironmentError(error)) {
+    // Files and databases that are missing or refuse us are the operator's to fix, not bugs.
+    note(`loopgate: ${error.message}`);
+    return EXIT.failed;
+  }
+  note(`loopgate: unexpected error (please report it with the command you ran):`);
+  note(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return EXIT.failed;
+}
+
+function isEnvironmentError(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    error instanceof Error &&
+    typeof code === "string" &&
+    /^(E[A-Z]+|28P01|3D000|57P03|SQLITE_[A-Z_]+)$/.test(code) // errno, PostgreSQL auth/db/startup, SQLite
+  );
+}
+
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+    return (JSON.parse(text) as { version?: string }).version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}

@@ -1,0 +1,84 @@
+import type { Command } from "commander";
+import { describeLocation, storeLocation } from "./environment.ts";
+import { note, say, sayJson } from "./output.ts";
+import { parsePort } from "./parse.ts";
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  dataDir?: string;
+  policy?: string;
+  json?: boolean;
+}
+
+/** The port `loopgate serve` listens on when not told. */
+export const DEFAULT_PORT = 4747;
+
+/** `loopgate serve`. */
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("run the Loopgate server (API and reviewer app)")
+    .option("--port <n>", "port to listen on (0 picks a free one)", parsePort, DEFAULT_PORT)
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option(
+      "--data-dir <dir>",
+      "where the embedded store and signing key live (default: $LOOPGATE_DATA_DIR or .loopgate)",
+    )
+    .option("--policy <file>", "load this policy file at start (a new version when it changed)")
+    .option("--json", 'print {"url"} as one JSON line once listening')
+    .addHelpText(
+      "after",
+      `
+The embedded store is used unless LOOPGATE_DATABASE_URL names a PostgreSQL database.
+Stops gracefully on SIGINT (Ctrl-C) or SIGTERM.
+
+Examples:
+  $ loopgate serve --policy loopgate.yaml
+  $ loopgate serve --port 8080 --host 0.0.0.0 --data-dir /var/lib/loopgate
+  $ LOOPGATE_DATABASE_URL=postgres://loopgate@db/loopgate loopgate serve --policy loopgate.yaml`,
+    )
+    .action(async (flags: ServeFlags) => serve(flags));
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const location = storeLocation(flags);
+  // Loaded here, not at the top: the HTTP app is most of the CLI's start-up time, and only serve needs it.
+  const { startServer } = await import("../http/start-server.ts");
+  const server = await startServer({
+    port: flags.port,
+    host: flags.host,
+    dataDir: location.dataDir,
+    ...(location.databaseUrl === undefined ? {} : { databaseUrl: location.databaseUrl }),
+    ...(flags.policy === undefined ? {} : { policyFile: flags.policy }),
+  });
+  if (flags.json) sayJson({ url: server.url });
+  else say(server.url);
+  note(`Loopgate is listening on ${server.url} (${describeLocation(location)}). Ctrl-C stops it.`);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        // A second signal while closing: the operator wants out now.
+        note(`${signal} again: exiting without waiting.`);
+        process.exit(1);
+      }
+      stopping = true;
+      note(`${signal}: stopping (finishing requests in flight)…`);
+      server.close().then(
+        () => {
+          note("Stopped.");
+          resolve();
+        },
+        (error: unknown) => {
+          note(`Error while stopping: ${error instanceof Error ? error.message : String(error)}`);
+          process.exitCode = 1;
+          resolve();
+        },
+      );
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
