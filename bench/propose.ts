@@ -40,7 +40,11 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
     const { statusCode, body } = await pool.request({
       path: "/v1/proposals",
       method: "POST",
-      headers: { authorization: `Bearer ${server.key}`, "content-type": "application/json", "idempotency-key": `b-${i}` },
+      headers: {
+        authorization: `Bearer ${server.key}`,
+        "content-type": "application/json",
+        "idempotency-key": `b-${i}`,
+      },
       body: JSON.stringify(benchProposal(i)),
     });
     await body.dump();
@@ -97,12 +101,32 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
   const cs = summarize(c.latencies);
   const os = summarize(o.latencies);
   const f = (n: number) => n.toFixed(1);
-  console.log(`\nbench/propose — ${server.engine}, ${connections} connections, 20-rule policy, durable commits\n`);
+  console.log(
+    `\nbench/propose — ${server.engine}, ${connections} connections, 20-rule policy, durable commits\n`,
+  );
   console.log(
     table([
-      { phase: `closed loop, ${connections} agents`, "proposals/s": Math.round(closedRate), requests: c.count, errors: c.errors, "p50 ms": f(cs.p50), "p99 ms": f(cs.p99), "max ms": f(cs.max) },
-      { phase: `open loop at ${rate}/s`, "proposals/s": Math.round(o.achieved), requests: o.count, errors: o.errors, "p50 ms": f(os.p50), "p99 ms": f(os.p99), "max ms": f(os.max) },
+      {
+        phase: `closed loop, ${connections} agents`,
+        "proposals/s": Math.round(closedRate),
+        requests: c.count,
+        errors: c.errors,
+        "p50 ms": f(cs.p50),
+        "p99 ms": f(cs.p99),
+        "max ms": f(cs.max),
+      },
+      {
+        phase: `open loop at ${rate}/s`,
+        "proposals/s": Math.round(o.achieved),
+        requests: o.count,
+        errors: o.errors,
+        "p50 ms": f(os.p50),
+        "p99 ms": f(os.p99),
+        "max ms": f(os.max),
+      },
     ]),
   );
-  console.log(`\ncommand: npm run bench:propose -- --engine ${values.engine} --connections ${connections} --seconds ${seconds} --rate ${rate}`);
+  console.log(
+    `\ncommand: npm run bench:propose -- --engine ${values.engine} --connections ${connections} --seconds ${seconds} --rate ${rate}`,
+  );
 });

@@ -28,7 +28,9 @@ const reviewerKeys: string[] = [];
 for (const name of ["rev-a", "rev-b"]) {
   reviewerKeys.push((await createApiKey(server.deps.store, { name, role: "reviewer" }, deps)).secret);
 }
-process.stdout.write(`${JSON.stringify({ url: server.url, key: agent.secret, reviewerKeys, engine: server.deps.store.engine })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: server.url, key: agent.secret, reviewerKeys, engine: server.deps.store.engine })}\n`,
+);
 process.on("SIGTERM", () => {
   void server.close().then(() => process.exit(0));
 });

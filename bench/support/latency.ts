@@ -20,5 +20,9 @@ export function table(rows: Record<string, string | number>[]): string {
   if (rows.length === 0) return "";
   const headers = Object.keys(rows[0]!);
   const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
-  return [line(headers), line(headers.map(() => "---")), ...rows.map((r) => line(headers.map((h) => r[h] ?? "")))].join("\n");
+  return [
+    line(headers),
+    line(headers.map(() => "---")),
+    ...rows.map((r) => line(headers.map((h) => r[h] ?? ""))),
+  ].join("\n");
 }

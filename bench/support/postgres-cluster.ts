@@ -8,9 +8,12 @@ export async function withBenchDatabase(
 ): Promise<void> {
   if (!postgres) return fn({ LOOPGATE_DATABASE_URL: "" });
   if (process.env.LOOPGATE_DATABASE_URL) return fn({});
-  const { findPostgresBin, startPostgresCluster } = await import("../../packages/server/test/support/postgres-cluster.ts");
+  const { findPostgresBin, startPostgresCluster } = await import(
+    "../../packages/server/test/support/postgres-cluster.ts"
+  );
   const bin = findPostgresBin();
-  if (bin === null) throw new Error("PostgreSQL binaries not found: install postgresql or set LOOPGATE_DATABASE_URL");
+  if (bin === null)
+    throw new Error("PostgreSQL binaries not found: install postgresql or set LOOPGATE_DATABASE_URL");
   const cluster = await startPostgresCluster(bin, { database: "loopgate_bench" });
   try {
     await fn({ LOOPGATE_DATABASE_URL: cluster.url });

@@ -4,13 +4,14 @@
  *
  * @packageDocumentation
  */
+
+export * from "./audit/index.ts";
+export * from "./lifecycle/statuses.ts";
+export * from "./lifecycle/transitions.ts";
+export * from "./policy/index.ts";
+export * from "./signals/index.ts";
+export * from "./wire/admin.ts";
+export * from "./wire/audit.ts";
 export * from "./wire/common.ts";
 export * from "./wire/proposal.ts";
 export * from "./wire/review.ts";
-export * from "./wire/audit.ts";
-export * from "./wire/admin.ts";
-export * from "./lifecycle/statuses.ts";
-export * from "./lifecycle/transitions.ts";
-export * from "./audit/index.ts";
-export * from "./signals/index.ts";
-export * from "./policy/index.ts";

@@ -47,7 +47,9 @@ export type ToolCall = z.infer<typeof ToolCall>;
 /** Signals the agent supplies: its raw confidence and any named numbers or flags of its own. */
 export const SuppliedSignals = z.strictObject({
   agentConfidence: z.number().min(0).max(1).optional(),
-  agent: z.record(z.string().max(100), z.union([z.number(), z.boolean(), z.string().max(LIMITS.label)])).optional(),
+  agent: z
+    .record(z.string().max(100), z.union([z.number(), z.boolean(), z.string().max(LIMITS.label)]))
+    .optional(),
 });
 export type SuppliedSignals = z.infer<typeof SuppliedSignals>;
 
@@ -178,7 +180,9 @@ export const Proposal = z.object({
   agent: z.string(),
   revision: z.number().int(),
   action: z.object({ type: z.string(), payload: JsonObject }),
-  finalPayload: JsonObject.nullable().describe("the payload that was approved (possibly edited), once decided"),
+  finalPayload: JsonObject.nullable().describe(
+    "the payload that was approved (possibly edited), once decided",
+  ),
   request: ProposalRequest.nullable(),
   summary: z.string().nullable(),
   evidence: z.array(Evidence),

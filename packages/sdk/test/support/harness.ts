@@ -100,7 +100,11 @@ export const inProcessServerHarness: HarnessFactory = {
     const retry = { minDelayMs: 5, maxDelayMs: 100 };
     return {
       agent: new Loopgate({ url: server.url, apiKey: await server.key("scenario-agent", "agent"), retry }),
-      reviewer: new Loopgate({ url: server.url, apiKey: await server.key("scenario-reviewer", "reviewer"), retry }),
+      reviewer: new Loopgate({
+        url: server.url,
+        apiKey: await server.key("scenario-reviewer", "reviewer"),
+        retry,
+      }),
       types: TYPES,
       close: () => server.close(),
     };

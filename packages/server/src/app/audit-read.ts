@@ -26,7 +26,11 @@ export async function auditCheckpoint(
   requireRole(principal, ["owner", "auditor"]);
   const head = await deps.store.auditHead();
   if (head === null) {
-    throw new AppError("not_found", "empty_audit_log", "The audit log is empty: there is nothing to sign yet");
+    throw new AppError(
+      "not_found",
+      "empty_audit_log",
+      "The audit log is empty: there is nothing to sign yet",
+    );
   }
   return signCheckpoint({ seq: head.seq, hash: head.hash }, deps.now().toISOString(), key);
 }

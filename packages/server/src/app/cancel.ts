@@ -2,12 +2,16 @@ import { type Proposal, proposalTransition } from "@loopgate/core";
 import type { Write } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
-import { type Principal, actorOf, requireAgent } from "./principal.ts";
+import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
 import { loadProposal } from "./review-access.ts";
 
 /** The agent withdraws a proposal that is still waiting; its open review is cancelled with it. */
-export async function cancelProposal(deps: AppDeps, principal: Principal, proposalId: string): Promise<Proposal> {
+export async function cancelProposal(
+  deps: AppDeps,
+  principal: Principal,
+  proposalId: string,
+): Promise<Proposal> {
   const agent = requireAgent(principal);
   for (let attempt = 0; attempt < 3; attempt++) {
     const proposal = await loadProposal(deps, proposalId);
@@ -50,7 +54,10 @@ export async function cancelProposal(deps: AppDeps, principal: Principal, propos
           actor: actorOf(agent),
           type: "proposal.cancelled",
           proposalId: proposal.id,
-          data: { proposalStatus: { from: proposal.status, to: transition.to }, reviewIds: open.map((r) => r.id) },
+          data: {
+            proposalStatus: { from: proposal.status, to: transition.to },
+            reviewIds: open.map((r) => r.id),
+          },
         },
       ],
     });

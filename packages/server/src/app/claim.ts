@@ -46,7 +46,11 @@ export async function claimReview(
 }
 
 /** Gives a claimed review back to the queue. Only the holder (or an owner) can release it. */
-export async function releaseReview(deps: AppDeps, principal: Principal, reviewId: string): Promise<ReviewItem> {
+export async function releaseReview(
+  deps: AppDeps,
+  principal: Principal,
+  reviewId: string,
+): Promise<ReviewItem> {
   const person = requireDecider(principal);
   const review = await loadReview(deps, principal, reviewId);
   if (!isOpen(review)) await refuseClosed(deps, review);

@@ -1,25 +1,32 @@
 import {
   type AuditDraft,
   type CompiledPolicy,
+  canonicalJson,
   type DecisionInput,
   DecisionInput as DecisionInputSchema,
   type DecisionResult,
-  PII_MASK_PATTERN,
-  canonicalJson,
   escalationTarget,
   hashPayload,
+  PII_MASK_PATTERN,
   proposalTransition,
   queueSettings,
   validatePayload,
 } from "@loopgate/core";
-import type { DecisionRow, ProposalPatch, ProposalRow, ReviewPatch, ReviewRow, Write } from "../store/store.ts";
+import type {
+  DecisionRow,
+  ProposalPatch,
+  ProposalRow,
+  ReviewPatch,
+  ReviewRow,
+  Write,
+} from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { expireReview } from "./expire.ts";
 import { applyMergePatch } from "./merge-patch.ts";
 import { type Principal, requireDecider } from "./principal.ts";
-import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
 import { proposalView } from "./proposal-view.ts";
+import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
 import { isOpen, loadProposal, loadReview, refuseClosed } from "./review-access.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
@@ -74,7 +81,11 @@ export async function decide(
     }
     const proposal = await loadProposal(deps, review.proposalId);
     if (proposal.agentId === person.user.name) {
-      throw new AppError("forbidden", "proposer_cannot_decide", "The proposer of an action can never decide on it");
+      throw new AppError(
+        "forbidden",
+        "proposer_cannot_decide",
+        "The proposer of an action can never decide on it",
+      );
     }
     if (input.packetHash !== undefined) {
       const [reviews, decisions] = await Promise.all([
@@ -200,9 +211,14 @@ function plan(
   const transition = (event: Parameters<typeof proposalTransition>[1]) => {
     const t = proposalTransition(proposal.status, event);
     if (!t.ok) {
-      throw new AppError("conflict", "transition_not_allowed", `This proposal cannot be decided now: ${t.reason}`, {
-        proposalStatus: proposal.status,
-      });
+      throw new AppError(
+        "conflict",
+        "transition_not_allowed",
+        `This proposal cannot be decided now: ${t.reason}`,
+        {
+          proposalStatus: proposal.status,
+        },
+      );
     }
     return t.to;
   };
@@ -218,7 +234,9 @@ function plan(
         );
       }
       approvers =
-        verdict === "edit" ? [{ id: user.id, name: user.name, at }] : [...approvers, { id: user.id, name: user.name, at }];
+        verdict === "edit"
+          ? [{ id: user.id, name: user.name, at }]
+          : [...approvers, { id: user.id, name: user.name, at }];
       const complete = approvers.length >= review.approvalsRequired;
       const edited = editedPayload !== null || doc.finalPayload !== null;
       proposalStatus = transition({ kind: "approved", edited, complete });
@@ -333,7 +351,11 @@ function plan(
 }
 
 /** The payload an edit asks for, validated against the schema of the policy version that routed the review. */
-function editedPayloadOf(policy: CompiledPolicy, proposal: ProposalRow, input: DecisionInput): Record<string, unknown> {
+function editedPayloadOf(
+  policy: CompiledPolicy,
+  proposal: ProposalRow,
+  input: DecisionInput,
+): Record<string, unknown> {
   const base = proposal.doc.finalPayload ?? proposal.doc.action.payload;
   const next = input.payload ?? applyMergePatch(base, input.patch);
   if (typeof next !== "object" || next === null || Array.isArray(next)) {

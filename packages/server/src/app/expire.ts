@@ -136,7 +136,8 @@ export async function expireInfoRequest(deps: AppDeps, proposal: ProposalRow, no
 function onExpiryOf(policy: CompiledPolicy, review: ReviewRow): "escalate" | "reject" | "expire" | "approve" {
   const action = policy.actionTypes.get(review.actionType);
   // At level 0 in the action type's own queue the action's review settings apply; past that, the queue's.
-  if (action !== undefined && review.level === 0 && action.review.queue === review.queue) return action.review.onExpiry;
+  if (action !== undefined && review.level === 0 && action.review.queue === review.queue)
+    return action.review.onExpiry;
   return queueSettings(policy, review.queue).onExpiry;
 }
 
@@ -149,9 +150,27 @@ function publish(
   at: string,
 ): void {
   const base = { proposalId: proposal.id, agentId: proposal.agentId, at };
-  deps.events.publish({ ...base, type: "review.closed", reviewId: review.id, queue: review.queue, status: "expired" });
-  deps.events.publish({ ...base, type: "proposal.updated", reviewId: next?.id ?? null, queue: next?.queue ?? null, status });
+  deps.events.publish({
+    ...base,
+    type: "review.closed",
+    reviewId: review.id,
+    queue: review.queue,
+    status: "expired",
+  });
+  deps.events.publish({
+    ...base,
+    type: "proposal.updated",
+    reviewId: next?.id ?? null,
+    queue: next?.queue ?? null,
+    status,
+  });
   if (next !== null) {
-    deps.events.publish({ ...base, type: "review.opened", reviewId: next.id, queue: next.queue, status: next.status });
+    deps.events.publish({
+      ...base,
+      type: "review.opened",
+      reviewId: next.id,
+      queue: next.queue,
+      status: next.status,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { type ReviewItem, ReviewQuery, maskPii } from "@loopgate/core";
+import { maskPii, type ReviewItem, ReviewQuery } from "@loopgate/core";
 import { invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
@@ -20,7 +20,8 @@ export async function listReviews(
   const q = parsed.data;
   const { user } = person;
   const limitedTo = user.role === "reviewer" && user.queues.length > 0 ? user.queues : undefined;
-  const queues = q.queue !== undefined ? (limitedTo && !limitedTo.includes(q.queue) ? [] : [q.queue]) : limitedTo;
+  const queues =
+    q.queue !== undefined ? (limitedTo && !limitedTo.includes(q.queue) ? [] : [q.queue]) : limitedTo;
   if (queues !== undefined && queues.length === 0) return { items: [], nextCursor: null };
   const page = await deps.store.listReviews(
     {
@@ -34,7 +35,9 @@ export async function listReviews(
   );
   const items = page.items.map(reviewItem);
   return {
-    items: user.pii ? items : items.map((item) => ({ ...item, summary: maskPii(item.summary) as string | null })),
+    items: user.pii
+      ? items
+      : items.map((item) => ({ ...item, summary: maskPii(item.summary) as string | null })),
     nextCursor: page.nextCursor,
   };
 }

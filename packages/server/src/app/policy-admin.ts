@@ -1,8 +1,8 @@
-import { type Actor, PolicyInput, type PolicyVersionView, loadPolicy } from "@loopgate/core";
+import { type Actor, loadPolicy, PolicyInput, type PolicyVersionView } from "@loopgate/core";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { policyTextHash } from "./policy-registry.ts";
-import { type Principal, actorOf, requireRole } from "./principal.ts";
+import { actorOf, type Principal, requireRole } from "./principal.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
 /**
@@ -21,7 +21,10 @@ export async function installPolicy(
       "invalid_policy",
       check.problems.map((p) => ({
         path: p.path,
-        message: p.line === null ? p.message : `line ${p.line}${p.column === null ? "" : `:${p.column}`}: ${p.message}`,
+        message:
+          p.line === null
+            ? p.message
+            : `line ${p.line}${p.column === null ? "" : `:${p.column}`}: ${p.message}`,
         ...(p.line === null ? {} : { line: p.line, column: p.column }),
       })),
       `The policy has ${check.problems.length} problem(s); fix them and load it again (run \`loopgate policy check\` locally)`,
@@ -47,7 +50,11 @@ export async function installPolicy(
     ],
   });
   if (!result.ok || result.policyVersion === undefined) {
-    throw new AppError("conflict", "policy_changed", "Another policy was loaded at the same moment: try again");
+    throw new AppError(
+      "conflict",
+      "policy_changed",
+      "Another policy was loaded at the same moment: try again",
+    );
   }
   const version = result.policyVersion;
   deps.policies.activate({ version, text, hash, createdAt: at, createdBy: actor.name });
@@ -64,7 +71,11 @@ export async function installPolicy(
 }
 
 /** `PUT /v1/policy`: owners load a new policy version. */
-export async function putPolicy(deps: AppDeps, principal: Principal, body: unknown): Promise<PolicyVersionView> {
+export async function putPolicy(
+  deps: AppDeps,
+  principal: Principal,
+  body: unknown,
+): Promise<PolicyVersionView> {
   const owner = requireRole(principal, ["owner"]);
   const parsed = PolicyInput.safeParse(body);
   if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
@@ -73,9 +84,14 @@ export async function putPolicy(deps: AppDeps, principal: Principal, body: unkno
 }
 
 /** `GET /v1/policy`: the active policy (or a given version) with its text. */
-export async function getPolicy(deps: AppDeps, principal: Principal, version?: number): Promise<PolicyVersionView> {
+export async function getPolicy(
+  deps: AppDeps,
+  principal: Principal,
+  version?: number,
+): Promise<PolicyVersionView> {
   requireRole(principal, ["reviewer", "owner", "auditor"]);
-  const row = version === undefined ? await deps.store.activePolicy() : await deps.store.policyVersion(version);
+  const row =
+    version === undefined ? await deps.store.activePolicy() : await deps.store.policyVersion(version);
   if (row === null) {
     throw new AppError("not_found", "no_policy", "No policy is loaded yet: PUT /v1/policy as an owner");
   }

@@ -60,7 +60,9 @@ export class PolicyRegistry {
     if (!result.ok) {
       // A stored version was valid when it was stored; failing now means the engine changed under it.
       const first = result.problems[0];
-      throw new Error(`stored policy version ${row.version} no longer loads: ${first?.path} ${first?.message}`);
+      throw new Error(
+        `stored policy version ${row.version} no longer loads: ${first?.path} ${first?.message}`,
+      );
     }
     this.#compiled.set(row.version, result.policy);
     return result.policy;

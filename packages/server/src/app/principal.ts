@@ -46,7 +46,8 @@ export function requireRole(
 ): Extract<Principal, { kind: "user" }> {
   if (principal.kind === "user") {
     const role = principal.user.role;
-    if (roles.includes(role as "reviewer") || (role === "owner" && roles.includes("reviewer"))) return principal;
+    if (roles.includes(role as "reviewer") || (role === "owner" && roles.includes("reviewer")))
+      return principal;
   }
   throw new AppError("forbidden", "role_required", `This needs one of these roles: ${roles.join(", ")}`);
 }

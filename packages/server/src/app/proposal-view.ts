@@ -1,4 +1,4 @@
-import { type Proposal, hashPayload, maskPii } from "@loopgate/core";
+import { hashPayload, maskPii, type Proposal } from "@loopgate/core";
 import type { DecisionRow, ProposalRow, ReviewRow } from "../store/store.ts";
 import type { Principal } from "./principal.ts";
 
@@ -59,7 +59,11 @@ export function proposalView(
       packetHash: d.packetHash,
       payload: m(d.payload),
     })),
-    execution: { status: row.executionStatus, attempts: doc.execution.attempts, result: doc.execution.result },
+    execution: {
+      status: row.executionStatus,
+      attempts: doc.execution.attempts,
+      result: doc.execution.result,
+    },
     info: doc.info,
     packetHash: packetHash(row.id, doc.revision, packet.finalPayload, mask),
     createdAt: row.createdAt,

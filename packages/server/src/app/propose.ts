@@ -1,24 +1,24 @@
+import type { AuditDraft } from "@loopgate/core";
 import {
   type CompiledPolicy,
-  DEFAULT_TOPICS,
-  type Proposal,
-  ProposalInput,
-  type Route,
-  type RouteDecision,
-  type Signals,
   canonicalJson,
   computeSignals,
+  DEFAULT_TOPICS,
   hashPayload,
+  type Proposal,
+  ProposalInput,
   proposalTransition,
+  type Route,
+  type RouteDecision,
   routeProposal,
+  type Signals,
   sha256Hex,
   validatePayload,
 } from "@loopgate/core";
-import type { AuditDraft } from "@loopgate/core";
 import type { ProposalDoc, ProposalRow, ReviewRow, Write } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
-import { type Principal, actorOf, requireAgent } from "./principal.ts";
+import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
@@ -163,7 +163,10 @@ export function evaluate(
   policy: CompiledPolicy,
   proposalId: string,
   agentId: string,
-  input: Pick<ProposalInput, "action" | "request" | "summary" | "evidence" | "toolCalls" | "context" | "signals">,
+  input: Pick<
+    ProposalInput,
+    "action" | "request" | "summary" | "evidence" | "toolCalls" | "context" | "signals"
+  >,
 ): { signals: Signals; decision: RouteDecision } {
   const settings = policy.actionTypes.get(input.action.type)!;
   const signals = computeSignals({
@@ -197,7 +200,10 @@ export function evaluate(
 }
 
 /** Refuses an action type the policy does not declare, or a payload that fails its schema. */
-export function checkAgainstPolicy(policy: CompiledPolicy, input: { action: { type: string; payload: unknown } }) {
+export function checkAgainstPolicy(
+  policy: CompiledPolicy,
+  input: { action: { type: string; payload: unknown } },
+) {
   const type = input.action.type;
   if (!policy.actionTypes.has(type)) {
     const declared = [...policy.actionTypes.keys()].join(", ");
@@ -225,7 +231,12 @@ function replay(existing: ProposalRow, requestHash: string): ProposeResult {
 }
 
 /** The review a routed proposal opens, or null when it needs no person now. */
-export function reviewFor(deps: AppDeps, row: ProposalRow, decision: RouteDecision, now: Date): ReviewRow | null {
+export function reviewFor(
+  deps: AppDeps,
+  row: ProposalRow,
+  decision: RouteDecision,
+  now: Date,
+): ReviewRow | null {
   const plan = decision.review;
   if (plan === null) return null;
   const at = now.toISOString();
@@ -252,7 +263,13 @@ export function reviewFor(deps: AppDeps, row: ProposalRow, decision: RouteDecisi
 }
 
 /** The audit entry recording a route; it holds the route object as `data.route`. */
-export function routedEntry(at: string, proposalId: string, route: Route, status: string, signals: Signals): AuditDraft {
+export function routedEntry(
+  at: string,
+  proposalId: string,
+  route: Route,
+  status: string,
+  signals: Signals,
+): AuditDraft {
   return {
     at,
     actor: { kind: "system", id: "loopgate", name: "Loopgate" },

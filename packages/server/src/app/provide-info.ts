@@ -1,10 +1,18 @@
-import { type AuditDraft, InfoInput, type Proposal, hashPayload, proposalTransition } from "@loopgate/core";
+import { type AuditDraft, hashPayload, InfoInput, type Proposal, proposalTransition } from "@loopgate/core";
 import type { ProposalDoc, ProposalPatch, Write } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
-import { type Principal, actorOf, requireAgent } from "./principal.ts";
-import { addMs, checkAgainstPolicy, evaluate, infoWindowMs, reviewFor, reviewOpenedEntry, routedEntry } from "./propose.ts";
+import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
+import {
+  addMs,
+  checkAgainstPolicy,
+  evaluate,
+  infoWindowMs,
+  reviewFor,
+  reviewOpenedEntry,
+  routedEntry,
+} from "./propose.ts";
 import { loadProposal } from "./review-access.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
@@ -82,7 +90,9 @@ export async function provideInfo(
   };
   const updated = { ...proposal, ...patch, doc: newDoc, version: proposal.version + 1 };
   const review = reviewFor(deps, updated, decision, now);
-  const writes: Write[] = [{ kind: "updateProposal", id: proposal.id, expectVersion: proposal.version, set: patch }];
+  const writes: Write[] = [
+    { kind: "updateProposal", id: proposal.id, expectVersion: proposal.version, set: patch },
+  ];
   const audit: AuditDraft[] = [
     {
       at,
@@ -104,7 +114,11 @@ export async function provideInfo(
   }
   const result = await deps.store.commit({ writes, audit });
   if (!result.ok) {
-    throw new AppError("conflict", "proposal_changed", "The proposal changed meanwhile: fetch it and try again");
+    throw new AppError(
+      "conflict",
+      "proposal_changed",
+      "The proposal changed meanwhile: fetch it and try again",
+    );
   }
   deps.events.publish({
     type: "proposal.updated",

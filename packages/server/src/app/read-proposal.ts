@@ -6,7 +6,11 @@ import { proposalView } from "./proposal-view.ts";
 import { loadProposal } from "./review-access.ts";
 
 /** A proposal with its route, reviews, decisions and execution. Agents see only their own. */
-export async function getProposal(deps: AppDeps, principal: Principal, proposalId: string): Promise<Proposal> {
+export async function getProposal(
+  deps: AppDeps,
+  principal: Principal,
+  proposalId: string,
+): Promise<Proposal> {
   const proposal = await loadProposal(deps, proposalId);
   if (principal.kind === "agent" && proposal.agentId !== principal.agentId) {
     throw new AppError("not_found", "proposal_not_found", `No proposal ${proposalId} of this agent`);

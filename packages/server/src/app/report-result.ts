@@ -1,7 +1,7 @@
-import { type Proposal, ResultInput, hashPayload } from "@loopgate/core";
+import { hashPayload, type Proposal, ResultInput } from "@loopgate/core";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
-import { type Principal, actorOf, requireAgent } from "./principal.ts";
+import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { getProposal } from "./read-proposal.ts";
 import { loadProposal } from "./review-access.ts";
 import { fieldIssues } from "./zod-issues.ts";
@@ -35,9 +35,14 @@ export async function reportResult(
     );
   }
   if (proposal.executionStatus === "executed") {
-    throw new AppError("conflict", "already_executed", "This action was already reported executed; it runs at most once", {
-      executionStatus: proposal.executionStatus,
-    });
+    throw new AppError(
+      "conflict",
+      "already_executed",
+      "This action was already reported executed; it runs at most once",
+      {
+        executionStatus: proposal.executionStatus,
+      },
+    );
   }
   const at = deps.now().toISOString();
   const executionStatus = report.status === "succeeded" ? "executed" : "failed";
@@ -72,7 +77,11 @@ export async function reportResult(
     ],
   });
   if (!commit.ok) {
-    throw new AppError("conflict", "proposal_changed", "The proposal changed meanwhile: fetch it and report again");
+    throw new AppError(
+      "conflict",
+      "proposal_changed",
+      "The proposal changed meanwhile: fetch it and report again",
+    );
   }
   deps.events.publish({
     type: "proposal.updated",

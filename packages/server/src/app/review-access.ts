@@ -7,7 +7,11 @@ import { type Principal, worksQueue } from "./principal.ts";
 export async function loadReview(deps: AppDeps, principal: Principal, reviewId: string): Promise<ReviewRow> {
   const review = await deps.store.review(reviewId);
   if (review === null) {
-    throw new AppError("not_found", "review_not_found", `No review ${reviewId}: list open reviews with GET /v1/reviews`);
+    throw new AppError(
+      "not_found",
+      "review_not_found",
+      `No review ${reviewId}: list open reviews with GET /v1/reviews`,
+    );
   }
   if (!worksQueue(principal, review.queue)) {
     throw new AppError(

@@ -14,7 +14,10 @@ export function reviewItem(r: ReviewRow): ReviewItem {
     approvalsRequired: r.approvalsRequired,
     approvalsGiven: r.approvers.length,
     approvers: r.approvers,
-    claim: r.claimedBy !== null && r.claimExpiresAt !== null ? { by: r.claimedBy, expiresAt: r.claimExpiresAt } : null,
+    claim:
+      r.claimedBy !== null && r.claimExpiresAt !== null
+        ? { by: r.claimedBy, expiresAt: r.claimExpiresAt }
+        : null,
     actionType: r.actionType,
     agent: r.agentId,
     summary: r.summary,

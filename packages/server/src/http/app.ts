@@ -30,7 +30,8 @@ export function createHttpApp(deps: AppDeps, options: { signingKey: SigningKey }
 
   app.use(async (c, next) => {
     const given = c.req.header("x-request-id");
-    const requestId = given !== undefined && REQUEST_ID.test(given) ? given : `${bootId}-${(++requests).toString(36)}`;
+    const requestId =
+      given !== undefined && REQUEST_ID.test(given) ? given : `${bootId}-${(++requests).toString(36)}`;
     c.set("requestId", requestId);
     c.set("deps", deps);
     c.header("X-Request-Id", requestId);
@@ -68,7 +69,11 @@ export function createHttpApp(deps: AppDeps, options: { signingKey: SigningKey }
 
   app.notFound((c) => {
     const { status, body } = errorResponse(
-      new AppError("not_found", "route_not_found", `No route ${c.req.method} ${c.req.path}: see /openapi.json`),
+      new AppError(
+        "not_found",
+        "route_not_found",
+        `No route ${c.req.method} ${c.req.path}: see /openapi.json`,
+      ),
       c.var.requestId ?? "none",
     );
     return c.json(body, status as 404);

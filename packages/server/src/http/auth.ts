@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import { AppError } from "../app/app-error.ts";
 import { hashApiKey } from "../app/api-keys.ts";
+import { AppError } from "../app/app-error.ts";
 import type { AppDeps } from "../app/deps.ts";
 import type { Principal } from "../app/principal.ts";
 import type { HttpEnv } from "./http-env.ts";
@@ -34,10 +34,18 @@ export function keyAuthenticator(deps: AppDeps): (c: Context<HttpEnv>) => Promis
     }
     const key = await deps.store.apiKeyByHash(hash);
     if (key === null || key.revokedAt !== null) {
-      throw new AppError("unauthenticated", "invalid_api_key", "This API key is unknown or revoked: check it or create a new one");
+      throw new AppError(
+        "unauthenticated",
+        "invalid_api_key",
+        "This API key is unknown or revoked: check it or create a new one",
+      );
     }
     if (key.expiresAt !== null && Date.parse(key.expiresAt) <= now) {
-      throw new AppError("unauthenticated", "expired_api_key", `This API key expired at ${key.expiresAt}: create a new one`);
+      throw new AppError(
+        "unauthenticated",
+        "expired_api_key",
+        `This API key expired at ${key.expiresAt}: create a new one`,
+      );
     }
     let principal: Principal;
     if (key.role === "agent") {
@@ -45,7 +53,11 @@ export function keyAuthenticator(deps: AppDeps): (c: Context<HttpEnv>) => Promis
     } else {
       const user = key.userId === null ? null : await deps.store.user(key.userId);
       if (user === null) {
-        throw new AppError("unauthenticated", "invalid_api_key", "This key's person no longer exists: create a new key");
+        throw new AppError(
+          "unauthenticated",
+          "invalid_api_key",
+          "This key's person no longer exists: create a new key",
+        );
       }
       principal = { kind: "user", keyId: key.id, user };
     }

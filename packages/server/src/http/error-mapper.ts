@@ -22,9 +22,14 @@ const STATUS: Record<AppErrorKind, number> = {
 export function errorResponse(error: unknown, requestId: string): { status: number; body: ErrorEnvelope } {
   if (error instanceof InvalidCursorError) {
     return errorResponse(
-      new AppError("invalid_input", "invalid_cursor", "This cursor is not one this list gave out: start again without it", {
-        issues: [{ path: "query.cursor", message: "use the nextCursor of the previous page" }],
-      }),
+      new AppError(
+        "invalid_input",
+        "invalid_cursor",
+        "This cursor is not one this list gave out: start again without it",
+        {
+          issues: [{ path: "query.cursor", message: "use the nextCursor of the previous page" }],
+        },
+      ),
       requestId,
     );
   }

@@ -37,7 +37,9 @@ export function openApiDocument(specs: readonly RouteSpec[], version: string): R
             ...(r.schema || r.contentType
               ? {
                   content: {
-                    [r.contentType ?? "application/json"]: r.schema ? { schema: jsonSchema(r.schema, "output") } : {},
+                    [r.contentType ?? "application/json"]: r.schema
+                      ? { schema: jsonSchema(r.schema, "output") }
+                      : {},
                   },
                 }
               : {}),
@@ -63,7 +65,9 @@ export function openApiDocument(specs: readonly RouteSpec[], version: string): R
     },
     servers: [{ url: "/" }],
     components: {
-      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key from `loopgate keys create`" } },
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "An API key from `loopgate keys create`" },
+      },
     },
     security: [{ apiKey: [] }],
     paths,
@@ -71,7 +75,10 @@ export function openApiDocument(specs: readonly RouteSpec[], version: string): R
 }
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 

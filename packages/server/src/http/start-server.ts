@@ -49,7 +49,10 @@ export interface RunningServer {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   // Logs go to stderr, so stdout stays for what a command prints (the URL, JSON for scripts).
-  const logger = pino({ level: options.logLevel ?? process.env.LOOPGATE_LOG_LEVEL ?? "info" }, pino.destination(2));
+  const logger = pino(
+    { level: options.logLevel ?? process.env.LOOPGATE_LOG_LEVEL ?? "info" },
+    pino.destination(2),
+  );
   const store =
     options.store ??
     (await openStore({
@@ -69,7 +72,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.policyFile !== undefined) {
     const text = await readFile(options.policyFile, "utf8");
     const { version, changed } = await installPolicy(deps, text, SYSTEM_ACTOR, `file:${options.policyFile}`);
-    logger.info({ version, changed, file: options.policyFile }, changed ? "policy loaded" : "policy unchanged");
+    logger.info(
+      { version, changed, file: options.policyFile },
+      changed ? "policy loaded" : "policy unchanged",
+    );
   }
   const signingKey = await loadOrCreateSigningKey(options.dataDir);
   const app = createHttpApp(deps, { signingKey });

@@ -11,16 +11,24 @@ import { POLICY } from "./test-server.ts";
 const BIN = join(import.meta.dirname, "..", "..", "bin", "loopgate.js");
 
 function keys(dataDir: string, name: string, role: string): string {
-  return execFileSync(process.execPath, [BIN, "keys", "create", "--data-dir", dataDir, "--name", name, "--role", role], {
-    encoding: "utf8",
-  }).trim();
+  return execFileSync(
+    process.execPath,
+    [BIN, "keys", "create", "--data-dir", dataDir, "--name", name, "--role", role],
+    {
+      encoding: "utf8",
+    },
+  ).trim();
 }
 
 async function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--data-dir", dataDir, "--policy", POLICY, "--json"], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, LOOPGATE_DATABASE_URL: "", LOOPGATE_LOG_LEVEL: "warn" },
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, "serve", "--port", "0", "--data-dir", dataDir, "--policy", POLICY, "--json"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, LOOPGATE_DATABASE_URL: "", LOOPGATE_LOG_LEVEL: "warn" },
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", resolve);
     child.once("exit", (code) => reject(new Error(`serve exited with ${code}`)));
@@ -53,11 +61,17 @@ describe("kill -9 during traffic", () => {
       for (let i = 0; !stop; i++) {
         try {
           const p = await post("/v1/proposals", agent, {
-            action: { type: "billing.refund", payload: { amount: 150 + i, currency: "EUR", customerId: `c_${n}` } },
+            action: {
+              type: "billing.refund",
+              payload: { amount: 150 + i, currency: "EUR", customerId: `c_${n}` },
+            },
           });
           if (p.status !== 201) continue;
           acknowledged.set(p.body.id, p.body.status);
-          const d = await post(`/v1/reviews/${p.body.review.id}/decisions`, reviewer, { verdict: "reject", category: "test" });
+          const d = await post(`/v1/reviews/${p.body.review.id}/decisions`, reviewer, {
+            verdict: "reject",
+            category: "test",
+          });
           if (d.status === 201) acknowledged.set(p.body.id, "rejected");
         } catch {
           return; // the server is gone

@@ -409,14 +409,20 @@ describe("results and cursors", () => {
     });
     expect(ok.status).toBe(200);
     expect(ok.body.execution.status).toBe("executed");
-    const again = await t.call("POST", `/v1/proposals/${created.body.id}/result`, { key: agent, body: { status: "succeeded" } });
+    const again = await t.call("POST", `/v1/proposals/${created.body.id}/result`, {
+      key: agent,
+      body: { status: "succeeded" },
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("already_executed");
   });
 
   it("refuses a result for an action nobody approved", async () => {
     const created = await t.call("POST", "/v1/proposals", { key: agent, body: refund(150) });
-    const res = await t.call("POST", `/v1/proposals/${created.body.id}/result`, { key: agent, body: { status: "succeeded" } });
+    const res = await t.call("POST", `/v1/proposals/${created.body.id}/result`, {
+      key: agent,
+      body: { status: "succeeded" },
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe("not_approved");
   });

@@ -5,7 +5,7 @@ import type { Role } from "@loopgate/core";
 import { createApiKey } from "../../src/app/api-keys.ts";
 import { SYSTEM_ACTOR } from "../../src/app/principal.ts";
 import { type RunningServer, type ServerOptions, startServer } from "../../src/http/start-server.ts";
-import { type StoreEngine, createTestStore, storeEngines } from "../support/stores.ts";
+import { createTestStore, type StoreEngine, storeEngines } from "../support/stores.ts";
 
 export type Engine = StoreEngine;
 

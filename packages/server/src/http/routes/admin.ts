@@ -3,9 +3,9 @@ import {
   AuditEntry,
   AuditQuery,
   ErrorEnvelope,
+  listOf,
   PolicyInput,
   PolicyVersionView,
-  listOf,
 } from "@loopgate/core";
 import { z } from "zod";
 import { auditCheckpoint, listAudit } from "../../app/audit-read.ts";
@@ -15,7 +15,10 @@ import { readJson } from "../read-json.ts";
 import type { RouteTable } from "../route-table.ts";
 
 const errors = {
-  400: { description: "Invalid input; for a policy each problem carries its line and column", schema: ErrorEnvelope },
+  400: {
+    description: "Invalid input; for a policy each problem carries its line and column",
+    schema: ErrorEnvelope,
+  },
   401: { description: "Missing or unknown key", schema: ErrorEnvelope },
   403: { description: "The role may not do this", schema: ErrorEnvelope },
 };

@@ -21,7 +21,12 @@ export function eventRoutes(routes: RouteTable): void {
       summary: "Server-Sent Events of the changes the caller may see (proposals, reviews, policy)",
       tag: "events",
       access: "authenticated",
-      responses: { 200: { description: "An event stream; each event's data is a JSON change", contentType: "text/event-stream" } },
+      responses: {
+        200: {
+          description: "An event stream; each event's data is a JSON change",
+          contentType: "text/event-stream",
+        },
+      },
     },
     (c, principal) =>
       streamSSE(c, async (stream) => {

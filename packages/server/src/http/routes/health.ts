@@ -26,7 +26,11 @@ export function healthRoutes(routes: RouteTable, ready: () => Promise<boolean>):
       const storeOk = await ready();
       const ok = storeOk && policy !== null;
       return c.json(
-        { status: ok ? "ready" : "not_ready", store: storeOk ? "ok" : "unavailable", policyVersion: policy?.version ?? null },
+        {
+          status: ok ? "ready" : "not_ready",
+          store: storeOk ? "ok" : "unavailable",
+          policyVersion: policy?.version ?? null,
+        },
         ok ? 200 : 503,
       );
     },

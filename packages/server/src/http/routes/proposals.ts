@@ -10,7 +10,10 @@ import { readJson } from "../read-json.ts";
 import type { RouteTable } from "../route-table.ts";
 
 const errors = {
-  400: { description: "Invalid input: `details.issues` names each field and what to do", schema: ErrorEnvelope },
+  400: {
+    description: "Invalid input: `details.issues` names each field and what to do",
+    schema: ErrorEnvelope,
+  },
   401: { description: "Missing or unknown API key", schema: ErrorEnvelope },
   403: { description: "The key may not do this", schema: ErrorEnvelope },
   404: { description: "No such proposal (or not this agent's)", schema: ErrorEnvelope },
@@ -19,7 +22,12 @@ const errors = {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export const DecisionWaitQuery = z.object({
-  wait: z.coerce.number().min(0).max(60).default(0).describe("seconds to wait for a terminal status or needs_info"),
+  wait: z.coerce
+    .number()
+    .min(0)
+    .max(60)
+    .default(0)
+    .describe("seconds to wait for a terminal status or needs_info"),
 });
 
 export function proposalRoutes(routes: RouteTable): void {
@@ -34,11 +42,15 @@ export function proposalRoutes(routes: RouteTable): void {
       headers: [
         {
           name: "Idempotency-Key",
-          description: "optional, scoped to the agent: a replay returns the original response; the same key with a different body is 422",
+          description:
+            "optional, scoped to the agent: a replay returns the original response; the same key with a different body is 422",
         },
       ],
       responses: {
-        201: { description: "Created (or the original response again on an idempotent replay)", schema: Proposal },
+        201: {
+          description: "Created (or the original response again on an idempotent replay)",
+          schema: Proposal,
+        },
         ...errors,
         413: { description: "Body too large", schema: ErrorEnvelope },
         422: { description: "Idempotency-Key reused with a different body", schema: ErrorEnvelope },
@@ -87,9 +99,14 @@ export function proposalRoutes(routes: RouteTable): void {
       const deps = c.var.deps;
       const query = DecisionWaitQuery.safeParse(c.req.query());
       if (!query.success) {
-        throw new AppError("invalid_input", "invalid_query", "wait must be a number of seconds between 0 and 60", {
-          issues: [{ path: "query.wait", message: "a number of seconds between 0 and 60" }],
-        });
+        throw new AppError(
+          "invalid_input",
+          "invalid_query",
+          "wait must be a number of seconds between 0 and 60",
+          {
+            issues: [{ path: "query.wait", message: "a number of seconds between 0 and 60" }],
+          },
+        );
       }
       const wait = Math.min(query.data.wait, deps.config.maxWaitSeconds);
       return c.json(await waitForDecision(deps, principal!, c.req.param("id")!, wait, c.req.raw.signal));

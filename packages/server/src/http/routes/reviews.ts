@@ -1,4 +1,12 @@
-import { ClaimInput, DecisionInput, DecisionResult, ErrorEnvelope, ReviewItem, ReviewQuery, listOf } from "@loopgate/core";
+import {
+  ClaimInput,
+  DecisionInput,
+  DecisionResult,
+  ErrorEnvelope,
+  listOf,
+  ReviewItem,
+  ReviewQuery,
+} from "@loopgate/core";
 import { claimReview, releaseReview } from "../../app/claim.ts";
 import { decide } from "../../app/decide.ts";
 import { listReviews } from "../../app/list-reviews.ts";
@@ -8,9 +16,16 @@ import type { RouteTable } from "../route-table.ts";
 const errors = {
   400: { description: "Invalid input, with field paths", schema: ErrorEnvelope },
   401: { description: "Missing or unknown key", schema: ErrorEnvelope },
-  403: { description: "Not allowed: agents never decide; queue not worked; same approver twice", schema: ErrorEnvelope },
+  403: {
+    description: "Not allowed: agents never decide; queue not worked; same approver twice",
+    schema: ErrorEnvelope,
+  },
   404: { description: "No such review", schema: ErrorEnvelope },
-  409: { description: "Decided by someone else first (details hold the winning decision), claimed by someone else, or stale packet", schema: ErrorEnvelope },
+  409: {
+    description:
+      "Decided by someone else first (details hold the winning decision), claimed by someone else, or stale packet",
+    schema: ErrorEnvelope,
+  },
 };
 
 export function reviewRoutes(routes: RouteTable): void {
@@ -18,7 +33,8 @@ export function reviewRoutes(routes: RouteTable): void {
     {
       method: "get",
       path: "/v1/reviews",
-      summary: "The caller's queue: without a status filter, reviews still waiting (pending and escalated), oldest due first",
+      summary:
+        "The caller's queue: without a status filter, reviews still waiting (pending and escalated), oldest due first",
       tag: "reviews",
       access: "authenticated",
       query: ReviewQuery,
@@ -64,7 +80,10 @@ export function reviewRoutes(routes: RouteTable): void {
       responses: {
         201: { description: "The decision and where the proposal now stands", schema: DecisionResult },
         ...errors,
-        410: { description: "The review passed its due time and its on-expiry rule was applied", schema: ErrorEnvelope },
+        410: {
+          description: "The review passed its due time and its on-expiry rule was applied",
+          schema: ErrorEnvelope,
+        },
         422: { description: "An edited payload still holds a masked value", schema: ErrorEnvelope },
       },
     },
