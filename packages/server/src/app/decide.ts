@@ -6,7 +6,6 @@ import {
   DecisionInput as DecisionInputSchema,
   type DecisionResult,
   escalationTarget,
-  hashPayload,
   PII_MASK_PATTERN,
   proposalTransition,
   queueSettings,
@@ -24,6 +23,7 @@ import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { expireReview } from "./expire.ts";
 import { applyMergePatch } from "./merge-patch.ts";
+import { hashPayloadNative } from "./native-hash.ts";
 import { type Principal, requireDecider } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
 import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
@@ -323,10 +323,10 @@ function plan(
         reviewId: review.id,
         verdict,
         category: decision.category,
-        commentHash: decision.comment === null ? null : hashPayload(decision.comment),
+        commentHash: decision.comment === null ? null : hashPayloadNative(decision.comment),
         packetHash: decision.packetHash,
-        proposedPayloadHash: hashPayload(doc.action.payload),
-        finalPayloadHash: finalPayload === null ? null : hashPayload(finalPayload),
+        proposedPayloadHash: hashPayloadNative(doc.action.payload),
+        finalPayloadHash: finalPayload === null ? null : hashPayloadNative(finalPayload),
         approvalsGiven: approvers.length,
         approvalsRequired: review.approvalsRequired,
         proposalStatus: { from: proposal.status, to: proposalStatus },

@@ -1,5 +1,6 @@
-import { hashPayload, maskPii, type Proposal } from "@loopgate/core";
+import { maskPii, type Proposal } from "@loopgate/core";
 import type { DecisionRow, ProposalRow, ReviewRow } from "../store/store.ts";
+import { hashPayloadNative } from "./native-hash.ts";
 import type { Principal } from "./principal.ts";
 
 /**
@@ -82,7 +83,7 @@ export function packetHash(
   finalPayload: Record<string, unknown> | null,
   masked: boolean,
 ): string {
-  return hashPayload({ proposalId, revision, finalPayload, masked });
+  return hashPayloadNative({ proposalId, revision, finalPayload, masked });
 }
 
 function reviewSummary(r: ReviewRow): Proposal["reviews"][number] {

@@ -4,7 +4,6 @@ import {
   canonicalJson,
   computeSignals,
   DEFAULT_TOPICS,
-  hashPayload,
   type Proposal,
   ProposalInput,
   proposalTransition,
@@ -12,12 +11,12 @@ import {
   type RouteDecision,
   routeProposal,
   type Signals,
-  sha256Hex,
   validatePayload,
 } from "@loopgate/core";
 import type { ProposalDoc, ProposalRow, ReviewRow, Write } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
+import { hashPayloadNative, sha256HexNative } from "./native-hash.ts";
 import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
 import { fieldIssues } from "./zod-issues.ts";
@@ -62,7 +61,7 @@ export async function propose(
   const policy = deps.policies.active();
   checkAgainstPolicy(policy, input);
 
-  const requestHash = sha256Hex(canonicalJson(input));
+  const requestHash = sha256HexNative(canonicalJson(input));
   if (idempotencyKey !== null) {
     const existing = await deps.store.proposalByIdempotencyKey(agent.agentId, idempotencyKey);
     if (existing !== null) return replay(existing, requestHash);
@@ -124,7 +123,7 @@ export async function propose(
       data: {
         actionType,
         revision: 1,
-        payloadHash: hashPayload(input.action.payload),
+        payloadHash: hashPayloadNative(input.action.payload),
         requestHash,
         idempotencyKey,
       },
@@ -275,7 +274,7 @@ export function routedEntry(
     actor: { kind: "system", id: "loopgate", name: "Loopgate" },
     type: "proposal.routed",
     proposalId,
-    data: { route, status, policyVersion: route.policyVersion, signalsHash: hashPayload(signals) },
+    data: { route, status, policyVersion: route.policyVersion, signalsHash: hashPayloadNative(signals) },
   };
 }
 

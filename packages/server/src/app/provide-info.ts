@@ -1,7 +1,8 @@
-import { type AuditDraft, hashPayload, InfoInput, type Proposal, proposalTransition } from "@loopgate/core";
+import { type AuditDraft, InfoInput, type Proposal, proposalTransition } from "@loopgate/core";
 import type { ProposalDoc, ProposalPatch, Write } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
+import { hashPayloadNative } from "./native-hash.ts";
 import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
 import {
@@ -101,9 +102,9 @@ export async function provideInfo(
       proposalId: proposal.id,
       data: {
         revision: newDoc.revision,
-        payloadHash: hashPayload(action.payload),
+        payloadHash: hashPayloadNative(action.payload),
         evidenceAdded: info.evidence.length,
-        messageHash: info.message === undefined ? null : hashPayload(info.message),
+        messageHash: info.message === undefined ? null : hashPayloadNative(info.message),
       },
     },
     routedEntry(at, proposal.id, decision.route, routed.to, signals),

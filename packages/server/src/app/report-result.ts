@@ -1,6 +1,7 @@
-import { hashPayload, type Proposal, ResultInput } from "@loopgate/core";
+import { type Proposal, ResultInput } from "@loopgate/core";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
+import { hashPayloadNative } from "./native-hash.ts";
 import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { getProposal } from "./read-proposal.ts";
 import { loadProposal } from "./review-access.ts";
@@ -69,9 +70,9 @@ export async function reportResult(
         data: {
           status: executionStatus,
           attempt: proposal.doc.execution.attempts + 1,
-          outputHash: report.output === undefined ? null : hashPayload(report.output),
+          outputHash: report.output === undefined ? null : hashPayloadNative(report.output),
           error: report.error ?? null,
-          finalPayloadHash: hashPayload(proposal.doc.finalPayload ?? proposal.doc.action.payload),
+          finalPayloadHash: hashPayloadNative(proposal.doc.finalPayload ?? proposal.doc.action.payload),
         },
       },
     ],

@@ -27,6 +27,8 @@ export interface ServerOptions {
   /** A policy file to load at start-up (stored as a new version when it differs from the active one). */
   policyFile?: string;
   config?: Partial<AppConfig>;
+  /** The clock; injected by tests that move time. @defaultValue () => new Date() */
+  now?: () => Date;
   /** @defaultValue "info" (or LOOPGATE_LOG_LEVEL) */
   logLevel?: string;
 }
@@ -61,7 +63,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }));
   const deps: AppDeps = {
     store,
-    now: () => new Date(),
+    now: options.now ?? (() => new Date()),
     newId: uuidv7,
     policies: new PolicyRegistry(store),
     events: new EventBus(),

@@ -1,0 +1,118 @@
+import { GENESIS_HASH } from "@loopgate/core";
+import Database from "better-sqlite3";
+import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "./migrations.ts";
+import type { DbRecord, SqlValue } from "./rows.ts";
+import type { BatchTransaction, ChainHead, SqlRunner } from "./sql-runner.ts";
+
+/**
+ * The embedded store's connections, shared by the main thread (reads, migrations) and the writer
+ * worker (group commits, see sqlite-writer-worker.ts).
+ */
+
+/**
+ * Opens the database file in WAL mode. WAL is a property of the file, so setting it on every
+ * connection is harmless; whichever connection opens the file first switches it.
+ */
+export function openSqlite(file: string, busyTimeoutMs: number): Database.Database {
+  const db = new Database(file);
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  db.pragma("journal_mode = WAL");
+  return db;
+}
+
+/**
+ * A connection that writes: `synchronous=FULL` (a connection setting) fsyncs the WAL on every COMMIT,
+ * so an acknowledged commit survives a crash or power loss.
+ */
+export function openSqliteWriter(file: string, busyTimeoutMs: number): Database.Database {
+  const db = openSqlite(file, busyTimeoutMs);
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  return db;
+}
+
+/** Applies the migrations not yet applied, in one transaction. */
+export function migrateSqlite(db: Database.Database): void {
+  // BEGIN IMMEDIATE serialises migrations of processes starting at once; the second finds them applied.
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec(SCHEMA_MIGRATIONS_DDL);
+    const applied = new Set(
+      db
+        .prepare("SELECT version FROM schema_migrations")
+        .all()
+        .map((row) => (row as { version: number }).version),
+    );
+    const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+    for (const migration of loadMigrations("sqlite")) {
+      if (applied.has(migration.version)) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    }
+    db.exec("COMMIT");
+  } catch (error) {
+    if (db.inTransaction) db.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+const HEAD_SQL = "SELECT seq, hash FROM audit_entries WHERE workspace_id = ? ORDER BY seq DESC LIMIT 1";
+
+/**
+ * Opens one group-commit transaction. `BEGIN IMMEDIATE` takes SQLite's single write lock (waiting up
+ * to the busy timeout for another process), so the chain head read inside it cannot move before COMMIT.
+ */
+export async function beginSqliteBatch(
+  db: Database.Database,
+  writer: SqliteRunner,
+  workspaceId: string,
+): Promise<BatchTransaction> {
+  await writer.run("BEGIN IMMEDIATE", []);
+  return {
+    all: (sql, params) => writer.all(sql, params),
+    run: (sql, params) => writer.run(sql, params),
+    async readHead(): Promise<ChainHead> {
+      const [row] = await writer.all(HEAD_SQL, [workspaceId]);
+      return row === undefined
+        ? { seq: 0, hash: GENESIS_HASH }
+        : { seq: Number(row.seq), hash: String(row.hash) };
+    },
+    savepoint: async () => void (await writer.run("SAVEPOINT change", [])),
+    rollbackToSavepoint: async () => void (await writer.run("ROLLBACK TO change", [])),
+    releaseSavepoint: async () => void (await writer.run("RELEASE change", [])),
+    commit: async () => void (await writer.run("COMMIT", [])),
+    rollback: async () => {
+      if (db.inTransaction) await writer.run("ROLLBACK", []);
+    },
+  };
+}
+
+/** A connection whose statements are prepared once and reused. */
+export class SqliteRunner implements SqlRunner {
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  async all(sql: string, params: readonly SqlValue[]): Promise<DbRecord[]> {
+    return this.#prepare(sql).all(...params.map(bind)) as DbRecord[];
+  }
+
+  async run(sql: string, params: readonly SqlValue[]): Promise<number> {
+    return this.#prepare(sql).run(...params.map(bind)).changes;
+  }
+
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+const bind = (value: SqlValue): string | number | null =>
+  typeof value === "boolean" ? Number(value) : value;

@@ -1,0 +1,54 @@
+import type { Change, CommitResult } from "./store.ts";
+
+/**
+ * The messages between the embedded store (main thread) and its writer worker. Everything crosses
+ * by structured clone, so only plain data: changes and results are JSON-like, and errors travel as
+ * {@link WireError} because a clone of an Error keeps its message but drops fields such as `code`.
+ */
+
+/** What the worker is started with (`workerData`). */
+export interface WriterConfig {
+  file: string;
+  busyTimeoutMs: number;
+  workspaceId: string;
+  maxBatch: number;
+}
+
+export type WriterRequest =
+  /** One group-commit batch: at most `maxBatch` changes, written in one transaction. */
+  | { kind: "commit"; changes: Change[] }
+  /** Close the connection and exit; sent only when nothing is in flight. */
+  | { kind: "close" };
+
+export type WriterResponse =
+  /** Sent once, when the worker has its connection and listens: batches may go to it from now on. */
+  | { kind: "ready" }
+  /** The answer to a commit request: one outcome per change, in order. */
+  | { kind: "committed"; outcomes: CommitOutcome[] };
+
+export type CommitOutcome = { ok: true; result: CommitResult } | { ok: false; error: WireError };
+
+export interface WireError {
+  name: string;
+  message: string;
+  stack?: string;
+  /** e.g. better-sqlite3's `SQLITE_BUSY`, kept so callers can still tell errors apart. */
+  code?: string;
+}
+
+export function toWireError(error: unknown): WireError {
+  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
+  const wire: WireError = { name: error.name, message: error.message };
+  if (error.stack !== undefined) wire.stack = error.stack;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") wire.code = code;
+  return wire;
+}
+
+export function fromWireError(wire: WireError): Error {
+  const error = new Error(wire.message) as Error & { code?: string };
+  error.name = wire.name;
+  if (wire.stack !== undefined) error.stack = wire.stack;
+  if (wire.code !== undefined) error.code = wire.code;
+  return error;
+}

@@ -1,0 +1,58 @@
+/**
+ * The embedded store's writer, on a worker thread (started through sqlite-writer-entry.js, see
+ * SqliteWriter). Once it reports ready it writes every batch of its store: each batch the main
+ * thread sends goes through a GroupCommit on a connection of its own, so the transaction, the
+ * sealing of audit entries and the fsync of COMMIT cost this thread's time, not the event loop that
+ * serves requests.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { GroupCommit } from "./group-commit.ts";
+import { beginSqliteBatch, openSqliteWriter, SqliteRunner } from "./sqlite-connection.ts";
+import {
+  type CommitOutcome,
+  toWireError,
+  type WriterConfig,
+  type WriterRequest,
+  type WriterResponse,
+} from "./sqlite-writer-protocol.ts";
+import type { Change } from "./store.ts";
+
+const port = parentPort;
+if (port === null) throw new Error("sqlite-writer-worker.ts runs as a worker thread");
+const config = workerData as WriterConfig;
+
+const db = openSqliteWriter(config.file, config.busyTimeoutMs);
+const runner = new SqliteRunner(db);
+const groupCommit = new GroupCommit({
+  workspaceId: config.workspaceId,
+  maxBatch: config.maxBatch,
+  begin: () => beginSqliteBatch(db, runner, config.workspaceId),
+});
+
+/**
+ * Every change of a request is queued in the same turn, so GroupCommit writes them in one
+ * transaction (the main thread never sends more than `maxBatch`), each succeeding, conflicting or
+ * failing on its own. GroupCommit settles every promise, so every change gets an outcome.
+ */
+async function commit(changes: Change[]): Promise<WriterResponse> {
+  const settled = await Promise.allSettled(changes.map((change) => groupCommit.commit(change)));
+  const outcomes = settled.map(
+    (s): CommitOutcome =>
+      s.status === "fulfilled" ? { ok: true, result: s.value } : { ok: false, error: toWireError(s.reason) },
+  );
+  return { kind: "committed", outcomes };
+}
+
+port.on("message", (request: WriterRequest) => {
+  if (request.kind === "commit") {
+    // An error escaping here (a failed postMessage) ends the worker; the main thread then fails the
+    // batch it was waiting for instead of hanging.
+    void commit(request.changes).then((response) => port.postMessage(response));
+  } else {
+    void groupCommit.close().then(() => {
+      db.close();
+      process.exit(0);
+    });
+  }
+});
+port.postMessage({ kind: "ready" } satisfies WriterResponse);

@@ -1,0 +1,227 @@
+import { Worker } from "node:worker_threads";
+import {
+  fromWireError,
+  type WriterConfig,
+  type WriterRequest,
+  type WriterResponse,
+} from "./sqlite-writer-protocol.ts";
+import type { Change, CommitResult } from "./store.ts";
+
+interface Pending {
+  change: Change;
+  resolve: (result: CommitResult) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; result: CommitResult } | { ok: false; error: unknown };
+
+/** Commits a change on the calling thread (the store's own group commit). */
+export type CommitHere = (change: Change) => Promise<CommitResult>;
+
+const WORKER_ENTRY = new URL("./sqlite-writer-entry.js", import.meta.url);
+
+/**
+ * The embedded store's commits, written on a worker thread. On the main thread, a COMMIT with
+ * `synchronous=FULL` blocks the event loop for its fsync (milliseconds each), and sealing audit
+ * entries (canonical JSON and SHA-256) costs CPU there too. The worker does both on another core.
+ *
+ * Group commit is kept across the thread boundary: one batch is written at a time, and every change
+ * queued meanwhile goes in the next batch, which the worker writes in one transaction (see
+ * sqlite-writer-worker.ts). A commit's promise settles when the batch is reported, after COMMIT
+ * returned, so an acknowledged change is durable.
+ *
+ * The worker starts with the writer but needs about half a second to load (tsx and core); until it
+ * reports ready, batches are written on this thread through `commitHere`, so the first commits of a
+ * process (a CLI command, a timer right after start) do not wait for it. Because only one batch is
+ * in flight at a time, the two paths never write at once. Should the worker die after it was ready
+ * (a bug, out of memory), the batch it held fails, as its outcome is unknown, and a new worker is
+ * started; should it fail to start, commits stay on this thread and a warning says why.
+ */
+export class SqliteWriter {
+  readonly #config: WriterConfig;
+  readonly #commitHere: CommitHere;
+  #worker: Worker | null = null;
+  #ready = false;
+  #queue: Pending[] = [];
+  /** The batch being written and by which worker (null: on this thread); null when idle. */
+  #inFlight: { batch: Pending[]; worker: Worker | null } | null = null;
+  #scheduled = false;
+  #closed = false;
+  #closing: Promise<void> | null = null;
+  /** Called whenever nothing is queued or in flight; close() waits on it. */
+  #onIdle: (() => void) | null = null;
+
+  constructor(config: WriterConfig, commitHere: CommitHere) {
+    this.#config = config;
+    this.#commitHere = commitHere;
+    this.#startWorker();
+  }
+
+  commit(change: Change): Promise<CommitResult> {
+    if (this.#closed) return Promise.reject(new Error("the store is closed"));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ change, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  /** Refuses new changes, waits for the queued ones to be written, then stops the worker. */
+  close(): Promise<void> {
+    this.#closed = true;
+    this.#closing ??= this.#drain().then(() => this.#stopWorker());
+    return this.#closing;
+  }
+
+  /**
+   * Sends the next batch on a later turn: setImmediate lets every commit() issued in this turn, and
+   * the continuations of the batch that just settled, join it.
+   */
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight !== null || this.#queue.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#send();
+    });
+  }
+
+  #send(): void {
+    if (this.#inFlight !== null) return;
+    if (this.#queue.length === 0) {
+      this.#afterBatch();
+      return;
+    }
+    const batch = this.#queue.splice(0, this.#config.maxBatch);
+    const worker = this.#ready ? this.#worker : null;
+    if (worker === null) {
+      this.#inFlight = { batch, worker: null };
+      // Issued in one turn, so the store's group commit writes them in one transaction.
+      void Promise.allSettled(batch.map((p) => this.#commitHere(p.change))).then((settled) =>
+        this.#settle(
+          settled.map((s) =>
+            s.status === "fulfilled" ? { ok: true, result: s.value } : { ok: false, error: s.reason },
+          ),
+        ),
+      );
+      return;
+    }
+    const request: WriterRequest = { kind: "commit", changes: batch.map((p) => p.change) };
+    try {
+      worker.postMessage(request);
+    } catch (error) {
+      // A change that cannot be cloned (a function in it) fails alone; the others are sent again.
+      const rest = batch.filter((p) => cloneable(p.change, p.reject));
+      if (rest.length === batch.length) for (const pending of batch) pending.reject(error);
+      else this.#queue.unshift(...rest);
+      this.#afterBatch();
+      return;
+    }
+    this.#inFlight = { batch, worker };
+    // Keeps the process alive until the batch is reported, as a pending write on this thread would.
+    worker.ref();
+  }
+
+  #settle(outcomes: readonly Outcome[]): void {
+    const batch = this.#inFlight?.batch ?? [];
+    this.#inFlight = null;
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i];
+      if (outcome === undefined) pending.reject(new Error("the writer did not report this change"));
+      else if (outcome.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome.error);
+    });
+    this.#afterBatch();
+  }
+
+  #afterBatch(): void {
+    if (this.#queue.length > 0) {
+      this.#schedule();
+      return;
+    }
+    // An idle worker does not keep the process alive, as an open connection on this thread would not.
+    this.#worker?.unref();
+    this.#onIdle?.();
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#inFlight !== null || this.#queue.length > 0 || this.#scheduled) {
+      await new Promise<void>((resolve) => {
+        this.#onIdle = resolve;
+      });
+    }
+    this.#onIdle = null;
+  }
+
+  #startWorker(): void {
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_ENTRY, { workerData: this.#config });
+    } catch (error) {
+      // Threads may be refused (resource limits); the store still works, on this thread.
+      process.emitWarning(
+        `the SQLite writer worker did not start, commits stay on the main thread: ${error}`,
+      );
+      return;
+    }
+    worker.unref();
+    let failure: Error | null = null;
+    worker.on("message", (response: WriterResponse) => {
+      if (response.kind === "ready") {
+        this.#ready = this.#worker === worker;
+      } else if (this.#inFlight?.worker === worker) {
+        this.#settle(response.outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) })));
+      }
+    });
+    worker.on("error", (error) => {
+      failure = error;
+    });
+    worker.on("exit", (code) => {
+      if (this.#worker !== worker) return;
+      const wasReady = this.#ready;
+      this.#worker = null;
+      this.#ready = false;
+      if (this.#closed && this.#inFlight?.worker !== worker) return;
+      const error = failure ?? new Error(`the SQLite writer worker stopped (exit code ${code})`);
+      if (this.#inFlight?.worker === worker) {
+        const { batch } = this.#inFlight;
+        this.#inFlight = null;
+        for (const pending of batch) pending.reject(error);
+        this.#afterBatch();
+      }
+      if (this.#closed) return;
+      if (wasReady) this.#startWorker();
+      else
+        process.emitWarning(
+          `the SQLite writer worker did not start, commits stay on the main thread: ${error.message}`,
+        );
+    });
+    this.#worker = worker;
+  }
+
+  /** Lets a ready worker close its connection cleanly (checkpointing the WAL); a starting one is ended. */
+  async #stopWorker(): Promise<void> {
+    const worker = this.#worker;
+    if (worker === null) return;
+    if (!this.#ready) {
+      this.#worker = null;
+      await worker.terminate();
+      return;
+    }
+    const exited = new Promise((resolve) => worker.once("exit", resolve));
+    worker.ref();
+    const request: WriterRequest = { kind: "close" };
+    worker.postMessage(request);
+    await exited;
+  }
+}
+
+/** Whether a change survives structured clone; rejects it with the clone error if not. */
+function cloneable(change: Change, reject: (error: unknown) => void): boolean {
+  try {
+    structuredClone(change);
+    return true;
+  } catch (error) {
+    reject(error);
+    return false;
+  }
+}
