@@ -4,6 +4,7 @@ import { registerAuditExport } from "./audit-export.ts";
 import { registerAuditVerify } from "./audit-verify.ts";
 import { CliError, EXIT } from "./cli-error.ts";
 import { registerKeys } from "./keys.ts";
+import { registerMcp } from "./mcp.ts";
 import { note } from "./output.ts";
 import { registerPolicyCheck } from "./policy-check.ts";
 import { registerPolicyTest } from "./policy-test.ts";
@@ -43,6 +44,7 @@ Examples:
 
   registerServe(program);
   registerKeys(program);
+  registerMcp(program);
 
   const policy = program
     .command("policy")

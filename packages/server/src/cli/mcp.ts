@@ -1,0 +1,119 @@
+import { type Command, InvalidArgumentError } from "commander";
+import { note } from "./output.ts";
+
+interface ConnectionFlags {
+  url?: string;
+  apiKey?: string;
+}
+
+interface GatewayFlags extends ConnectionFlags {
+  upstream: string;
+  wait: number;
+}
+
+/** `--wait` when not given: ten minutes, as SPEC §7 says. */
+const DEFAULT_WAIT_SECONDS = 600;
+
+/** `loopgate mcp serve` and `loopgate mcp gateway`: MCP over stdio, for MCP clients. */
+export function registerMcp(program: Command): void {
+  const mcp = program
+    .command("mcp")
+    .description("MCP over stdio: Loopgate's tools, or a gateway in front of another MCP server")
+    .addHelpText(
+      "after",
+      `
+Both read LOOPGATE_URL and LOOPGATE_API_KEY (an agent key) unless given --url and --api-key.
+stdout is the MCP channel; notes go to stderr.
+
+Examples:
+  $ loopgate mcp serve
+  $ loopgate mcp gateway --upstream "npx -y @modelcontextprotocol/server-filesystem /srv/files"
+  $ loopgate mcp gateway --upstream https://tools.internal.example/mcp --wait 120`,
+    );
+
+  mcp
+    .command("serve")
+    .description("an MCP server with tools to propose an action and read its decision")
+    .option("--url <url>", "Loopgate's URL (default: $LOOPGATE_URL or http://localhost:4747)")
+    .option("--api-key <key>", "the agent's API key (default: $LOOPGATE_API_KEY)")
+    .action(async (flags: ConnectionFlags) => serveMcp(flags));
+
+  mcp
+    .command("gateway")
+    .description("an MCP proxy that sends calls of tools mapped in the policy (mcpTool:) through Loopgate")
+    .requiredOption(
+      "--upstream <command or URL>",
+      "the MCP server to front: a command line (stdio) or an http(s) URL",
+    )
+    .option(
+      "--wait <seconds>",
+      "how long a gated call waits for its decision",
+      parseSeconds,
+      DEFAULT_WAIT_SECONDS,
+    )
+    .option("--url <url>", "Loopgate's URL (default: $LOOPGATE_URL or http://localhost:4747)")
+    .option("--api-key <key>", "the agent's API key (default: $LOOPGATE_API_KEY)")
+    .action(async (flags: GatewayFlags) => runGateway(flags));
+}
+
+async function serveMcp(flags: ConnectionFlags): Promise<void> {
+  const { Loopgate } = await import("@loopgate/sdk");
+  const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
+  const { createLoopgateMcpServer } = await import("../mcp/loopgate-mcp-server.ts");
+  const connection = connectionFrom(flags);
+  const server = createLoopgateMcpServer(new Loopgate(connection), connection);
+  await server.connect(new StdioServerTransport());
+  note(`loopgate mcp serve: ready (Loopgate at ${connection.url})`);
+  await untilClosed(() => server.close());
+}
+
+async function runGateway(flags: GatewayFlags): Promise<void> {
+  const { Loopgate } = await import("@loopgate/sdk");
+  const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
+  const { McpActionMap } = await import("../mcp/action-map.ts");
+  const { createMcpGateway } = await import("../mcp/gateway.ts");
+  const { connectUpstream } = await import("../mcp/upstream.ts");
+  const connection = connectionFrom(flags);
+  const actions = new McpActionMap(connection);
+  // Read the map before accepting calls: a gateway that cannot reach Loopgate must not start open.
+  await actions.actionTypeFor("");
+  const upstream = await connectUpstream(flags.upstream);
+  const gateway = createMcpGateway({
+    upstream,
+    loopgate: new Loopgate(connection),
+    actions,
+    waitMs: flags.wait * 1000,
+  });
+  await gateway.connect(new StdioServerTransport());
+  note(`loopgate mcp gateway: fronting ${flags.upstream} (Loopgate at ${connection.url})`);
+  await untilClosed(async () => {
+    await gateway.close();
+    await upstream.close();
+  });
+}
+
+function connectionFrom(flags: ConnectionFlags): { url: string; apiKey: string | undefined } {
+  const env = (name: string) => (process.env[name]?.trim() ? process.env[name] : undefined);
+  return {
+    url: flags.url ?? env("LOOPGATE_URL") ?? "http://localhost:4747",
+    apiKey: flags.apiKey ?? env("LOOPGATE_API_KEY"),
+  };
+}
+
+/** Runs until stdin closes (the MCP client went away) or a signal arrives, then closes. */
+async function untilClosed(close: () => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve) => {
+    process.stdin.once("end", resolve);
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await close().catch(() => {});
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(seconds)) {
+    throw new InvalidArgumentError("give a number of seconds, e.g. 600");
+  }
+  return seconds;
+}
