@@ -55,6 +55,12 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (flags.json) sayJson({ url: server.url });
   else say(server.url);
   note(`Loopgate is listening on ${server.url} (${describeLocation(location)}). Ctrl-C stops it.`);
+  const dirFlag = location.databaseUrl === undefined ? ` --data-dir ${location.dataDir}` : "";
+  note(
+    `Give an agent a key:  npx loopgate keys create${dirFlag} --name my-agent --role agent\n` +
+      `and a reviewer one:   npx loopgate keys create${dirFlag} --name my-name --role reviewer\n` +
+      `API reference:        ${server.url}/openapi.json`,
+  );
 
   await new Promise<void>((resolve) => {
     let stopping = false;
