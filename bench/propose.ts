@@ -6,49 +6,111 @@
  * for throughput, then open loop at a fixed rate with latency counted from when each request was
  * due, so a stall shows as latency instead of hiding as lower load (no coordinated omission).
  *
- *   npm run bench:propose -- [--engine sqlite|postgres] [--connections 64] [--seconds 10] [--rate 5000]
+ * Besides wall-clock figures it reports the CPU each proposal cost, per server thread and for this
+ * load generator: on a shared machine throughput moves with the neighbours' load, CPU per proposal
+ * much less.
+ *
+ *   npm run bench:propose -- [--engine sqlite|postgres] [--workers N] [--connections 64] [--seconds 10]
+ *                            [--rate 5000] [--phases closed,open] [--client raw|undici]
+ *
+ * The default client is a minimal keep-alive HTTP/1.1 client (support/http-client.ts) that costs the
+ * shared cores far less than undici; `--client undici` uses undici's Pool (pipelining off) instead.
  *
  * PostgreSQL: set LOOPGATE_DATABASE_URL, or pass --engine postgres to start a throwaway cluster.
  */
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
-import { benchProposal } from "./support/bench-policy.ts";
+import { benchBody } from "./support/bench-policy.ts";
+import { HttpLoadClient } from "./support/http-client.ts";
 import { summarize, table } from "./support/latency.ts";
 import { withBenchDatabase } from "./support/postgres-cluster.ts";
+import { cpuSince, processTree, type ThreadCpu, threadCpu, totalMs } from "./support/process-cpu.ts";
 import { spawnBenchServer } from "./support/spawn-server.ts";
 
 const { values } = parseArgs({
   options: {
     engine: { type: "string", default: "sqlite" },
+    workers: { type: "string" },
     connections: { type: "string", default: "64" },
     seconds: { type: "string", default: "10" },
     rate: { type: "string", default: "5000" },
     warmup: { type: "string", default: "2" },
+    phases: { type: "string", default: "closed,open" },
+    client: { type: "string", default: "raw" },
   },
 });
 const connections = Number(values.connections);
 const seconds = Number(values.seconds);
 const rate = Number(values.rate);
 const warmup = Number(values.warmup);
+const phases = new Set(values.phases.split(","));
+
+interface PhaseResult {
+  phase: string;
+  count: number;
+  errors: number;
+  perSecond: number;
+  latencies: number[];
+  serverCpu: ThreadCpu;
+  clientCpuMs: number;
+  load: number;
+}
 
 await withBenchDatabase(values.engine === "postgres", async (env) => {
-  const server = await spawnBenchServer(env);
-  const pool = new Pool(server.url, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const server = await spawnBenchServer(
+    values.workers === undefined ? env : { ...env, BENCH_WORKERS: values.workers },
+  );
+  const authorization = `Bearer ${server.key}`;
   let sequence = 0;
-  const post = async (): Promise<number> => {
-    const i = sequence++;
-    const { statusCode, body } = await pool.request({
-      path: "/v1/proposals",
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${server.key}`,
-        "content-type": "application/json",
-        "idempotency-key": `b-${i}`,
-      },
-      body: JSON.stringify(benchProposal(i)),
-    });
-    await body.dump();
-    return statusCode;
+  let post: () => Promise<number>;
+  let closeClient: () => Promise<void>;
+  if (values.client === "undici") {
+    const pool = new Pool(server.url, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+    post = async () => {
+      const i = sequence++;
+      // A new headers object each time: undici reads it when the request is dispatched, which may be
+      // after the next call when every connection is busy.
+      const { statusCode, body } = await pool.request({
+        path: "/v1/proposals",
+        method: "POST",
+        headers: { authorization, "content-type": "application/json", "idempotency-key": `b-${i}` },
+        body: benchBody(i),
+      });
+      await body.dump();
+      return statusCode;
+    };
+    closeClient = () => pool.close();
+  } else {
+    const client = await HttpLoadClient.open(server.url, connections);
+    const auth = `Authorization: ${authorization}\r\n`;
+    post = () => {
+      const i = sequence++;
+      return client.post("/v1/proposals", `${auth}Idempotency-Key: b-${i}\r\n`, benchBody(i));
+    };
+    closeClient = async () => client.close();
+  }
+
+  /** Runs `load` while counting the server's and this process's CPU. */
+  const measured = async (
+    phase: string,
+    load: () => Promise<{ count: number; errors: number; latencies: number[] }>,
+  ): Promise<PhaseResult> => {
+    const pids = processTree(server.child.pid!);
+    const serverBefore = threadCpu(pids);
+    const clientBefore = process.cpuUsage();
+    const started = performance.now();
+    const result = await load();
+    const elapsed = (performance.now() - started) / 1000;
+    const client = process.cpuUsage(clientBefore);
+    return {
+      phase,
+      ...result,
+      perSecond: result.count / elapsed,
+      serverCpu: cpuSince(serverBefore, threadCpu(pids)),
+      clientCpuMs: (client.user + client.system) / 1000,
+      load: loadavg()[0]!,
+    };
   };
 
   // Closed loop: throughput at `connections` concurrent agents.
@@ -68,10 +130,6 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
     );
     return { count: latencies.length, errors, latencies };
   };
-  await closed(warmup * 1000);
-  const started = performance.now();
-  const c = await closed(seconds * 1000);
-  const closedRate = c.count / ((performance.now() - started) / 1000);
 
   // Open loop at a fixed rate, latency from each request's due time.
   const open = async (perSecond: number, durationMs: number) => {
@@ -92,41 +150,61 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
       );
     }
     await Promise.all(inflight);
-    return { count: total, errors, achieved: total / ((performance.now() - t0) / 1000), latencies };
+    return { count: total, errors, latencies };
   };
-  const o = await open(rate, seconds * 1000);
-  await pool.close();
+
+  await closed(warmup * 1000);
+  const results: PhaseResult[] = [];
+  if (phases.has("closed"))
+    results.push(await measured(`closed loop, ${connections} agents`, () => closed(seconds * 1000)));
+  if (phases.has("open"))
+    results.push(await measured(`open loop at ${rate}/s`, () => open(rate, seconds * 1000)));
+  await closeClient();
   await server.stop();
 
-  const cs = summarize(c.latencies);
-  const os = summarize(o.latencies);
   const f = (n: number) => n.toFixed(1);
+  const us = (ms: number, count: number) => Math.round((ms * 1000) / count);
+  const workers = values.workers === undefined ? "" : `, ${values.workers} HTTP worker(s)`;
   console.log(
-    `\nbench/propose — ${server.engine}, ${connections} connections, 20-rule policy, durable commits\n`,
+    `\nbench/propose — ${server.engine}${workers}, ${connections} connections, 20-rule policy, durable commits\n`,
   );
   console.log(
-    table([
-      {
-        phase: `closed loop, ${connections} agents`,
-        "proposals/s": Math.round(closedRate),
-        requests: c.count,
-        errors: c.errors,
-        "p50 ms": f(cs.p50),
-        "p99 ms": f(cs.p99),
-        "max ms": f(cs.max),
-      },
-      {
-        phase: `open loop at ${rate}/s`,
-        "proposals/s": Math.round(o.achieved),
-        requests: o.count,
-        errors: o.errors,
-        "p50 ms": f(os.p50),
-        "p99 ms": f(os.p99),
-        "max ms": f(os.max),
-      },
-    ]),
+    table(
+      results.map((r) => {
+        const s = summarize(r.latencies);
+        return {
+          phase: r.phase,
+          "proposals/s": Math.round(r.perSecond),
+          requests: r.count,
+          errors: r.errors,
+          "p50 ms": f(s.p50),
+          "p99 ms": f(s.p99),
+          "max ms": f(s.max),
+          "server CPU µs/proposal": us(totalMs(r.serverCpu), r.count),
+          "client CPU µs/proposal": us(r.clientCpuMs, r.count),
+          "load avg (1 min)": r.load.toFixed(2),
+        };
+      }),
+    ),
   );
   console.log(
-    `\ncommand: npm run bench:propose -- --engine ${values.engine} --connections ${connections} --seconds ${seconds} --rate ${rate}`,
+    "\nServer CPU µs per proposal, by thread (pid/main is a process's event loop; the busiest other thread of the first process is the SQLite writer):\n",
   );
+  console.log(
+    table(
+      results.flatMap((r) =>
+        [...r.serverCpu.entries()]
+          .filter(([, ms]) => us(ms, r.count) > 0)
+          .sort((a, b) => b[1] - a[1])
+          .map(([thread, ms]) => ({ phase: r.phase, thread, "µs/proposal": us(ms, r.count) })),
+      ),
+    ),
+  );
+  const flags = [
+    `--engine ${values.engine}`,
+    values.workers === undefined ? "" : `--workers ${values.workers}`,
+    `--connections ${connections} --seconds ${seconds} --rate ${rate}`,
+    values.client === "raw" ? "" : `--client ${values.client}`,
+  ].filter(Boolean);
+  console.log(`\ncommand: npm run bench:propose -- ${flags.join(" ")}`);
 });

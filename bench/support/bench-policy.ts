@@ -75,3 +75,8 @@ export function benchProposal(i: number): unknown {
     context: { entity: `customer:c_${i % 5000}` },
   };
 }
+
+/** {@link benchProposal} as the JSON text a client sends. */
+export function benchBody(i: number): string {
+  return JSON.stringify(benchProposal(i));
+}

@@ -7,7 +7,7 @@
  *   LOOPGATE_URL=… LOOPGATE_API_KEY=<agent key> node --import tsx refund-agent.ts resume run.json
  */
 import { randomUUID } from "node:crypto";
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { appendFile, readFile, rename, writeFile } from "node:fs/promises";
 import { gateAgentTool, proposeInterruptions, resumeFromLoopgate } from "@loopgate/sdk/openai-agents";
 import {
   Agent,
@@ -90,7 +90,9 @@ if (command === "start") {
   if (result.interruptions.length === 0) console.log(JSON.stringify({ finalOutput: result.finalOutput }));
   else {
     const pending = await proposeInterruptions(result, { actions });
-    await writeFile(file, JSON.stringify(pending)); // from here a restart loses nothing
+    // Written whole or not at all (a kill mid-write must not leave half a file); from here a restart loses nothing.
+    await writeFile(`${file}.tmp`, JSON.stringify(pending));
+    await rename(`${file}.tmp`, file);
     console.error(`waiting for review: ${pending.proposals.map((p) => p.proposalId).join(", ")}`);
     const resumed = await resumeFromLoopgate(agent, pending, { actions });
     console.log(JSON.stringify({ finalOutput: resumed.finalOutput }));

@@ -152,7 +152,13 @@ async function execute<Payload extends JsonObject, Result>(
     throw error;
   }
   try {
-    const reported = await client.reportResult(proposal.id, { status: "succeeded", output: result });
+    // Under a grant (via: agent), the report presents it with the payload that ran, which consumes it.
+    const grant = proposal.execution.grant ?? undefined;
+    const reported = await client.reportResult(proposal.id, {
+      status: "succeeded",
+      output: result,
+      ...(grant === undefined ? {} : { grant, payload }),
+    });
     return { proposal: reported, result };
   } catch (error) {
     throw new ResultNotReportedError(proposal, result, error);

@@ -51,3 +51,4 @@ export type {
   ReviewItem,
   WaitOptions,
 } from "./types.ts";
+export { type Grant, type GrantRefusal, type GrantVerification, verifyGrant } from "./verify-grant.ts";

@@ -2,6 +2,7 @@ import type {
   ClaimInput,
   DecisionInput,
   DecisionResult,
+  Grant,
   InfoInput,
   JsonObject,
   Proposal,
@@ -48,6 +49,10 @@ export interface ResultReport {
   output?: unknown;
   /** Why it failed. */
   error?: string;
+  /** The grant the action ran under (`execution.grant` of the approved proposal); a success consumes it. */
+  grant?: Grant;
+  /** The payload actually executed; refused unless it is the approved one. */
+  payload?: JsonObject;
 }
 
 /** Options of `propose`. */

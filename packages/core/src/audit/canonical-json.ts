@@ -31,7 +31,7 @@ export function canonicalJson(value: unknown): string {
 function write(value: unknown, depth: number): string | undefined {
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
+      return quote(value);
     case "number":
       if (!Number.isFinite(value)) throw new TypeError(`cannot serialise ${value} in canonical JSON`);
       // ES Number-to-String is exactly the JCS number format; `-0` prints as "0".
@@ -69,7 +69,22 @@ function write(value: unknown, depth: number): string | undefined {
     if (member === undefined) continue;
     if (!first) out += ",";
     first = false;
-    out += `${JSON.stringify(key)}:${member}`;
+    out += `${quote(key)}:${member}`;
   }
   return `${out}}`;
+}
+
+/**
+ * What JSON.stringify escapes: `"`, `\\`, control characters, and surrogates (it escapes a lone one;
+ * a pair passes as is, which JSON.stringify decides).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes exactly these control characters.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A string as JSON.stringify writes it. Most strings (ids, keys, prose) need no escape, and quoting
+ * them directly skips a call into the JSON serialiser per string, the larger part of the cost here.
+ */
+function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }

@@ -10,6 +10,13 @@ export {
   signCheckpoint,
   verifyCheckpoint,
 } from "./checkpoint.ts";
+export {
+  type GrantRefusal,
+  type GrantVerification,
+  grantMessage,
+  signGrant,
+  verifyGrant,
+} from "./grant.ts";
 export { GENESIS_HASH, hashPayload, sha256Hex } from "./hash.ts";
 export { sealAuditEntry } from "./seal-audit-entry.ts";
 export { type ChainVerification, type ChainVerificationOptions, verifyAuditChain } from "./verify-chain.ts";

@@ -28,6 +28,9 @@ export function auditEntryHash(entry: Omit<AuditEntry, "hash">): string {
  * The actor is copied down to `{ kind, id, name }` so extra fields on the caller's object can neither
  * reach the hash nor be stored outside it.
  *
+ * `hash` is `sha256Hex` unless the caller has a faster SHA-256 that gives the same digests (the server
+ * passes Node's native one); the verifier always recomputes with `sha256Hex`.
+ *
  * @throws TypeError when `seq` is not a positive integer, `prevHash` is not 64 hex digits, or the
  * data holds a value JSON cannot carry (a non-finite number, a bigint, a cycle).
  *
@@ -42,7 +45,12 @@ export function auditEntryHash(entry: Omit<AuditEntry, "hash">): string {
  * const second = sealAuditEntry(nextDraft, 2, first.hash);
  * ```
  */
-export function sealAuditEntry(draft: AuditDraft, seq: number, prevHash: string): AuditEntry {
+export function sealAuditEntry(
+  draft: AuditDraft,
+  seq: number,
+  prevHash: string,
+  hash: (text: string) => string = sha256Hex,
+): AuditEntry {
   if (!Number.isSafeInteger(seq) || seq < 1)
     throw new TypeError(`seq must be a positive integer, got ${seq}`);
   if (!HEX_64.test(prevHash)) throw new TypeError("prevHash must be 64 lower-case hex digits");
@@ -56,7 +64,7 @@ export function sealAuditEntry(draft: AuditDraft, seq: number, prevHash: string)
     prevHash,
   };
   // `entry` already has exactly the hashed fields, so hash it as is rather than copying it again.
-  return { ...entry, hash: sha256Hex(canonicalJson(entry)) };
+  return { ...entry, hash: hash(canonicalJson(entry)) };
 }
 
 /** A SHA-256 hex digest as `sha256Hex` writes it. */

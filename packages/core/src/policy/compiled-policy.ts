@@ -1,5 +1,7 @@
 import type { AutonomyStage, OnExpiry, RouteVerdict } from "../lifecycle/statuses.ts";
+import type { NotificationEventType } from "../wire/notification.ts";
 import type { ProposalInput } from "../wire/proposal.ts";
+import type { BusinessHours } from "./business-hours.ts";
 import type { CelCondition } from "./cel-condition.ts";
 import type { PolicyDocument, PolicyExampleSignals } from "./document.ts";
 
@@ -30,6 +32,8 @@ export interface ActionTypeSettings {
     timeoutMs?: number;
     retry?: { attempts: number };
   };
+  /** The executor that undoes the action (`reversible: true | compensate`), when the policy names one. */
+  rollback?: ActionTypeSettings["execute"];
   review: ReviewSettings;
   autonomy: AutonomyStage;
   /** Share (0..1) of auto-routed proposals that a person also reviews, afterwards. */
@@ -41,7 +45,27 @@ export interface ActionTypeSettings {
   draftField: string | null;
   mcpTool: string | null;
   mcpServer: string | null;
+  /** Bypass resistance (near-repeats of refused proposals, split amounts); null when turned off. */
+  bypass: BypassSettings | null;
 }
+
+/** How near-repeats and split amounts are recognised for an action type (`actions.<type>.bypass`). */
+export interface BypassSettings {
+  /** How far back refused proposals count, in ms. @defaultValue 24h */
+  windowMs: number;
+  /** Least token similarity of string fields for a near-repeat. @defaultValue 0.9 */
+  similarity: number;
+  /** Largest relative difference of number fields for a near-repeat. @defaultValue 0.05 */
+  tolerance: number;
+  /** Where the entity an amount belongs to is read: `context.entity` or a payload path. @defaultValue "context.entity" */
+  entity: string;
+}
+
+/** One notification channel of a queue (`queues.<name>.notify`). */
+export type NotifyChannel =
+  | { kind: "webhook"; url: string; secret: string; events: readonly NotificationEventType[] }
+  | { kind: "email"; to: readonly string[]; events: readonly NotificationEventType[] }
+  | { kind: "slack"; url: string; events: readonly NotificationEventType[] };
 
 /** One queue, declared or named somewhere in the policy, defaults resolved. */
 export interface QueueSettings {
@@ -53,6 +77,10 @@ export interface QueueSettings {
   remindBeforeMs: number[];
   /** Open reviews the queue holds before policy tightens routing; null for no limit. */
   capacity: number | null;
+  /** When the due-time clock runs; null for around the clock. */
+  businessHours: BusinessHours | null;
+  /** Where the queue's review events and reminders go. */
+  notify: readonly NotifyChannel[];
 }
 
 /** A rule with its `when` compiled. Rules keep the file's order. */

@@ -2,24 +2,20 @@ import { z } from "zod";
 import { AutonomyStage, OnExpiry, RouteVerdict } from "../lifecycle/statuses.ts";
 import { ActionTypeName, SnakeCase } from "../wire/common.ts";
 import { ProposalInput } from "../wire/proposal.ts";
-import { DURATION_HINT, parseDuration } from "./duration.ts";
+import {
+  PolicyBusinessHoursDocument,
+  PolicyBypassDocument,
+  PolicyNotifyChannelDocument,
+} from "./ladder-document.ts";
+import { PolicyDuration } from "./policy-duration.ts";
+
+export { PolicyDuration };
 
 /**
  * The shape of a policy file (`loopgate.yaml`), as written: durations stay text, optional settings stay
  * absent. `loadPolicy` validates a file against it and resolves the defaults into `CompiledPolicy`.
  * Every object is strict: a field Loopgate does not know is a problem, not something silently ignored.
  */
-
-/** A duration such as `30m`, `4h`, `2d`, `1h30m`; see `parseDuration`. Must be longer than zero. */
-export const PolicyDuration = z
-  .string({ error: `expected a duration: ${DURATION_HINT}` })
-  .superRefine((text, ctx) => {
-    try {
-      if (parseDuration(text) === 0) ctx.addIssue({ code: "custom", message: "must be longer than zero" });
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: (error as Error).message });
-    }
-  });
 
 /** A queue's name, e.g. `support-leads`. Queues named anywhere exist, with the defaults unless declared. */
 export const QueueName = z
@@ -69,7 +65,14 @@ export const PolicyExecuteDocument = z
     url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
     secret: z.string().min(1).optional(),
     idempotent: z.boolean().optional(),
+    /** Deprecated spelling of `timeoutMs` as a duration (e.g. `10s`); `timeoutMs` wins when both are given. */
     timeout: PolicyDuration.optional(),
+    timeoutMs: z
+      .number()
+      .int({ error: "must be a whole number of milliseconds, e.g. 10000" })
+      .min(100, { error: "must be at least 100 (ms)" })
+      .max(600_000, { error: "must be at most 600000 (10 minutes)" })
+      .optional(),
     retry: z.strictObject({ attempts: z.number().int().min(0).max(100) }).optional(),
   })
   .superRefine((execute, ctx) => {
@@ -81,7 +84,7 @@ export const PolicyExecuteDocument = z
       });
     }
     if (execute.via !== "webhook") {
-      for (const field of ["url", "secret", "timeout", "retry"] as const) {
+      for (const field of ["url", "secret", "timeout", "timeoutMs", "retry"] as const) {
         if (execute[field] !== undefined) {
           ctx.addIssue({
             code: "custom",
@@ -104,6 +107,8 @@ export const PolicyActionDocument = z.strictObject({
     .optional(),
   payload: z.record(z.string(), z.unknown(), { error: "must be a JSON Schema object" }).optional(),
   execute: PolicyExecuteDocument.optional(),
+  /** How a reversible action is undone (`POST /v1/proposals/:id/rollback`): a webhook, like `execute`. */
+  rollback: PolicyExecuteDocument.optional(),
   review: PolicyReviewDocument.optional(),
   autonomy: AutonomyStage.optional(),
   sampling: z
@@ -120,6 +125,7 @@ export const PolicyActionDocument = z.strictObject({
   draftField: z.string().min(1).optional(),
   mcpTool: z.string().min(1).optional(),
   mcpServer: z.string().min(1).optional(),
+  bypass: PolicyBypassDocument.optional(),
 });
 export type PolicyActionDocument = z.infer<typeof PolicyActionDocument>;
 
@@ -130,6 +136,8 @@ export const PolicyQueueDocument = z.strictObject({
   onExpiry: OnExpiry.optional(),
   escalateTo: QueueName.optional(),
   capacity: z.number().int().min(1, { error: "must be at least 1 (omit it for no limit)" }).optional(),
+  businessHours: PolicyBusinessHoursDocument.optional(),
+  notify: z.array(PolicyNotifyChannelDocument).optional(),
 });
 export type PolicyQueueDocument = z.infer<typeof PolicyQueueDocument>;
 
@@ -168,6 +176,7 @@ export const PolicyExampleSignals = z.strictObject({
   history: z.strictObject({ overrideRate: nullableNumber }).optional(),
   agentConfidence: nullableNumber,
   agent: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).optional(),
+  bypass: z.boolean().optional(),
 });
 export type PolicyExampleSignals = z.infer<typeof PolicyExampleSignals>;
 

@@ -5,12 +5,16 @@
  * @packageDocumentation
  */
 export type { ReviewKind } from "./autonomy-stage.ts";
+export type { BusinessHours, Weekday } from "./business-hours.ts";
+export { dueAfter, openTimeBefore, parseClockTime, WEEKDAYS } from "./business-hours.ts";
 export type { CelBindings, CelCondition } from "./cel-condition.ts";
 export { CEL_VARIABLES } from "./cel-condition.ts";
 export type {
   ActionTypeSettings,
+  BypassSettings,
   CompiledPolicy,
   CompiledRule,
+  NotifyChannel,
   PolicyExample,
   QueueSettings,
   ReviewSettings,
@@ -29,6 +33,12 @@ export {
   RESERVED_RULE_IDS,
 } from "./document.ts";
 export { parseDuration } from "./duration.ts";
+export {
+  PolicyBusinessHoursDocument,
+  PolicyBypassDocument,
+  PolicyNotifyChannelDocument,
+} from "./ladder-document.ts";
+export { DEFAULT_BYPASS_WINDOW_MS } from "./ladder-settings.ts";
 export type { LoadPolicyResult } from "./load-policy.ts";
 export { loadPolicy } from "./load-policy.ts";
 export { validatePayload } from "./payload-validation.ts";

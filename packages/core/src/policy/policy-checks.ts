@@ -61,6 +61,14 @@ function checkActionTypes(document: PolicyDocument, source: PolicySourceMap): Po
         ),
       );
     }
+    if (irreversible && action.rollback !== undefined) {
+      problems.push(
+        source.problem(
+          [...at, "rollback"],
+          `${name} is not reversible, so it can never be rolled back: remove rollback, or declare reversible: true or compensate`,
+        ),
+      );
+    }
     const queue = action.review?.queue ?? defaults.review.queue;
     if (irreversible) {
       const where: (string | number)[] | null =
@@ -115,6 +123,15 @@ function checkQueues(document: PolicyDocument, source: PolicySourceMap): PolicyP
         ),
       );
     }
+    const cycle = escalationCycle(document, name);
+    if (cycle !== null && cycle[0] === name) {
+      problems.push(
+        source.problem(
+          ["queues", name, "escalateTo"],
+          `escalation goes round in a circle (${cycle.join(" → ")}): end the chain with a queue that has no escalateTo`,
+        ),
+      );
+    }
     // Durations were validated by the schema, so parsing here cannot throw.
     const slaMs = queue.sla === undefined ? resolveDefaults(document).review.slaMs : parseDuration(queue.sla);
     for (const [index, reminder] of (queue.remindBefore ?? []).entries()) {
@@ -129,6 +146,19 @@ function checkQueues(document: PolicyDocument, source: PolicySourceMap): PolicyP
     }
   }
   return problems;
+}
+
+/** The escalation chain from `start` when it returns to a queue already on it, else null. */
+function escalationCycle(document: PolicyDocument, start: string): string[] | null {
+  const chain = [start];
+  let queue = start;
+  for (;;) {
+    const next = document.queues[queue]?.escalateTo ?? document.defaults?.review?.escalateTo;
+    if (next === undefined || next === queue) return null;
+    chain.push(next);
+    if (chain.indexOf(next) !== chain.length - 1) return chain.slice(chain.indexOf(next));
+    queue = next;
+  }
 }
 
 function checkCategories(document: PolicyDocument, source: PolicySourceMap): PolicyProblem[] {

@@ -1,5 +1,6 @@
 import type { OnExpiry } from "../lifecycle/statuses.ts";
 import type { ReviewKind } from "./autonomy-stage.ts";
+import type { BusinessHours } from "./business-hours.ts";
 import type { ActionTypeSettings, CompiledPolicy } from "./compiled-policy.ts";
 import { parseDuration } from "./duration.ts";
 import { escalationTarget, queueSettings } from "./settings.ts";
@@ -17,6 +18,8 @@ export interface ReviewPlan {
   /** 0 for a review, 1 for an `escalate` route. */
   level: number;
   kind: ReviewKind;
+  /** The queue's business hours: the due time counts only open time (see `dueAfter`). */
+  businessHours: BusinessHours | null;
 }
 
 /** What routing knows when it plans a review. */
@@ -64,5 +67,6 @@ export function planReview(policy: CompiledPolicy, input: ReviewPlanInput): Revi
     priority: Math.max(settings.review.priority, input.rulePriority ?? Number.NEGATIVE_INFINITY),
     level,
     kind,
+    businessHours: target.businessHours,
   };
 }

@@ -1,4 +1,5 @@
 import { type CelInput, celList, celMap } from "@bufbuild/cel";
+import type { BypassFinding } from "../signals/bypass.ts";
 import type { Signals } from "../wire/proposal.ts";
 import type { CelBindings } from "./cel-condition.ts";
 
@@ -19,6 +20,11 @@ export interface RouteInput {
   agentConfidence: number | null;
   /** `thresholds.auto` in force for this agent and action type; above 1 means never. */
   thresholdAuto: number;
+  /**
+   * What the server's bypass check found (near-repeats of refused proposals, split amounts): each becomes
+   * a reason, and a proposal with any (or with `signals.bypass`) is never routed `auto`.
+   */
+  bypass?: readonly BypassFinding[];
 }
 
 /**
@@ -48,7 +54,7 @@ export function celBindings(input: RouteInput): CelBindings {
     toolCalls: input.toolCalls as CelInput[],
     context: input.context as CelBindings,
     agent: toCelValue({ id: input.agent.id, name: input.agent.name }),
-    signals: toCelValue(input.signals),
+    signals: toCelValue({ bypass: false, ...input.signals }),
     agentConfidence: input.agentConfidence ?? null,
     confidence: input.confidence ?? null,
     thresholds: toCelValue({ auto: input.thresholdAuto }),

@@ -1,6 +1,7 @@
 import type { RouteVerdict } from "../lifecycle/statuses.ts";
 import type { Route, RouteReason } from "../wire/proposal.ts";
 import { applyStage } from "./autonomy-stage.ts";
+import { resistBypass } from "./bypass-route.ts";
 import { evaluateCondition } from "./cel-condition.ts";
 import type { CompiledPolicy, CompiledRule } from "./compiled-policy.ts";
 import { planReview, type ReviewPlan } from "./review-plan.ts";
@@ -78,7 +79,7 @@ export function routeProposal(policy: CompiledPolicy, input: RouteInput): RouteD
     verdict = matches.map((match) => match.route).reduce(moreRestrictive);
   }
 
-  const staged = applyStage(verdict, settings, input.proposalId);
+  const staged = resistBypass(applyStage(verdict, settings, input.proposalId), input);
   reasons.push(...staged.reasons);
   const winners = matches.filter((match) => match.route === verdict);
   const priorities = matches.flatMap((match) => (match.rule.priority === null ? [] : [match.rule.priority]));

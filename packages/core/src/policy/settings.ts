@@ -2,6 +2,7 @@ import type { OnExpiry, RouteVerdict } from "../lifecycle/statuses.ts";
 import type { ActionTypeSettings, CompiledPolicy, QueueSettings, ReviewSettings } from "./compiled-policy.ts";
 import type { PolicyActionDocument, PolicyDocument } from "./document.ts";
 import { parseDuration } from "./duration.ts";
+import { resolveBusinessHours, resolveBypass, resolveNotify } from "./ladder-settings.ts";
 
 /** The queue reviews go to when neither the rule, the action type nor `defaults.review` names one. */
 export const DEFAULT_QUEUE = "default";
@@ -47,6 +48,8 @@ export function resolveQueue(document: PolicyDocument, name: string): QueueSetti
     escalateTo: escalateTo === name ? null : escalateTo,
     remindBeforeMs: (declared?.remindBefore ?? []).map(parseDuration).sort((a, b) => b - a),
     capacity: declared?.capacity ?? null,
+    businessHours: resolveBusinessHours(declared?.businessHours),
+    notify: resolveNotify(declared?.notify),
   };
 }
 
@@ -88,9 +91,10 @@ export function resolveActionType(
       ...(execute.url === undefined ? {} : { url: execute.url }),
       ...(execute.secret === undefined ? {} : { secret: execute.secret }),
       ...(execute.idempotent === undefined ? {} : { idempotent: execute.idempotent }),
-      ...(execute.timeout === undefined ? {} : { timeoutMs: parseDuration(execute.timeout) }),
+      ...executorTimeout(execute),
       ...(execute.retry === undefined ? {} : { retry: { attempts: execute.retry.attempts } }),
     },
+    ...(action.rollback === undefined ? {} : { rollback: resolveExecutor(action.rollback) }),
     review: {
       queue: queue.name,
       slaMs: action.review?.sla === undefined ? queue.slaMs : parseDuration(action.review.sla),
@@ -106,6 +110,7 @@ export function resolveActionType(
     draftField: action.draftField ?? (properties.has("body") ? "body" : null),
     mcpTool: action.mcpTool ?? null,
     mcpServer: action.mcpServer ?? null,
+    bypass: resolveBypass(action.bypass),
   };
 }
 
@@ -140,4 +145,24 @@ export function queueSettings(policy: CompiledPolicy, queue: string): QueueSetti
  */
 export function escalationTarget(policy: CompiledPolicy, queue: string): string | null {
   return queueSettings(policy, queue).escalateTo;
+}
+
+/** `timeoutMs`, or the older `timeout` duration, as milliseconds. */
+function executorTimeout(execute: { timeout?: string; timeoutMs?: number }): { timeoutMs?: number } {
+  if (execute.timeoutMs !== undefined) return { timeoutMs: execute.timeoutMs };
+  return execute.timeout === undefined ? {} : { timeoutMs: parseDuration(execute.timeout) };
+}
+
+/** An executor block (`execute` or `rollback`) with only the fields it sets. */
+function resolveExecutor(
+  execute: NonNullable<PolicyActionDocument["execute"]>,
+): ActionTypeSettings["execute"] {
+  return {
+    via: execute.via,
+    ...(execute.url === undefined ? {} : { url: execute.url }),
+    ...(execute.secret === undefined ? {} : { secret: execute.secret }),
+    ...(execute.idempotent === undefined ? {} : { idempotent: execute.idempotent }),
+    ...executorTimeout(execute),
+    ...(execute.retry === undefined ? {} : { retry: { attempts: execute.retry.attempts } }),
+  };
 }

@@ -75,6 +75,8 @@ export function computeSignals(input: SignalInput): Signals {
     history: { overrideRate: null },
     agentConfidence: supplied.agentConfidence ?? null,
     agent: { ...supplied.agent },
+    // Set by the server's bypass check, which needs the store; false until then.
+    bypass: false,
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AutonomyStage, ExecutionStatus, ProposalStatus, RouteVerdict } from "../lifecycle/statuses.ts";
 import { ActionTypeName, JsonObject, LIMITS, Timestamp } from "./common.ts";
+import { ExecutionItem, Grant } from "./execution.ts";
 
 const text = z.string().max(LIMITS.text);
 const label = z.string().max(LIMITS.label);
@@ -97,6 +98,7 @@ export const RouteReason = z.object({
   rule: z.string().describe("the rule id, or `default`, `stage:<name>`, `sampling`, `stop:<id>`"),
   route: z.union([RouteVerdict, z.literal("held")]),
   message: z.string(),
+  proposalId: z.string().optional().describe("the earlier proposal this one is linked to (bypass reasons)"),
 });
 export type RouteReason = z.infer<typeof RouteReason>;
 
@@ -136,6 +138,10 @@ export const Signals = z.object({
   history: z.object({ overrideRate: z.number().nullable() }),
   agentConfidence: z.number().nullable(),
   agent: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
+  bypass: z
+    .boolean()
+    .optional()
+    .describe("true when the proposal nearly repeats a refused one or splits a refused amount"),
 });
 export type Signals = z.infer<typeof Signals>;
 
@@ -170,6 +176,10 @@ export const ExecutionView = z.object({
   status: ExecutionStatus,
   attempts: z.number().int().default(0),
   result: z.unknown().optional(),
+  grant: Grant.nullable()
+    .optional()
+    .describe("via: agent — the signed single-use grant to execute the approved payload under"),
+  executions: z.array(ExecutionItem).optional().describe("the execution and any rollback, with attempts"),
 });
 export type ExecutionView = z.infer<typeof ExecutionView>;
 
@@ -198,6 +208,10 @@ export const Proposal = z.object({
   decisions: z.array(DecisionView),
   execution: ExecutionView,
   info: z.array(z.object({ at: Timestamp, message: z.string().nullable() })).default([]),
+  linkedTo: z
+    .array(z.string())
+    .optional()
+    .describe("earlier refused proposals this one nearly repeats or splits (bypass resistance)"),
   packetHash: z.string().describe("hash of the packet a reviewer sees; send it back with a decision"),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -209,5 +223,11 @@ export const ResultInput = z.strictObject({
   status: z.enum(["succeeded", "failed"]),
   output: z.unknown().optional(),
   error: z.string().max(LIMITS.text).optional(),
+  grant: Grant.optional().describe(
+    "the grant the action was executed under (via: agent); checked and consumed",
+  ),
+  payload: JsonObject.optional().describe(
+    "the payload actually executed; refused unless it is the approved one",
+  ),
 });
 export type ResultInput = z.infer<typeof ResultInput>;

@@ -60,6 +60,7 @@ signals: { topics: { legal: [lawyer, court] } }
       draftField: "body",
       mcpTool: null,
       mcpServer: null,
+      bypass: { windowMs: 86_400_000, similarity: 0.9, tolerance: 0.05, entity: "context.entity" },
     });
     expect(policy.actionTypes.get("billing.refund")).toMatchObject({
       reversible: "compensate",
@@ -84,6 +85,8 @@ signals: { topics: { legal: [lawyer, court] } }
       escalateTo: "billing-leads",
       remindBeforeMs: [1_800_000, 600_000],
       capacity: 50,
+      businessHours: null,
+      notify: [],
     });
     expect(queueSettings(policy, "never-named")).toMatchObject({
       slaMs: 6 * 3_600_000,

@@ -155,6 +155,7 @@ describe("routeProposal", () => {
       priority: 1,
       level: 0,
       kind: "review",
+      businessHours: null,
     });
   });
 
@@ -301,6 +302,7 @@ rules:
       priority: 0,
       level: 1,
       kind: "review",
+      businessHours: null,
     });
   });
 });

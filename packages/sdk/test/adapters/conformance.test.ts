@@ -10,10 +10,8 @@ import { type AdapterDriver, type ConformanceEnv, decide, uniqueTag, waitForRevi
  * One table of scenarios every framework adapter passes against a real Loopgate server (embedded store,
  * real HTTP, the reviewer deciding through the API): the tool does not run before the decision; approve
  * runs it with the model's arguments; edit runs it with the reviewer's, exactly; reject, request_info
- * and expiry do not run it, and the model reads the reason.
- *
- * Not here: "a stop in force" — Loopgate has no stops yet (a separate issue); the scenario joins this
- * table when `POST /v1/stops` exists.
+ * and expiry do not run it, and the model reads the reason; while a stop is in force nothing runs, and
+ * the held call completes once the stop is lifted.
  */
 const DRIVERS: AdapterDriver[] = [aiSdkGateTool, aiSdkToolApproval, openAiAgents, langGraph, mcpGateway];
 
@@ -31,6 +29,7 @@ beforeAll(async () => {
   env = {
     url: server.url,
     agentKey,
+    ownerKey: await server.key("conformance-owner", "owner"),
     agent: new Loopgate({ url: server.url, apiKey: agentKey, retry }),
     reviewer: new Loopgate({
       url: server.url,
@@ -113,4 +112,52 @@ describe.each(DRIVERS)("$name", (driver) => {
     expect(run.ran).toEqual([{ amount: 1, note }]);
     expect(read).toContain("refunded 1");
   });
+
+  it("a stop in force: nothing runs while it holds; lifted, the held call runs once", async () => {
+    const stop = await ownerCall(env, "POST", "/v1/stops", {
+      scope: { agent: "conformance-agent" },
+      reason: `conformance: ${driver.name}`,
+    });
+    expect(stop.status).toBe(201);
+    const note = uniqueTag("stop");
+    const run = driver.start(env, "auto", { amount: 3, note });
+    const held = await waitForProposal(env, note);
+    expect(held.status).toBe("held");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(run.ran).toEqual([]); // routed auto, but held: the tool has not run
+    const lifted = await ownerCall(env, "DELETE", `/v1/stops/${(stop.body as { id: string }).id}`);
+    expect(lifted.status).toBeLessThan(300);
+    const read = await run.done;
+    expect(run.ran).toEqual([{ amount: 3, note }]);
+    expect(read).toContain("refunded 3");
+  });
 });
+
+async function ownerCall(env: ConformanceEnv, method: string, path: string, body?: unknown) {
+  const response = await fetch(env.url + path, {
+    method,
+    headers: {
+      authorization: `Bearer ${env.ownerKey}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
+}
+
+/** Waits for the routed proposal whose payload carries `note` (found through the audit's routing entries). */
+async function waitForProposal(env: ConformanceEnv, note: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  const seen = new Set<string>();
+  for (;;) {
+    const page = await ownerCall(env, "GET", "/v1/audit?type=proposal.routed&limit=500");
+    for (const entry of (page.body as { items: { proposalId: string | null }[] }).items) {
+      if (entry.proposalId === null || seen.has(entry.proposalId)) continue;
+      seen.add(entry.proposalId);
+      const proposal = await env.reviewer.getProposal(entry.proposalId);
+      if (proposal.action.payload.note === note) return proposal;
+    }
+    if (Date.now() > deadline) throw new Error(`no routed proposal for ${note}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -29,6 +29,8 @@ export interface AdapterDriver {
 export interface ConformanceEnv {
   url: string;
   agentKey: string;
+  /** An owner's key, for stops. */
+  ownerKey: string;
   agent: Loopgate;
   reviewer: Loopgate;
 }

@@ -5,6 +5,7 @@ import {
   type DecisionInput,
   DecisionInput as DecisionInputSchema,
   type DecisionResult,
+  dueAfter,
   escalationTarget,
   PII_MASK_PATTERN,
   proposalTransition,
@@ -21,13 +22,16 @@ import type {
 } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
+import { executionPlan } from "./execution-plan.ts";
 import { expireReview } from "./expire.ts";
 import { applyMergePatch } from "./merge-patch.ts";
 import { hashPayloadNative } from "./native-hash.ts";
+import { decideAfterExecution } from "./post-review.ts";
 import { type Principal, requireDecider } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
 import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
 import { isOpen, loadProposal, loadReview, refuseClosed } from "./review-access.ts";
+import { reviewLabelWrites } from "./review-labels.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
 /** How often a decision is recomputed when another write to the same review lands first. */
@@ -102,6 +106,9 @@ export async function decide(
         );
       }
     }
+    // A review opened after the action already ran (post_review, sampling): no approval to give.
+    const afterExecution = await decideAfterExecution(deps, person.user, review, proposal, input, now);
+    if (afterExecution !== null) return afterExecution;
     const policy = await deps.policies.version(review.policyVersion);
     const outcome = plan(deps, person.user, review, proposal, policy, input, now);
     const result = await deps.store.commit({ writes: outcome.writes, audit: outcome.audit });
@@ -272,7 +279,7 @@ function plan(
         queue: target,
         status: "escalated",
         level: review.level + 1,
-        dueAt: addMs(now, settings.slaMs),
+        dueAt: dueAfter(now, settings.slaMs, settings.businessHours).toISOString(),
         approvers: [],
         claimedBy: null,
         claimExpiresAt: null,
@@ -339,6 +346,18 @@ function plan(
     writes.push({ kind: "insertReview", row: newReview });
     audit.push(reviewOpenedEntry(at, newReview));
   }
+  const labelled = proposalPatch.doc ?? doc; // a review closed with an outcome labels its proposal
+  writes.push(...reviewLabelWrites({ proposal, doc: labelled, verdict, reviewStatus, at }));
+  // The outbox: an approval that completes queues the execution in this same commit.
+  const execution = executionPlan(
+    deps,
+    { ...proposal, status: proposalStatus, doc: proposalPatch.doc ?? doc },
+    policy,
+    { verdict, by: { id: user.id, name: user.name }, at },
+    now,
+  );
+  writes.push(...execution.writes);
+  audit.push(...execution.audit);
   return {
     writes,
     audit,

@@ -1,14 +1,16 @@
 import {
   type AuditDraft,
   type CompiledPolicy,
+  dueAfter,
   escalationTarget,
   proposalTransition,
   queueSettings,
 } from "@loopgate/core";
 import type { ProposalPatch, ProposalRow, ReviewRow, Write } from "../store/store.ts";
 import type { AppDeps } from "./deps.ts";
+import { executionPlan } from "./execution-plan.ts";
 import { SYSTEM_ACTOR } from "./principal.ts";
-import { addMs, reviewOpenedEntry } from "./propose.ts";
+import { reviewOpenedEntry } from "./propose.ts";
 
 /**
  * Applies the on-expiry rule of a review whose due time has passed: `escalate` opens the next level
@@ -38,6 +40,7 @@ export async function expireReview(deps: AppDeps, review: ReviewRow, now: Date):
   let applied: string = rule;
   if (rule === "escalate") {
     const target = escalationTarget(policy, review.queue);
+    const targetSettings = queueSettings(policy, target ?? review.queue);
     if (target !== null) {
       next = {
         ...review,
@@ -45,7 +48,7 @@ export async function expireReview(deps: AppDeps, review: ReviewRow, now: Date):
         queue: target,
         status: "escalated",
         level: review.level + 1,
-        dueAt: addMs(now, queueSettings(policy, target).slaMs),
+        dueAt: dueAfter(now, targetSettings.slaMs, targetSettings.businessHours).toISOString(),
         approvers: [],
         claimedBy: null,
         claimExpiresAt: null,
@@ -87,6 +90,18 @@ export async function expireReview(deps: AppDeps, review: ReviewRow, now: Date):
     },
   ];
   if (next !== null) audit.push(reviewOpenedEntry(at, next));
+  // An `approve` on-expiry rule makes the action executable: queue it in the same commit (outbox).
+  if (patch.status !== undefined) {
+    const execution = executionPlan(
+      deps,
+      { ...proposal, status: patch.status, doc: patch.doc ?? proposal.doc },
+      policy,
+      null,
+      now,
+    );
+    writes.push(...execution.writes);
+    audit.push(...execution.audit);
+  }
   const result = await deps.store.commit({ writes, audit });
   if (!result.ok) return false; // another timer or a decision got there first
   publish(deps, proposal, review, next, patch.status ?? proposal.status, at);
@@ -136,9 +151,12 @@ export async function expireInfoRequest(deps: AppDeps, proposal: ProposalRow, no
 function onExpiryOf(policy: CompiledPolicy, review: ReviewRow): "escalate" | "reject" | "expire" | "approve" {
   const action = policy.actionTypes.get(review.actionType);
   // At level 0 in the action type's own queue the action's review settings apply; past that, the queue's.
-  if (action !== undefined && review.level === 0 && action.review.queue === review.queue)
-    return action.review.onExpiry;
-  return queueSettings(policy, review.queue).onExpiry;
+  const rule =
+    action !== undefined && review.level === 0 && action.review.queue === review.queue
+      ? action.review.onExpiry
+      : queueSettings(policy, review.queue).onExpiry;
+  // A higher queue's `approve` never approves an irreversible action: silence is never approval there.
+  return rule === "approve" && (action === undefined || action.reversible === false) ? "expire" : rule;
 }
 
 function publish(

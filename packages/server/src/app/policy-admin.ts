@@ -1,4 +1,10 @@
-import { type Actor, loadPolicy, PolicyInput, type PolicyVersionView } from "@loopgate/core";
+import {
+  type Actor,
+  loadPolicy,
+  PolicyInput,
+  type PolicyProblem,
+  type PolicyVersionView,
+} from "@loopgate/core";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { policyTextHash } from "./policy-registry.ts";
@@ -16,20 +22,7 @@ export async function installPolicy(
   source: string,
 ): Promise<{ version: number; changed: boolean }> {
   const check = loadPolicy(text, { version: 0 });
-  if (!check.ok) {
-    throw invalidInput(
-      "invalid_policy",
-      check.problems.map((p) => ({
-        path: p.path,
-        message:
-          p.line === null
-            ? p.message
-            : `line ${p.line}${p.column === null ? "" : `:${p.column}`}: ${p.message}`,
-        ...(p.line === null ? {} : { line: p.line, column: p.column }),
-      })),
-      `The policy has ${check.problems.length} problem(s); fix them and load it again (run \`loopgate policy check\` locally)`,
-    );
-  }
+  if (!check.ok) throw invalidPolicy(check.problems, "load it again");
   const hash = policyTextHash(text);
   const active = await deps.store.activePolicy();
   if (active !== null && active.hash === hash) {
@@ -68,6 +61,22 @@ export async function installPolicy(
     at,
   });
   return { version, changed: true };
+}
+
+/** A 400 listing a policy's problems, each with its path, line and column; `retry` says what to do after fixing. */
+export function invalidPolicy(problems: readonly PolicyProblem[], retry: string): AppError {
+  return invalidInput(
+    "invalid_policy",
+    problems.map((p) => ({
+      path: p.path,
+      message:
+        p.line === null
+          ? p.message
+          : `line ${p.line}${p.column === null ? "" : `:${p.column}`}: ${p.message}`,
+      ...(p.line === null ? {} : { line: p.line, column: p.column }),
+    })),
+    `The policy has ${problems.length} problem(s); fix them and ${retry} (run \`loopgate policy check\` locally)`,
+  );
 }
 
 /** `PUT /v1/policy`: owners load a new policy version. */
@@ -113,6 +122,7 @@ export function listActions(deps: AppDeps) {
       queue: a.review.queue,
       approvals: a.review.approvals,
       mcpTool: a.mcpTool,
+      mcpServer: a.mcpServer,
     })),
     categories: policy.categories,
   };

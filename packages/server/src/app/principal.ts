@@ -5,7 +5,7 @@ import { AppError } from "./app-error.ts";
 /** Who is calling: an agent through its API key, or a person (through a key or, later, a session). */
 export type Principal =
   | { kind: "agent"; keyId: string; agentId: string; actions: readonly string[] | null }
-  | { kind: "user"; keyId: string | null; user: UserRow };
+  | { kind: "user"; keyId: string | null; user: UserRow; sessionId?: string };
 
 /** The audit actor for a principal. */
 export function actorOf(principal: Principal): Actor {

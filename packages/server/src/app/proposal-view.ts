@@ -66,6 +66,7 @@ export function proposalView(
       result: doc.execution.result,
     },
     info: doc.info,
+    ...(doc.linkedTo === undefined ? {} : { linkedTo: doc.linkedTo }),
     packetHash: packetHash(row.id, doc.revision, packet.finalPayload, mask),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -1,9 +1,11 @@
-import type { AuditDraft } from "@loopgate/core";
+import type { AuditDraft, BypassFinding } from "@loopgate/core";
 import {
   type CompiledPolicy,
+  type Confidence,
   canonicalJson,
   computeSignals,
   DEFAULT_TOPICS,
+  dueAfter,
   type Proposal,
   ProposalInput,
   proposalTransition,
@@ -15,20 +17,20 @@ import {
 } from "@loopgate/core";
 import type { ProposalDoc, ProposalRow, ReviewRow, Write } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
+import { checkBypass } from "./bypass-check.ts";
+import { type Calibrator, calibratorFor, UNCALIBRATED } from "./calibrate.ts";
 import type { AppDeps } from "./deps.ts";
+import { executionPlan } from "./execution-plan.ts";
 import { hashPayloadNative, sha256HexNative } from "./native-hash.ts";
 import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
+import { heldRoute, stopCovering } from "./stop-scope.ts";
 import { fieldIssues } from "./zod-issues.ts";
-
-/**
- * `thresholds.auto` until an owner approves a threshold for the agent and action type: above every
- * possible confidence, so `confidence >= thresholds.auto` never holds.
- */
-export const NO_THRESHOLD = Number.POSITIVE_INFINITY;
 
 export interface ProposeResult {
   proposal: Proposal;
+  /** The proposal as JSON text: the response body, the same bytes a replay returns. */
+  json: string;
   /** True when an `Idempotency-Key` replay returned the original response. */
   replayed: boolean;
 }
@@ -45,6 +47,7 @@ export async function propose(
   principal: Principal,
   body: unknown,
   idempotencyKey: string | null,
+  traceparent: string | null = null,
 ): Promise<ProposeResult> {
   const agent = requireAgent(principal);
   const parsed = ProposalInput.safeParse(body);
@@ -61,18 +64,23 @@ export async function propose(
   const policy = deps.policies.active();
   checkAgainstPolicy(policy, input);
 
+  // A replay is found by the commit below: the key's unique index refuses the insert and the original
+  // is answered. Looking it up here first would cost every submission a read to speed up a rare retry.
   const requestHash = sha256HexNative(canonicalJson(input));
-  if (idempotencyKey !== null) {
-    const existing = await deps.store.proposalByIdempotencyKey(agent.agentId, idempotencyKey);
-    if (existing !== null) return replay(existing, requestHash);
-  }
 
   const id = deps.newId();
   const now = deps.now();
   const at = now.toISOString();
-  const raw = input.signals.agentConfidence ?? null;
-  const { signals, decision } = evaluate(policy, id, agent.agentId, input);
-  const routed = proposalTransition("new", { kind: "routed", verdict: decision.route.verdict });
+  const bypass = await checkBypass(deps, policy, id, agent.agentId, input, now);
+  const calibrator = await calibratorFor(deps, agent.agentId, actionType);
+  const evaluated = evaluate(policy, id, agent.agentId, input, bypass.findings, calibrator);
+  const { signals, decision } = evaluated;
+  const stop = await stopCovering(deps.store, agent.agentId, actionType);
+  const route = stop === null ? decision.route : heldRoute(decision.route, stop);
+  const routed = proposalTransition("new", {
+    kind: "routed",
+    verdict: stop === null ? decision.route.verdict : "held",
+  });
   if (!routed.ok) throw new Error(`routing produced an impossible status: ${routed.reason}`);
 
   const doc: ProposalDoc = {
@@ -86,12 +94,14 @@ export async function propose(
     context: input.context,
     alternatives: input.alternatives,
     rollbackPlan: input.rollbackPlan ?? null,
-    route: decision.route,
+    route,
     signals,
-    confidence: { calibrated: raw, raw, calibration: null },
+    confidence: evaluated.confidence,
     execution: { attempts: 0 },
     info: [],
     agentName: agent.agentId,
+    ...(traceparent === null ? {} : { traceparent }),
+    ...(bypass.linkedTo.length === 0 ? {} : { linkedTo: bypass.linkedTo }),
   };
   const row: ProposalRow = {
     id,
@@ -108,12 +118,15 @@ export async function propose(
     updatedAt: at,
     doc,
   };
-  const review = reviewFor(deps, row, decision, now);
+  const review = stop === null ? reviewFor(deps, row, decision, now) : null;
   const view = proposalView(row, review ? [review] : [], [], null);
-  row.doc = { ...doc, response: view };
+  // Stored as the response text: serialised once for both the answer and the row, and kept as one
+  // string rather than a second copy of the packet in the document.
+  const json = JSON.stringify(view);
+  row.doc = { ...doc, response: json };
 
   const actor = actorOf(agent);
-  const writes: Write[] = [{ kind: "insertProposal", row }];
+  const writes: Write[] = [{ kind: "insertProposal", row }, ...bypass.writes];
   const audit: AuditDraft[] = [
     {
       at,
@@ -128,8 +141,11 @@ export async function propose(
         idempotencyKey,
       },
     },
-    routedEntry(at, id, decision.route, routed.to, signals),
+    routedEntry(at, id, route, routed.to, signals),
   ];
+  const execution = executionPlan(deps, row, policy, null, now);
+  writes.push(...execution.writes);
+  audit.push(...execution.audit);
   if (review !== null) {
     writes.push({ kind: "insertReview", row: review });
     audit.push(reviewOpenedEntry(at, review));
@@ -151,7 +167,7 @@ export async function propose(
     status: row.status,
     at,
   });
-  return { proposal: view, replayed: false };
+  return { proposal: view, json, replayed: false };
 }
 
 /**
@@ -166,7 +182,9 @@ export function evaluate(
     ProposalInput,
     "action" | "request" | "summary" | "evidence" | "toolCalls" | "context" | "signals"
   >,
-): { signals: Signals; decision: RouteDecision } {
+  bypass: readonly BypassFinding[] = [],
+  calibrator: Calibrator = UNCALIBRATED,
+): { signals: Signals; decision: RouteDecision; confidence: Confidence } {
   const settings = policy.actionTypes.get(input.action.type)!;
   const signals = computeSignals({
     action: input.action,
@@ -180,7 +198,8 @@ export function evaluate(
       draftField: settings.draftField,
     },
   });
-  const raw = input.signals.agentConfidence ?? null;
+  signals.bypass = bypass.length > 0;
+  const confidence = calibrator.confidence(input.signals.agentConfidence ?? null, signals);
   const decision = routeProposal(policy, {
     proposalId,
     action: input.action,
@@ -191,11 +210,12 @@ export function evaluate(
     context: input.context,
     agent: { id: agentId, name: agentId },
     signals,
-    confidence: raw,
-    agentConfidence: raw,
-    thresholdAuto: NO_THRESHOLD,
+    confidence: confidence.calibrated,
+    agentConfidence: confidence.raw,
+    thresholdAuto: calibrator.thresholdAuto,
+    bypass,
   });
-  return { signals, decision };
+  return { signals, decision, confidence };
 }
 
 /** Refuses an action type the policy does not declare, or a payload that fails its schema. */
@@ -226,7 +246,10 @@ function replay(existing: ProposalRow, requestHash: string): ProposeResult {
       { proposalId: existing.id },
     );
   }
-  return { proposal: existing.doc.response as Proposal, replayed: true };
+  // Rows written before the response was kept as text hold it as an object.
+  const stored = existing.doc.response;
+  const json = typeof stored === "string" ? stored : JSON.stringify(stored);
+  return { proposal: JSON.parse(json) as Proposal, json, replayed: true };
 }
 
 /** The review a routed proposal opens, or null when it needs no person now. */
@@ -246,7 +269,7 @@ export function reviewFor(
     status: plan.level > 0 ? "escalated" : "pending",
     level: plan.level,
     priority: plan.priority,
-    dueAt: addMs(now, plan.slaMs),
+    dueAt: dueAfter(now, plan.slaMs, plan.businessHours).toISOString(),
     approvalsRequired: plan.approvalsRequired,
     approvers: [],
     claimedBy: null,

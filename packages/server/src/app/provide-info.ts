@@ -1,7 +1,9 @@
 import { type AuditDraft, InfoInput, type Proposal, proposalTransition } from "@loopgate/core";
 import type { ProposalDoc, ProposalPatch, Write } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
+import { calibratorFor } from "./calibrate.ts";
 import type { AppDeps } from "./deps.ts";
+import { executionPlan } from "./execution-plan.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
@@ -64,12 +66,19 @@ export async function provideInfo(
   };
   const now = deps.now();
   const at = now.toISOString();
-  const { signals, decision } = evaluate(policy, proposal.id, agent.agentId, next);
+  const calibrator = await calibratorFor(deps, agent.agentId, proposal.actionType);
+  const { signals, decision, confidence } = evaluate(
+    policy,
+    proposal.id,
+    agent.agentId,
+    next,
+    [],
+    calibrator,
+  );
   const provided = proposalTransition(proposal.status, { kind: "info_provided" });
   if (!provided.ok) throw new Error(provided.reason);
   const routed = proposalTransition("new", { kind: "routed", verdict: decision.route.verdict });
   if (!routed.ok) throw new Error(routed.reason);
-  const raw = next.signals.agentConfidence ?? null;
   const newDoc: ProposalDoc = {
     ...doc,
     revision: doc.revision + 1,
@@ -79,7 +88,7 @@ export async function provideInfo(
     context: next.context,
     route: decision.route,
     signals,
-    confidence: { calibrated: raw, raw, calibration: null },
+    confidence,
     info: [...doc.info, { at, message: info.message ?? null }],
   };
   const patch: ProposalPatch = {
@@ -113,6 +122,9 @@ export async function provideInfo(
     writes.push({ kind: "insertReview", row: review });
     audit.push(reviewOpenedEntry(at, review));
   }
+  const execution = executionPlan(deps, updated, policy, null, now);
+  writes.push(...execution.writes);
+  audit.push(...execution.audit);
   const result = await deps.store.commit({ writes, audit });
   if (!result.ok) {
     throw new AppError(

@@ -1,6 +1,7 @@
 import { type Proposal, TERMINAL_PROPOSAL_STATUSES } from "@loopgate/core";
 import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
+import { withExecutions } from "./execution-view.ts";
 import type { Principal } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
 import { loadProposal } from "./review-access.ts";
@@ -15,11 +16,12 @@ export async function getProposal(
   if (principal.kind === "agent" && proposal.agentId !== principal.agentId) {
     throw new AppError("not_found", "proposal_not_found", `No proposal ${proposalId} of this agent`);
   }
-  const [reviews, decisions] = await Promise.all([
+  const [reviews, decisions, executions] = await Promise.all([
     deps.store.reviewsOfProposal(proposal.id),
     deps.store.decisionsOfProposal(proposal.id),
+    deps.store.executionsOfProposal(proposal.id),
   ]);
-  return proposalView(proposal, reviews, decisions, principal);
+  return withExecutions(proposalView(proposal, reviews, decisions, principal), executions, deps.signingKey);
 }
 
 /** Whether a long poll on the decision may return: a terminal status, or the agent must act (`needs_info`). */

@@ -1,6 +1,7 @@
 import { type Proposal, ResultInput } from "@loopgate/core";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
+import { alreadyUsed, grantConsumption } from "./grants.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { getProposal } from "./read-proposal.ts";
@@ -35,6 +36,7 @@ export async function reportResult(
       { proposalStatus: proposal.status },
     );
   }
+  const grantWrites = await grantConsumption(deps, proposal, report, deps.now());
   if (proposal.executionStatus === "executed") {
     throw new AppError(
       "conflict",
@@ -50,6 +52,7 @@ export async function reportResult(
   const result = { status: report.status, output: report.output ?? null, error: report.error ?? null, at };
   const commit = await deps.store.commit({
     writes: [
+      ...grantWrites,
       {
         kind: "updateProposal",
         id: proposal.id,
@@ -78,6 +81,8 @@ export async function reportResult(
     ],
   });
   if (!commit.ok) {
+    if (commit.conflict.kind === "duplicate" && commit.conflict.table === "used_grants")
+      throw alreadyUsed(commit.conflict.id);
     throw new AppError(
       "conflict",
       "proposal_changed",

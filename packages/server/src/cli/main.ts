@@ -3,12 +3,17 @@ import { Command, CommanderError } from "commander";
 import { registerAuditExport } from "./audit-export.ts";
 import { registerAuditVerify } from "./audit-verify.ts";
 import { CliError, EXIT } from "./cli-error.ts";
+import { registerDemo } from "./demo.ts";
+import { registerExportFeedback } from "./export-feedback.ts";
 import { registerKeys } from "./keys.ts";
 import { registerMcp } from "./mcp.ts";
 import { note } from "./output.ts";
 import { registerPolicyCheck } from "./policy-check.ts";
+import { registerPolicyReplay } from "./policy-replay.ts";
 import { registerPolicyTest } from "./policy-test.ts";
 import { registerServe } from "./serve.ts";
+import { registerStops } from "./stops.ts";
+import { registerUsers } from "./users.ts";
 
 /**
  * The `loopgate` command line. Each command lives in its own file and registers itself here.
@@ -43,18 +48,29 @@ Examples:
     );
 
   registerServe(program);
+  registerDemo(program);
   registerKeys(program);
+  registerStops(program);
+  registerUsers(program);
   registerMcp(program);
 
   const policy = program
     .command("policy")
-    .description("check a policy file and run its examples")
+    .description("check a policy file, run its examples, replay it over stored history")
     .addHelpText(
       "after",
-      "\nExamples:\n  $ loopgate policy check loopgate.yaml\n  $ loopgate policy test loopgate.yaml",
+      "\nExamples:\n  $ loopgate policy check loopgate.yaml\n  $ loopgate policy test loopgate.yaml\n" +
+        "  $ loopgate policy replay candidate.yaml --since 30d",
     );
   registerPolicyCheck(policy);
   registerPolicyTest(policy);
+  registerPolicyReplay(policy);
+
+  const exportCommand = program
+    .command("export")
+    .description("export decided reviews for evals and training (nothing is fed back automatically)")
+    .addHelpText("after", "\nExamples:\n  $ loopgate export feedback --since 30d --out feedback.jsonl");
+  registerExportFeedback(exportCommand);
 
   const audit = program
     .command("audit")

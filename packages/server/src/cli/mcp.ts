@@ -9,6 +9,7 @@ interface ConnectionFlags {
 interface GatewayFlags extends ConnectionFlags {
   upstream: string;
   wait: number;
+  serverName?: string;
 }
 
 /** `--wait` when not given: ten minutes, as SPEC §7 says. */
@@ -51,6 +52,10 @@ Examples:
       parseSeconds,
       DEFAULT_WAIT_SECONDS,
     )
+    .option(
+      "--server-name <name>",
+      "the name matched against mcpServer: in the policy (default: the name the upstream reports)",
+    )
     .option("--url <url>", "Loopgate's URL (default: $LOOPGATE_URL or http://localhost:4747)")
     .option("--api-key <key>", "the agent's API key (default: $LOOPGATE_API_KEY)")
     .action(async (flags: GatewayFlags) => runGateway(flags));
@@ -74,10 +79,14 @@ async function runGateway(flags: GatewayFlags): Promise<void> {
   const { createMcpGateway } = await import("../mcp/gateway.ts");
   const { connectUpstream } = await import("../mcp/upstream.ts");
   const connection = connectionFrom(flags);
-  const actions = new McpActionMap(connection);
-  // Read the map before accepting calls: a gateway that cannot reach Loopgate must not start open.
-  await actions.actionTypeFor("");
   const upstream = await connectUpstream(flags.upstream);
+  const serverName = flags.serverName ?? upstream.getServerVersion()?.name;
+  const actions = new McpActionMap(connection, serverName === undefined ? {} : { serverName });
+  // Read the map before accepting calls: a gateway that cannot reach Loopgate must not start open.
+  await actions.actionTypeFor("").catch(async (error: unknown) => {
+    await upstream.close();
+    throw error;
+  });
   const gateway = createMcpGateway({
     upstream,
     loopgate: new Loopgate(connection),

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { describeLocation, storeLocation } from "./environment.ts";
 import { note, say, sayJson } from "./output.ts";
 import { parsePort } from "./parse.ts";
@@ -9,10 +9,19 @@ interface ServeFlags {
   dataDir?: string;
   policy?: string;
   json?: boolean;
+  rateLimit?: number;
+  workers: number;
 }
 
 /** The port `loopgate serve` listens on when not told. */
 export const DEFAULT_PORT = 4747;
+
+/**
+ * HTTP worker processes when not told. One: a single process already keeps two cores busy (requests
+ * on its main thread, embedded-store commits on a writer thread), and on 2 cores more processes only
+ * add the cost of passing commits between them (docs/benchmarks.md); more cores gain from more.
+ */
+export const DEFAULT_WORKERS = 1;
 
 /** `loopgate serve`. */
 export function registerServe(program: Command): void {
@@ -26,6 +35,17 @@ export function registerServe(program: Command): void {
       "where the embedded store and signing key live (default: $LOOPGATE_DATA_DIR or .loopgate)",
     )
     .option("--policy <file>", "load this policy file at start (a new version when it changed)")
+    .option(
+      "--rate-limit <per-second>",
+      "requests per second per API key or session, bursts of twice that (0: no limit; default 1000)",
+      parseRate,
+    )
+    .option(
+      "--workers <n>",
+      `HTTP worker processes sharing the port, for machines with more than 2 cores (default ${DEFAULT_WORKERS})`,
+      parseWorkers,
+      DEFAULT_WORKERS,
+    )
     .option("--json", 'print {"url"} as one JSON line once listening')
     .addHelpText(
       "after",
@@ -45,7 +65,17 @@ async function serve(flags: ServeFlags): Promise<void> {
   const location = storeLocation(flags);
   // Loaded here, not at the top: the HTTP app is most of the CLI's start-up time, and only serve needs it.
   const { startServer } = await import("../http/start-server.ts");
-  const server = await startServer({
+  const start: typeof startServer =
+    flags.workers > 1
+      ? async (options) => {
+          const { startCluster } = await import("../cluster/start-cluster.ts");
+          return startCluster({ ...options, workers: flags.workers });
+        }
+      : startServer;
+  const server = await start({
+    ...(flags.rateLimit === undefined
+      ? {}
+      : { config: { rateLimit: { perSecond: flags.rateLimit, burst: flags.rateLimit * 2 } } }),
     port: flags.port,
     host: flags.host,
     dataDir: location.dataDir,
@@ -59,6 +89,8 @@ async function serve(flags: ServeFlags): Promise<void> {
   note(
     `Give an agent a key:  npx loopgate keys create${dirFlag} --name my-agent --role agent\n` +
       `and a reviewer one:   npx loopgate keys create${dirFlag} --name my-name --role reviewer\n` +
+      `Let a person sign in: npx loopgate users add${dirFlag} my-name --role reviewer   (password on stdin)\n` +
+      `Reviewer app:         ${server.url}/\n` +
       `API reference:        ${server.url}/openapi.json`,
   );
 
@@ -87,4 +119,20 @@ async function serve(flags: ServeFlags): Promise<void> {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+}
+
+function parseRate(value: string): number {
+  const rate = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(rate)) {
+    throw new InvalidArgumentError("give a whole number of requests per second, e.g. 1000 (0 for no limit)");
+  }
+  return rate;
+}
+
+function parseWorkers(value: string): number {
+  const workers = Number(value);
+  if (!/^\d+$/.test(value) || workers < 1 || workers > 256) {
+    throw new InvalidArgumentError("give a number of worker processes from 1 to 256, e.g. 2");
+  }
+  return workers;
 }

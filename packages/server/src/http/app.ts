@@ -1,18 +1,28 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../app/app-error.ts";
 import type { AppDeps } from "../app/deps.ts";
 import type { SigningKey } from "../app/signing-key.ts";
 import { keyAuthenticator } from "./auth.ts";
+import { bodyLimit } from "./body-limit.ts";
 import { errorResponse } from "./error-mapper.ts";
 import type { HttpEnv } from "./http-env.ts";
 import { openApiDocument } from "./openapi.ts";
+import { RateLimiter, rateLimited } from "./rate-limit.ts";
 import { RouteTable } from "./route-table.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { eventRoutes } from "./routes/events.ts";
+import { executionRoutes } from "./routes/executions.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { learningRoutes } from "./routes/learning.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { notificationRoutes } from "./routes/notifications.ts";
 import { proposalRoutes } from "./routes/proposals.ts";
+import { replayRoutes } from "./routes/replay.ts";
+import { reviewDeskRoutes } from "./routes/review-desk.ts";
 import { reviewRoutes } from "./routes/reviews.ts";
+import { sessionRoutes } from "./routes/session.ts";
+import { sessionOrKeyAuthenticator } from "./session-auth.ts";
+import { serveWebApp } from "./web-app.ts";
 
 export const API_VERSION = "1.0.0";
 
@@ -22,7 +32,14 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/;
  * Builds the HTTP app over the use cases. No port is opened here: tests call `app.request(...)`
  * in-process and `startServer` puts it behind a listener.
  */
-export function createHttpApp(deps: AppDeps, options: { signingKey: SigningKey }): Hono<HttpEnv> {
+export function createHttpApp(
+  deps: AppDeps,
+  options: {
+    signingKey: SigningKey;
+    /** The built reviewer app; packages/web/dist by default. */
+    webDir?: string;
+  },
+): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   // Request ids need to be unique, not secret: a per-process prefix and a counter cost nothing.
   const bootId = deps.newId().slice(-12);
@@ -50,7 +67,11 @@ export function createHttpApp(deps: AppDeps, options: { signingKey: SigningKey }
     }),
   );
 
-  const routes = new RouteTable(app, keyAuthenticator(deps));
+  const limiter = new RateLimiter(deps.config.rateLimit);
+  const routes = new RouteTable(
+    app,
+    rateLimited(sessionOrKeyAuthenticator(deps, keyAuthenticator(deps)), limiter),
+  );
   healthRoutes(routes, async () => {
     try {
       await deps.store.auditHead();
@@ -63,9 +84,18 @@ export function createHttpApp(deps: AppDeps, options: { signingKey: SigningKey }
   reviewRoutes(routes);
   adminRoutes(routes, options.signingKey);
   eventRoutes(routes);
+  notificationRoutes(routes);
+  executionRoutes(routes, options.signingKey);
+  sessionRoutes(routes);
+  reviewDeskRoutes(routes);
+  metricsRoutes(routes);
+  replayRoutes(routes);
+  learningRoutes(routes);
 
   const document = openApiDocument(routes.specs, API_VERSION);
   app.get("/openapi.json", (c) => c.json(document));
+  // After every API route, so the API always takes precedence over the app's pages.
+  serveWebApp(app, options.webDir);
 
   app.notFound((c) => {
     const { status, body } = errorResponse(
@@ -80,9 +110,9 @@ export function createHttpApp(deps: AppDeps, options: { signingKey: SigningKey }
   });
   app.onError((error, c) => {
     const requestId = c.var.requestId ?? "none";
-    const { status, body } = errorResponse(error, requestId);
+    const { status, body, headers } = errorResponse(error, requestId);
     if (status >= 500) deps.logger.error({ err: error, requestId, path: c.req.path }, "request failed");
-    return c.json(body, status as 500);
+    return c.json(body, status as 500, headers);
   });
   return app;
 }

@@ -19,7 +19,10 @@ const STATUS: Record<AppErrorKind, number> = {
  * The one place errors become HTTP: an {@link AppError} keeps its code and message with the status
  * of its kind; anything else is an internal error whose details stay in the log, never in the answer.
  */
-export function errorResponse(error: unknown, requestId: string): { status: number; body: ErrorEnvelope } {
+export function errorResponse(
+  error: unknown,
+  requestId: string,
+): { status: number; body: ErrorEnvelope; headers?: Record<string, string> } {
   if (error instanceof InvalidCursorError) {
     return errorResponse(
       new AppError(
@@ -34,8 +37,10 @@ export function errorResponse(error: unknown, requestId: string): { status: numb
     );
   }
   if (error instanceof AppError) {
+    const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     return {
       status: STATUS[error.kind],
+      ...(typeof retryAfter === "number" ? { headers: { "Retry-After": String(retryAfter) } } : {}),
       body: {
         error: {
           code: error.code,

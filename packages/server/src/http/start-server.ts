@@ -1,17 +1,22 @@
 import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { serve } from "@hono/node-server";
 import { pino } from "pino";
-import { v7 as uuidv7 } from "uuid";
 import { type AppConfig, type AppDeps, DEFAULT_APP_CONFIG } from "../app/deps.ts";
 import { EventBus } from "../app/events.ts";
+import { uuidV7Factory } from "../app/ids.ts";
 import { installPolicy } from "../app/policy-admin.ts";
 import { PolicyRegistry } from "../app/policy-registry.ts";
 import { SYSTEM_ACTOR } from "../app/principal.ts";
 import { loadOrCreateSigningKey } from "../app/signing-key.ts";
+import { ExecutionDispatcher } from "../execution/dispatcher.ts";
+import { startCalibrationRefitter } from "../learning/calibration-refitter.ts";
+import { notificationConfigFromEnv } from "../notifications/notification-config.ts";
 import { openStore } from "../store/open-store.ts";
 import type { Store } from "../store/store.ts";
 import { startExpiryTimer } from "../timers/expiry-timer.ts";
+import { startLadderTimer } from "../timers/ladder-timer.ts";
 import { createHttpApp } from "./app.ts";
 
 export interface ServerOptions {
@@ -31,6 +36,13 @@ export interface ServerOptions {
   now?: () => Date;
   /** @defaultValue "info" (or LOOPGATE_LOG_LEVEL) */
   logLevel?: string;
+  /**
+   * Extra handlers served beside the API, each under its own path prefix (e.g. the demo's receiver at
+   * `/demo/receiver`); a request under a prefix goes to that handler and never reaches the API.
+   */
+  mounts?: { prefix: string; fetch: (request: Request) => Response | Promise<Response> }[];
+  /** Where executors read `env:NAME` secrets (the demo passes its own). @defaultValue process.env */
+  executorEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningServer {
@@ -64,11 +76,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const deps: AppDeps = {
     store,
     now: options.now ?? (() => new Date()),
-    newId: uuidv7,
+    newId: uuidV7Factory(),
     policies: new PolicyRegistry(store),
     events: new EventBus(),
     logger,
-    config: { ...DEFAULT_APP_CONFIG, ...options.config },
+    config: { ...DEFAULT_APP_CONFIG, ...notificationConfigFromEnv(), ...options.config },
   };
   await deps.policies.refresh();
   if (options.policyFile !== undefined) {
@@ -80,17 +92,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   const signingKey = await loadOrCreateSigningKey(options.dataDir);
+  deps.signingKey = signingKey;
   const app = createHttpApp(deps, { signingKey });
   const timer = startExpiryTimer(deps);
+  const dispatcher = new ExecutionDispatcher(deps, {
+    owner: `${hostname()}:${process.pid}:${deps.newId().slice(-8)}`,
+    ...(options.executorEnv === undefined ? {} : { env: options.executorEnv }),
+  });
+  deps.executions = dispatcher;
+  dispatcher.start();
 
   const host = options.host ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s));
+    const s = serve(
+      { fetch: withMounts(app.fetch, options.mounts ?? []), port: options.port, hostname: host },
+      () => resolve(s),
+    );
   });
   // Agents hold connections open between proposals; keep them longer than typical client pools do.
   (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+  // Deep links in notifications point here unless LOOPGATE_PUBLIC_URL names the public address.
+  deps.config.publicUrl ??= url;
+  const ladder = startLadderTimer(deps);
+  const refitter = startCalibrationRefitter(deps);
   logger.info({ url, store: store.engine }, "loopgate listening");
 
   return {
@@ -98,11 +124,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     deps,
     async close() {
       await timer.stop();
+      await dispatcher.stop();
+      await ladder.stop();
+      await refitter.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       if (options.store === undefined) await store.close();
     },
+  };
+}
+
+/** Sends requests under a mount's prefix to its handler, the rest (with the server's env) to the API. */
+function withMounts<Rest extends unknown[]>(
+  fetch: (request: Request, ...rest: Rest) => Response | Promise<Response>,
+  mounts: NonNullable<ServerOptions["mounts"]>,
+): (request: Request, ...rest: Rest) => Response | Promise<Response> {
+  if (mounts.length === 0) return fetch;
+  return (request, ...rest) => {
+    const { pathname } = new URL(request.url);
+    const mount = mounts.find((m) => pathname === m.prefix || pathname.startsWith(`${m.prefix}/`));
+    return mount === undefined ? fetch(request, ...rest) : mount.fetch(request);
   };
 }

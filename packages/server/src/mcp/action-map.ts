@@ -4,6 +4,8 @@ export interface ActionTypeInfo {
   description: string | null;
   payloadSchema: unknown;
   mcpTool: string | null;
+  /** The upstream server this mapping is for (`mcpServer:`); null for any server. */
+  mcpServer?: string | null;
 }
 
 /** How the MCP gateway and server reach Loopgate's HTTP API. */
@@ -32,18 +34,56 @@ export async function fetchActionTypes(connection: LoopgateConnection): Promise<
 }
 
 /**
- * The tool → action type map of the policy (`mcpTool:` on an action type), read at most every `ttlMs`
- * so a new policy version takes effect without restarting the gateway.
+ * Which action type gates `tool` on the server named `serverName`: an action type scoped to that server
+ * (`mcpServer:`) wins over an unscoped one; one scoped to another server does not apply.
+ *
+ * @example
+ * ```ts
+ * gatingMap([{ type: "files.write", mcpTool: "write_file", mcpServer: "files" } as ActionTypeInfo], "files")
+ *   .get("write_file"); // "files.write"
+ * ```
+ */
+export function gatingMap(items: ActionTypeInfo[], serverName: string | undefined): Map<string, string> {
+  const scoped = new Map<string, string>();
+  const unscoped = new Map<string, string>();
+  for (const a of items) {
+    if (a.mcpTool === null) continue;
+    const server = a.mcpServer ?? null;
+    if (server === null) unscoped.set(a.mcpTool, a.type);
+    else if (server === serverName) scoped.set(a.mcpTool, a.type);
+  }
+  return new Map([...unscoped, ...scoped]);
+}
+
+/** Options of {@link McpActionMap}. */
+export interface McpActionMapOptions {
+  /**
+   * The upstream server's name, matched against `mcpServer:` (the gateway passes `--server-name`, else the
+   * name the upstream reports). Action types scoped to another server are ignored.
+   */
+  serverName?: string;
+  /** How long a read map is used before it is read again. @defaultValue 10000 */
+  ttlMs?: number;
+}
+
+/**
+ * The tool → action type map of the policy (`mcpTool:` on an action type, scoped by `mcpServer:`), read at
+ * most every `ttlMs` so a new policy version takes effect without restarting the gateway.
  */
 export class McpActionMap {
   #map: Map<string, string> | null = null;
   #readAt = 0;
   #reading: Promise<Map<string, string>> | null = null;
+  readonly #serverName: string | undefined;
+  readonly #ttlMs: number;
 
   constructor(
     private readonly connection: LoopgateConnection,
-    private readonly ttlMs = 10_000,
-  ) {}
+    options: McpActionMapOptions = {},
+  ) {
+    this.#serverName = options.serverName;
+    this.#ttlMs = options.ttlMs ?? 10_000;
+  }
 
   /** The action type gating `tool`, or undefined when the tool passes through. */
   async actionTypeFor(tool: string): Promise<string | undefined> {
@@ -51,10 +91,10 @@ export class McpActionMap {
   }
 
   async #current(): Promise<Map<string, string>> {
-    if (this.#map !== null && Date.now() - this.#readAt < this.ttlMs) return this.#map;
+    if (this.#map !== null && Date.now() - this.#readAt < this.#ttlMs) return this.#map;
     this.#reading ??= fetchActionTypes(this.connection)
       .then((items) => {
-        this.#map = new Map(items.flatMap((a) => (a.mcpTool === null ? [] : [[a.mcpTool, a.type] as const])));
+        this.#map = gatingMap(items, this.#serverName);
         this.#readAt = Date.now();
         return this.#map;
       })

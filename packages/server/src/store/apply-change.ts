@@ -1,4 +1,8 @@
-import { type AuditEntry, sealAuditEntry } from "@loopgate/core";
+import { type AuditDraft, type AuditEntry, sealAuditEntry } from "@loopgate/core";
+import { applyCalibrationWrite } from "./calibration-rows.ts";
+import { applyExecutionWrite } from "./execution-sql.ts";
+import { sha256HexNative } from "./native-sha256.ts";
+import { applyNotificationWrite } from "./notification-rows.ts";
 import {
   apiKeyValues,
   auditValues,
@@ -11,6 +15,7 @@ import {
   type SqlValue,
   userValues,
 } from "./rows.ts";
+import { applySessionWrite } from "./session-rows.ts";
 import type { ChainHead, SqlRunner } from "./sql-runner.ts";
 import { insertAuditSql, SQL, updateSql } from "./statements.ts";
 import type { Change, CommitResult, Conflict, Write } from "./store.ts";
@@ -38,16 +43,26 @@ export async function applyChange(
     policyVersion = outcome.policyVersion ?? policyVersion;
   }
 
+  const sealed = sealAudit(change.audit, head);
+  const audit = sealed.audit;
+  const result: CommitResult =
+    policyVersion === undefined ? { ok: true, audit } : { ok: true, audit, policyVersion };
+  return { result, head: sealed.head };
+}
+
+/** Seals audit drafts in order after `head`; returns the entries and the head after them. */
+export function sealAudit(
+  drafts: readonly AuditDraft[],
+  head: ChainHead,
+): { audit: AuditEntry[]; head: ChainHead } {
   const audit: AuditEntry[] = [];
   let next = head;
-  for (const draft of change.audit) {
-    const entry = sealAuditEntry(draft, next.seq + 1, next.hash);
+  for (const draft of drafts) {
+    const entry = sealAuditEntry(draft, next.seq + 1, next.hash, sha256HexNative);
     audit.push(entry);
     next = { seq: entry.seq, hash: entry.hash };
   }
-  const result: CommitResult =
-    policyVersion === undefined ? { ok: true, audit } : { ok: true, audit, policyVersion };
-  return { result, head: next };
+  return { audit, head: next };
 }
 
 /** Inserts sealed audit entries, many rows a statement. */
@@ -135,6 +150,39 @@ async function applyWrite(tx: SqlRunner, ws: string, write: Write): Promise<Writ
       return (await tryInsert(tx, SQL.insertApiKey, apiKeyValues(ws, write.row)))
         ? {}
         : duplicate("api_keys", write.row.id);
+    case "setUserPassword":
+    case "insertSession":
+    case "touchSession":
+    case "endSession": {
+      const conflict = await applySessionWrite(tx, ws, write);
+      return conflict === null ? {} : { conflict };
+    }
+    case "insertExecution":
+    case "updateExecution":
+    case "setProposalExecutionStatus":
+    case "insertStop":
+    case "updateStop":
+    case "insertGrantUse":
+      return applyExecutionWrite(tx, ws, write);
+    case "insertReviewTimer":
+    case "updateReviewTimer":
+    case "insertNotification":
+    case "updateNotification":
+    case "advanceFeed":
+    case "insertProposalAmount": {
+      const conflict = await applyNotificationWrite(tx, ws, write);
+      return conflict === null ? {} : { conflict };
+    }
+    case "putReviewLabel":
+    case "putCalibrationMap":
+    case "supersedeRecommendations":
+    case "insertRecommendation":
+    case "updateRecommendation":
+    case "approveRecommendation":
+    case "putThreshold": {
+      const conflict = await applyCalibrationWrite(tx, ws, write);
+      return conflict === null ? {} : { conflict };
+    }
     default:
       return unreachable(write);
   }

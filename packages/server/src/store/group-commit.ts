@@ -1,7 +1,9 @@
 import { type AuditEntry, GENESIS_HASH } from "@loopgate/core";
-import { applyChange, insertAudit } from "./apply-change.ts";
+import { applyChange, insertAudit, sealAudit } from "./apply-change.ts";
+import { insertSubmissions, isSubmission, type Submission } from "./bulk-submissions.ts";
+import { rollupIncrements, writeRollups } from "./metric-rollups.ts";
 import type { BatchTransaction, ChainHead } from "./sql-runner.ts";
-import type { Change, CommitResult } from "./store.ts";
+import type { Change, CommitResult, Conflict } from "./store.ts";
 
 interface Pending {
   change: Change;
@@ -67,9 +69,11 @@ export class GroupCommit {
   }
 
   /**
-   * Writes one batch. The fast way first: a change of a single write needs no savepoint (a conflict
-   * changes no row, see applyChange) and the batch's audit entries go in at the end, in a few
-   * multi-row inserts; that keeps PostgreSQL to about one round trip per change. If anything fails
+   * Writes one batch. The fast way first: submissions (a new proposal and its review) are written
+   * together in a multi-row insert per table (see insertSubmissions); any other change of a single
+   * write needs no savepoint (a conflict changes no row, see applyChange); and the batch's audit
+   * entries are sealed in batch order and go in at the end, in a few multi-row inserts. That keeps
+   * PostgreSQL to a handful of round trips per batch of submissions. If anything fails
    * unexpectedly before COMMIT, the transaction is rolled back and the batch written again the
    * careful way, every change in its own savepoint with its own audit insert, so the failure is
    * confined to the change that caused it.
@@ -89,8 +93,22 @@ export class GroupCommit {
     let head: ChainHead | null = null;
     let committing = false;
     try {
+      const bulk = careful ? new Map<Change, Conflict | null>() : await this.#insertSubmissions(tx, batch);
       for (const { change } of batch) {
         if (head === null && change.audit.length > 0) head = await tx.readHead();
+        const submitted = bulk.get(change);
+        if (submitted !== undefined) {
+          // Its rows are written; a refused one wrote nothing and appends nothing.
+          if (submitted === null) {
+            const sealed = sealAudit(change.audit, head ?? GENESIS_HEAD);
+            deferredAudit.push(...sealed.audit);
+            if (change.audit.length > 0) head = sealed.head;
+            outcomes.push({ result: { ok: true, audit: sealed.audit } });
+          } else {
+            outcomes.push({ result: { ok: false, conflict: submitted } });
+          }
+          continue;
+        }
         const isolated = careful || change.writes.length > 1;
         if (isolated) await tx.savepoint();
         try {
@@ -114,6 +132,17 @@ export class GroupCommit {
           outcomes.push({ error });
         }
       }
+      // Metric rollups of what this batch wrote, in the same transaction (migration 0005).
+      const written = batch.filter((_, i) => {
+        const outcome = outcomes[i];
+        return outcome !== undefined && "result" in outcome && outcome.result.ok;
+      });
+      const increments = await rollupIncrements(
+        tx,
+        workspaceId,
+        written.map((p) => p.change),
+      );
+      await writeRollups(tx, workspaceId, increments);
       await insertAudit(tx, workspaceId, deferredAudit);
       committing = true;
       await tx.commit(head);
@@ -132,6 +161,18 @@ export class GroupCommit {
       else if ("error" in outcome) pending.reject(outcome.error);
       else pending.resolve(outcome.result);
     });
+  }
+
+  /** Writes the batch's submissions in bulk when there are several; their outcomes by change. */
+  async #insertSubmissions(tx: BatchTransaction, batch: Pending[]): Promise<Map<Change, Conflict | null>> {
+    const submissions = batch.map((p) => p.change).filter(isSubmission);
+    const outcomes = new Map<Change, Conflict | null>();
+    if (submissions.length < 2) return outcomes;
+    const conflicts = await insertSubmissions(tx, this.#options.workspaceId, submissions);
+    submissions.forEach((submission: Submission, i) => {
+      outcomes.set(submission, conflicts[i] ?? null);
+    });
+    return outcomes;
   }
 }
 

@@ -1,6 +1,19 @@
-import type { AuditEntry } from "@loopgate/core";
+import type { AuditEntry, RollupCell } from "@loopgate/core";
+import { CalibrationReads, type RecommendationFilter } from "./calibration-reads.ts";
+import type {
+  CalibrationMapRow,
+  RecommendationRow,
+  ReviewLabelRow,
+  ThresholdRow,
+} from "./calibration-rows.ts";
 import { decodeAuditCursor, decodeReviewCursor, encodeAuditCursor, encodeReviewCursor } from "./cursor.ts";
+import type { ExecutionRow, GrantUseRow, StopRow } from "./execution-rows.ts";
+import { ExecutionReads } from "./execution-sql.ts";
 import { GroupCommit } from "./group-commit.ts";
+import { HistoryReads, type HistoryRow } from "./history-sql.ts";
+import { MetricReads, type MetricTotalRow, type RollupFilter } from "./metric-rollups.ts";
+import { NotificationReads, type NotificationRow, type ReviewTimerRow } from "./notification-rows.ts";
+import { proposalsOfEntitySql, queueSummarySql } from "./review-desk-sql.ts";
 import {
   apiKeyFromDb,
   auditFromDb,
@@ -12,6 +25,7 @@ import {
   type SqlValue,
   userFromDb,
 } from "./rows.ts";
+import { SESSION_SQL, sessionFromDb } from "./session-rows.ts";
 import type { BatchTransaction, SqlRunner } from "./sql-runner.ts";
 import { placeholders, SQL } from "./statements.ts";
 import type {
@@ -23,8 +37,10 @@ import type {
   ListPage,
   PolicyRow,
   ProposalRow,
+  QueueSummaryRow,
   ReviewFilter,
   ReviewRow,
+  SessionRow,
   Store,
   UserRow,
 } from "./store.ts";
@@ -96,6 +112,35 @@ export abstract class SqlStore implements Store {
 
   async user(id: string): Promise<UserRow | null> {
     return this.#one(SQL.user, [this.workspaceId, id], userFromDb);
+  }
+
+  async listUsers(): Promise<UserRow[]> {
+    return (await this.reader.all(SESSION_SQL.listUsers, [this.workspaceId])).map(userFromDb);
+  }
+
+  async sessionByTokenHash(tokenHash: string): Promise<SessionRow | null> {
+    return this.#one(SESSION_SQL.sessionByTokenHash, [this.workspaceId, tokenHash], sessionFromDb);
+  }
+
+  async proposalsOfEntity(entity: string, limit: number, cursor?: string): Promise<ListPage<ProposalRow>> {
+    if (limit < 1) return { items: [], nextCursor: null };
+    const after = cursor === undefined ? null : decodeReviewCursor(cursor);
+    const params: SqlValue[] = [this.workspaceId, entity, ...(after ? [after.dueAt, after.id] : [])];
+    const sql = proposalsOfEntitySql(this.engine, after !== null);
+    const rows = (await this.reader.all(sql, [...params, limit + 1])).map(proposalFromDb);
+    return page(rows, limit, (last) => encodeReviewCursor(last.createdAt, last.id));
+  }
+
+  async queueSummary(queues?: string[]): Promise<QueueSummaryRow[]> {
+    if (queues?.length === 0) return [];
+    const sql = queueSummarySql(queues === undefined ? null : queues.length);
+    const rows = await this.reader.all(sql, [this.workspaceId, ...(queues ?? [])]);
+    return rows.map((r) => ({
+      queue: String(r.queue),
+      open: Number(r.open_count),
+      oldestAt: String(r.oldest_at),
+      nextDueAt: String(r.next_due_at),
+    }));
   }
 
   async proposal(id: string): Promise<ProposalRow | null> {
@@ -193,6 +238,137 @@ export abstract class SqlStore implements Store {
 
   async auditRange(fromSeq: number, limit: number): Promise<AuditEntry[]> {
     return (await this.reader.all(SQL.auditRange, [this.workspaceId, fromSeq, limit])).map(auditFromDb);
+  }
+
+  // Execution reads live in execution-sql.ts; these delegate.
+  #executions?: ExecutionReads;
+  get #exec(): ExecutionReads {
+    this.#executions ??= new ExecutionReads(this.reader, this.workspaceId);
+    return this.#executions;
+  }
+  execution(id: string): Promise<ExecutionRow | null> {
+    return this.#exec.execution(id);
+  }
+  executionsOfProposal(proposalId: string): Promise<ExecutionRow[]> {
+    return this.#exec.executionsOfProposal(proposalId);
+  }
+  executionByReview(reviewId: string): Promise<ExecutionRow | null> {
+    return this.#exec.executionByReview(reviewId);
+  }
+  dueExecutions(now: string, limit: number): Promise<ExecutionRow[]> {
+    return this.#exec.dueExecutions(isoTime(now), limit);
+  }
+  queuedExecutions(limit: number): Promise<ExecutionRow[]> {
+    return this.#exec.queuedExecutions(limit);
+  }
+  stopsInForce(): Promise<StopRow[]> {
+    return this.#exec.stopsInForce();
+  }
+  stop(id: string): Promise<StopRow | null> {
+    return this.#exec.stop(id);
+  }
+  heldProposals(limit: number): Promise<ProposalRow[]> {
+    return this.#exec.heldProposals(limit);
+  }
+  grantUse(grantId: string): Promise<GrantUseRow | null> {
+    return this.#exec.grantUse(grantId);
+  }
+
+  // Reminder, notification and bypass reads live in notification-rows.ts; these delegate.
+  #notificationReads?: NotificationReads;
+  get #notes(): NotificationReads {
+    this.#notificationReads ??= new NotificationReads(this.reader, this.workspaceId);
+    return this.#notificationReads;
+  }
+  dueReviewTimers(now: string, limit: number): Promise<ReviewTimerRow[]> {
+    return this.#notes.dueReviewTimers(isoTime(now), limit);
+  }
+  timersOfReview(reviewId: string): Promise<ReviewTimerRow[]> {
+    return this.#notes.timersOfReview(reviewId);
+  }
+  dueNotifications(now: string, limit: number): Promise<NotificationRow[]> {
+    return this.#notes.dueNotifications(isoTime(now), limit);
+  }
+  notificationsOfReview(reviewId: string): Promise<NotificationRow[]> {
+    return this.#notes.notificationsOfReview(reviewId);
+  }
+  feedPosition(name: string): Promise<number | null> {
+    return this.#notes.feedPosition(name);
+  }
+  async listNotifications(
+    filter: { status?: NotificationRow["status"]; reviewId?: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<ListPage<NotificationRow>> {
+    if (limit < 1) return { items: [], nextCursor: null };
+    const after = cursor === undefined ? null : decodeReviewCursor(cursor);
+    const position = after === null ? null : { createdAt: after.dueAt, id: after.id };
+    const rows = await this.#notes.listNotifications(filter, limit + 1, position);
+    return page(rows, limit, (last) => encodeReviewCursor(last.createdAt, last.id));
+  }
+  refusedProposals(
+    agentId: string,
+    actionType: string,
+    since: string,
+    limit: number,
+  ): Promise<ProposalRow[]> {
+    return this.#notes.refusedProposals(agentId, actionType, isoTime(since), limit);
+  }
+  amountsOfEntity(actionType: string, entity: string, since: string, limit: number) {
+    return this.#notes.amountsOfEntity(actionType, entity, isoTime(since), limit);
+  }
+
+  // Metric rollups live in metric-rollups.ts; these delegate.
+  #metricReads?: MetricReads;
+  get #metrics(): MetricReads {
+    this.#metricReads ??= new MetricReads(this.reader, this.workspaceId);
+    return this.#metricReads;
+  }
+  metricRollups(filter: RollupFilter): Promise<RollupCell[]> {
+    return this.#metrics.rollups({ ...filter, from: isoTime(filter.from), to: isoTime(filter.to) });
+  }
+  metricTotals(): Promise<MetricTotalRow[]> {
+    return this.#metrics.totals();
+  }
+
+  // History for replay and feedback export (history-sql.ts).
+  #history?: HistoryReads;
+  historyPage(since: string | null, limit: number, cursor?: string): Promise<ListPage<HistoryRow>> {
+    this.#history ??= new HistoryReads(this.reader, this.workspaceId);
+    return this.#history.page(since === null ? null : isoTime(since), limit, cursor);
+  }
+  historySize(since: string | null): Promise<number> {
+    this.#history ??= new HistoryReads(this.reader, this.workspaceId);
+    return this.#history.size(since === null ? null : isoTime(since));
+  }
+
+  // Learning-loop reads live in calibration-reads.ts; these delegate.
+  #calibrationReads?: CalibrationReads;
+  get #learning(): CalibrationReads {
+    this.#calibrationReads ??= new CalibrationReads(this.reader, this.workspaceId);
+    return this.#calibrationReads;
+  }
+  labelCounts() {
+    return this.#learning.labelCounts();
+  }
+  reviewLabels(agentId: string, actionType: string, limit: number): Promise<ReviewLabelRow[]> {
+    return this.#learning.reviewLabels(agentId, actionType, limit);
+  }
+  calibrationMaps(): Promise<CalibrationMapRow[]> {
+    return this.#learning.calibrationMaps();
+  }
+  recommendation(id: string): Promise<RecommendationRow | null> {
+    return this.#learning.recommendation(id);
+  }
+  listRecommendations(
+    filter: RecommendationFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<ListPage<RecommendationRow>> {
+    return this.#learning.listRecommendations(filter, limit, cursor);
+  }
+  thresholdsInForce(): Promise<ThresholdRow[]> {
+    return this.#learning.thresholdsInForce();
   }
 
   async #one<T>(sql: string, params: SqlValue[], map: (row: DbRecord) => T): Promise<T | null> {

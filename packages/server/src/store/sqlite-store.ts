@@ -22,6 +22,12 @@ export interface SqliteStoreOptions extends SqlStoreOptions {
    * @defaultValue 10_000
    */
   busyTimeoutMs?: number;
+  /**
+   * Whether commits are written on a worker thread (see SqliteWriter). `false` writes them on this
+   * thread: for a process that serves no requests, such as the writer of `loopgate serve --workers`.
+   * @defaultValue true
+   */
+  writerThread?: boolean;
 }
 
 /** The file the embedded store keeps everything in. */
@@ -42,7 +48,7 @@ export class SqliteStore extends SqlStore {
   readonly #writeDb: Database.Database;
   readonly #readDb: Database.Database;
   readonly #localWriter: SqliteRunner;
-  readonly #writer: SqliteWriter;
+  readonly #writer: SqliteWriter | null;
   #closing: Promise<void> | null = null;
 
   constructor(options: SqliteStoreOptions) {
@@ -55,10 +61,13 @@ export class SqliteStore extends SqlStore {
     this.#readDb = openSqlite(file, busyTimeoutMs);
     this.#localWriter = new SqliteRunner(this.#writeDb);
     this.reader = new SqliteRunner(this.#readDb);
-    this.#writer = new SqliteWriter(
-      { file, busyTimeoutMs, workspaceId: this.workspaceId, maxBatch: options.maxBatch ?? 512 },
-      (change) => super.commit(change),
-    );
+    this.#writer =
+      options.writerThread === false
+        ? null
+        : new SqliteWriter(
+            { file, busyTimeoutMs, workspaceId: this.workspaceId, maxBatch: options.maxBatch ?? 512 },
+            (change) => super.commit(change),
+          );
   }
 
   async migrate(): Promise<void> {
@@ -66,12 +75,12 @@ export class SqliteStore extends SqlStore {
   }
 
   override commit(change: Change): Promise<CommitResult> {
-    return this.#writer.commit(change);
+    return this.#writer === null ? super.commit(change) : this.#writer.commit(change);
   }
 
   /** The writer drains first: until then it may still write batches through this thread's group commit. */
   override close(): Promise<void> {
-    this.#closing ??= this.#writer.close().then(() => super.close());
+    this.#closing ??= (this.#writer?.close() ?? Promise.resolve()).then(() => super.close());
     return this.#closing;
   }
 

@@ -47,7 +47,7 @@ port.on("message", (request: WriterRequest) => {
   if (request.kind === "commit") {
     // An error escaping here (a failed postMessage) ends the worker; the main thread then fails the
     // batch it was waiting for instead of hanging.
-    void commit(request.changes).then((response) => port.postMessage(response));
+    void commit(JSON.parse(request.changes) as Change[]).then((response) => port.postMessage(response));
   } else {
     void groupCommit.close().then(() => {
       db.close();

@@ -105,12 +105,12 @@ export class SqliteWriter {
       );
       return;
     }
-    const request: WriterRequest = { kind: "commit", changes: batch.map((p) => p.change) };
     try {
+      const request: WriterRequest = { kind: "commit", changes: JSON.stringify(batch.map((p) => p.change)) };
       worker.postMessage(request);
     } catch (error) {
-      // A change that cannot be cloned (a function in it) fails alone; the others are sent again.
-      const rest = batch.filter((p) => cloneable(p.change, p.reject));
+      // A change JSON cannot carry (a bigint, a cycle) fails alone; the others are sent again.
+      const rest = batch.filter((p) => serialisable(p.change, p.reject));
       if (rest.length === batch.length) for (const pending of batch) pending.reject(error);
       else this.#queue.unshift(...rest);
       this.#afterBatch();
@@ -215,10 +215,10 @@ export class SqliteWriter {
   }
 }
 
-/** Whether a change survives structured clone; rejects it with the clone error if not. */
-function cloneable(change: Change, reject: (error: unknown) => void): boolean {
+/** Whether a change can be sent to the worker; rejects it with the error if not. */
+function serialisable(change: Change, reject: (error: unknown) => void): boolean {
   try {
-    structuredClone(change);
+    JSON.stringify(change);
     return true;
   } catch (error) {
     reject(error);

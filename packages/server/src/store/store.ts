@@ -5,7 +5,20 @@ import type {
   ProposalStatus,
   ReviewStatus,
   Role,
+  RollupCell,
 } from "@loopgate/core";
+import type { RecommendationFilter } from "./calibration-reads.ts";
+import type {
+  CalibrationMapRow,
+  CalibrationWrite,
+  RecommendationRow,
+  ReviewLabelRow,
+  ThresholdRow,
+} from "./calibration-rows.ts";
+import type { ExecutionRow, ExecutionWrite, GrantUseRow, StopRow } from "./execution-rows.ts";
+import type { HistoryRow } from "./history-sql.ts";
+import type { MetricTotalRow, RollupFilter } from "./metric-rollups.ts";
+import type { NotificationRow, NotificationWrite, ReviewTimerRow } from "./notification-rows.ts";
 
 /**
  * The Store port: everything Loopgate keeps, behind one contract that both engines (the embedded
@@ -34,6 +47,14 @@ export interface Store {
   apiKeyByHash(hash: string): Promise<ApiKeyRow | null>;
   userByName(name: string): Promise<UserRow | null>;
   user(id: string): Promise<UserRow | null>;
+  /** Every person, by name. */
+  listUsers(): Promise<UserRow[]>;
+  /** The session whose cookie secret hashes to `tokenHash`, ended or not; null when unknown. */
+  sessionByTokenHash(tokenHash: string): Promise<SessionRow | null>;
+  /** Proposals whose `context.entity` is `entity`, newest first, after `cursor` (from a previous page). */
+  proposalsOfEntity(entity: string, limit: number, cursor?: string): Promise<ListPage<ProposalRow>>;
+  /** Open reviews per queue (count, oldest, next due), for the given queues or every queue. */
+  queueSummary(queues?: string[]): Promise<QueueSummaryRow[]>;
   proposal(id: string): Promise<ProposalRow | null>;
   proposalByIdempotencyKey(agentId: string, key: string): Promise<ProposalRow | null>;
   review(id: string): Promise<ReviewRow | null>;
@@ -50,6 +71,78 @@ export interface Store {
   auditHead(): Promise<AuditEntry | null>;
   /** Audit entries in `seq` order from `fromSeq` (inclusive), for export and verification. */
   auditRange(fromSeq: number, limit: number): Promise<AuditEntry[]>;
+
+  // Execution (migration 0002).
+  execution(id: string): Promise<ExecutionRow | null>;
+  executionsOfProposal(proposalId: string): Promise<ExecutionRow[]>;
+  /** The execution whose reconciliation review this is, if any. */
+  executionByReview(reviewId: string): Promise<ExecutionRow | null>;
+  /** Executions to attempt now: queued and due, or executing with a lapsed lease (cut off by a crash). */
+  dueExecutions(now: string, limit: number): Promise<ExecutionRow[]>;
+  /** Queued executions, next due first (a stop cancels those in its scope). */
+  queuedExecutions(limit: number): Promise<ExecutionRow[]>;
+  stopsInForce(): Promise<StopRow[]>;
+  stop(id: string): Promise<StopRow | null>;
+  /** Proposals `held` by a stop, oldest first. */
+  heldProposals(limit: number): Promise<ProposalRow[]>;
+  grantUse(grantId: string): Promise<GrantUseRow | null>;
+
+  // Reminders, notifications and bypass resistance (migration 0003).
+  /** Pending reminders due at or before `now`, soonest first. */
+  dueReviewTimers(now: string, limit: number): Promise<ReviewTimerRow[]>;
+  timersOfReview(reviewId: string): Promise<ReviewTimerRow[]>;
+  /** Deliveries to attempt now: pending and due, or sending with a lapsed lease (cut off by a crash). */
+  dueNotifications(now: string, limit: number): Promise<NotificationRow[]>;
+  notificationsOfReview(reviewId: string): Promise<NotificationRow[]>;
+  /** Outbox deliveries, oldest first, optionally of one status or review; `cursor` from a previous page. */
+  listNotifications(
+    filter: { status?: NotificationRow["status"]; reviewId?: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<ListPage<NotificationRow>>;
+  /** How far the named audit-log feed has read (the last seq handled), or null before it started. */
+  feedPosition(name: string): Promise<number | null>;
+  /** An agent's rejected or blocked proposals of one action type created since `since`, newest first. */
+  refusedProposals(agentId: string, actionType: string, since: string, limit: number): Promise<ProposalRow[]>;
+  /** Proposals of an action type with an amount for `entity` created since `since`, newest first. */
+  amountsOfEntity(
+    actionType: string,
+    entity: string,
+    since: string,
+    limit: number,
+  ): Promise<{ proposal: ProposalRow; amount: number }[]>;
+
+  // Metric rollups (migration 0005), maintained by every commit.
+  /** Summed counters per hour bucket and metric in `[from, to)` (hour buckets), filtered by dimension. */
+  metricRollups(filter: RollupFilter): Promise<RollupCell[]>;
+  /** All-time totals of every counter by dimension (Prometheus). */
+  metricTotals(): Promise<MetricTotalRow[]>;
+
+  // History for replay and feedback export (migration 0007).
+  /**
+   * Proposals created at or after `since` (every one when null), oldest first by (created time, id), each
+   * with its reviews and decisions; `cursor` from a previous page.
+   */
+  historyPage(since: string | null, limit: number, cursor?: string): Promise<ListPage<HistoryRow>>;
+  /** How many proposals {@link Store.historyPage} walks from `since` (for progress). */
+  historySize(since: string | null): Promise<number>;
+
+  // The learning loop (migration 0006).
+  /** Labelled proposals per agent and action type. */
+  labelCounts(): Promise<{ agentId: string; actionType: string; labelled: number }[]>;
+  /** The newest `limit` labels of an agent and action type, newest first. */
+  reviewLabels(agentId: string, actionType: string, limit: number): Promise<ReviewLabelRow[]>;
+  /** The calibration map in force per agent and action type. */
+  calibrationMaps(): Promise<CalibrationMapRow[]>;
+  recommendation(id: string): Promise<RecommendationRow | null>;
+  /** Threshold recommendations, newest first, after `cursor` (from a previous page). */
+  listRecommendations(
+    filter: RecommendationFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<ListPage<RecommendationRow>>;
+  /** Approved `thresholds.auto` per agent and action type. */
+  thresholdsInForce(): Promise<ThresholdRow[]>;
 }
 
 /** One page of a list, with the cursor for the next page or null at the end. */
@@ -116,6 +209,10 @@ export interface ProposalDoc {
   agentName: string;
   /** The original response to the submission, returned again on an idempotent replay. */
   response?: unknown;
+  /** The W3C `traceparent` the agent sent, passed on to executors. */
+  traceparent?: string;
+  /** Earlier refused proposals this one nearly repeats or splits (bypass resistance). */
+  linkedTo?: string[];
 }
 
 export interface ReviewRow {
@@ -189,6 +286,29 @@ export interface ApiKeyRow {
   revokedAt: string | null;
 }
 
+/** Open reviews of one queue, as the reviewer app's inbox counts them. */
+export interface QueueSummaryRow {
+  queue: string;
+  open: number;
+  oldestAt: string;
+  nextDueAt: string;
+}
+
+/** A person's sign-in session (the reviewer app's cookie). */
+export interface SessionRow {
+  id: string;
+  /** SHA-256 (hex) of the cookie's secret; the secret itself is never stored. */
+  tokenHash: string;
+  userId: string;
+  createdAt: string;
+  /** Refreshed now and then while the session is used; the idle expiry counts from here. */
+  lastSeenAt: string;
+  /** The absolute end of the session, however active. */
+  expiresAt: string;
+  /** Set when the person signs out. */
+  endedAt: string | null;
+}
+
 /** One row write inside a change. Updates name the version they expect; a mismatch fails the whole change. */
 export type Write =
   | { kind: "insertProposal"; row: ProposalRow }
@@ -198,7 +318,14 @@ export type Write =
   | { kind: "insertDecision"; row: DecisionRow }
   | { kind: "insertPolicy"; row: Omit<PolicyRow, "version"> }
   | { kind: "insertUser"; row: UserRow }
-  | { kind: "insertApiKey"; row: ApiKeyRow };
+  | { kind: "insertApiKey"; row: ApiKeyRow }
+  | ExecutionWrite
+  | NotificationWrite
+  | CalibrationWrite
+  | { kind: "setUserPassword"; id: string; passwordHash: string }
+  | { kind: "insertSession"; row: SessionRow }
+  | { kind: "touchSession"; id: string; lastSeenAt: string }
+  | { kind: "endSession"; id: string; endedAt: string };
 
 export type ProposalPatch = Partial<
   Pick<ProposalRow, "status" | "executionStatus" | "policyVersion" | "infoDueAt" | "updatedAt" | "doc">
@@ -236,6 +363,10 @@ export type CommitResult =
 
 /** Why a change was not applied. Nothing of it was written. */
 export type Conflict =
-  | { kind: "version"; table: "proposals" | "reviews"; id: string }
+  | { kind: "version"; table: "proposals" | "reviews" | "executions" | "stops"; id: string }
+  /** A stop in force covers the execution an `updateExecution … unlessStopped` would have started. */
+  | { kind: "stopped"; stopId: string }
   | { kind: "idempotency"; agentId: string; key: string; existingId: string }
-  | { kind: "duplicate"; table: string; id: string };
+  | { kind: "duplicate"; table: string; id: string }
+  /** An update named a row that does not exist (or, for a session, one already ended). */
+  | { kind: "missing"; table: string; id: string };

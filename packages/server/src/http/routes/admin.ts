@@ -36,6 +36,7 @@ const ActionList = z.object({
       queue: z.string(),
       approvals: z.number().int(),
       mcpTool: z.string().nullable(),
+      mcpServer: z.string().nullable(),
     }),
   ),
   categories: z.array(z.string()),

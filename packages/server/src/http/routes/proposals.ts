@@ -20,6 +20,8 @@ const errors = {
 };
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+/** A W3C trace context header; passed on to executors only when well formed. */
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export const DecisionWaitQuery = z.object({
   wait: z.coerce
@@ -66,10 +68,17 @@ export function proposalRoutes(routes: RouteTable): void {
           { issues: [{ path: "header.Idempotency-Key", message: "1–200 visible ASCII characters" }] },
         );
       }
-      const result = await propose(c.var.deps, principal!, await readJson(c), key);
+      const traceparent = c.req.header("traceparent") ?? null;
+      const result = await propose(
+        c.var.deps,
+        principal!,
+        await readJson(c),
+        key,
+        traceparent !== null && TRACEPARENT.test(traceparent) ? traceparent : null,
+      );
       if (result.replayed) c.header("Idempotent-Replayed", "true");
       c.header("Location", `/v1/proposals/${result.proposal.id}`);
-      return c.json(result.proposal, 201);
+      return c.body(result.json, 201, { "Content-Type": "application/json" });
     },
   );
 

@@ -10,6 +10,7 @@ import {
 import { claimReview, releaseReview } from "../../app/claim.ts";
 import { decide } from "../../app/decide.ts";
 import { listReviews } from "../../app/list-reviews.ts";
+import { isReconciliation, reconcile } from "../../app/reconcile.ts";
 import { readJson } from "../read-json.ts";
 import type { RouteTable } from "../route-table.ts";
 
@@ -73,7 +74,8 @@ export function reviewRoutes(routes: RouteTable): void {
     {
       method: "post",
       path: "/v1/reviews/:id/decisions",
-      summary: "Decide: approve, edit, reject, escalate, request_info or handle_manually",
+      summary:
+        "Decide: approve, edit, reject, escalate, request_info or handle_manually; on a reconciliation review mark_executed, mark_failed or retry (body ReconcileInput, answer ExecutionResult)",
       tag: "reviews",
       access: "authenticated",
       body: DecisionInput,
@@ -87,7 +89,11 @@ export function reviewRoutes(routes: RouteTable): void {
         422: { description: "An edited payload still holds a masked value", schema: ErrorEnvelope },
       },
     },
-    async (c, principal) =>
-      c.json(await decide(c.var.deps, principal!, c.req.param("id")!, await readJson(c)), 201),
+    async (c, principal) => {
+      const body = await readJson(c);
+      if (isReconciliation(body))
+        return c.json(await reconcile(c.var.deps, principal!, c.req.param("id")!, body), 201);
+      return c.json(await decide(c.var.deps, principal!, c.req.param("id")!, body), 201);
+    },
   );
 }

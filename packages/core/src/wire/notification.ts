@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { Page, Timestamp } from "./common.ts";
+
+/** The review events a queue's `notify` channels can receive. */
+export const NotificationEventType = z.enum([
+  "review.created",
+  "review.escalated",
+  "review.reminder",
+  "review.decided",
+  "review.expired",
+]);
+export type NotificationEventType = z.infer<typeof NotificationEventType>;
+
+/**
+ * The body of an outgoing event webhook (and what email and Slack messages are written from). Signed
+ * like executor deliveries, Standard Webhooks style: `webhook-id` (stable across retries, equal to
+ * `id`), `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`.
+ */
+export const NotificationEvent = z.object({
+  id: z.string().describe("stable per event and channel; the same on every retry"),
+  type: NotificationEventType,
+  at: Timestamp,
+  proposal: z.object({
+    id: z.string(),
+    agent: z.string(),
+    actionType: z.string(),
+    summary: z.string().nullable(),
+    status: z.string(),
+  }),
+  review: z.object({
+    id: z.string(),
+    queue: z.string(),
+    level: z.number().int(),
+    status: z.string(),
+    dueAt: Timestamp,
+    url: z.string().describe("deep link to the review in the reviewer app"),
+  }),
+  decision: z
+    .object({ verdict: z.string(), by: z.string(), category: z.string().nullable() })
+    .nullable()
+    .describe("for review.decided"),
+  reminder: z
+    .object({ beforeMs: z.number().int(), dueAt: Timestamp })
+    .nullable()
+    .describe("for review.reminder: how long before the due time it was sent"),
+  expiry: z
+    .object({ rule: z.string(), applied: z.string() })
+    .nullable()
+    .describe("for review.expired: the on-expiry rule and what was applied"),
+});
+export type NotificationEvent = z.infer<typeof NotificationEvent>;
+
+/** Where a delivery stands in the outbox. */
+export const NotificationStatus = z.enum(["pending", "sending", "sent", "failed"]);
+export type NotificationStatus = z.infer<typeof NotificationStatus>;
+
+/** One delivery of an event to a channel, as `GET /v1/notifications` lists it (never a secret). */
+export const NotificationDelivery = z.object({
+  id: z.string().describe("the webhook-id of the delivery, the same on every attempt"),
+  event: NotificationEventType,
+  channel: z.enum(["webhook", "email", "slack"]),
+  target: z.string().describe("the webhook's URL, the email addresses, or `slack` (its URL is a secret)"),
+  proposalId: z.string(),
+  reviewId: z.string(),
+  status: NotificationStatus,
+  attempts: z.number().int(),
+  nextAttemptAt: Timestamp.nullable().describe("when the next attempt is due, while pending or sending"),
+  lastError: z.string().nullable(),
+  createdAt: Timestamp,
+  sentAt: Timestamp.nullable(),
+});
+export type NotificationDelivery = z.infer<typeof NotificationDelivery>;
+
+/** Query of `GET /v1/notifications`. */
+export const NotificationQuery = Page.extend({
+  status: NotificationStatus.optional(),
+  reviewId: z.string().max(100).optional(),
+});
+export type NotificationQuery = z.infer<typeof NotificationQuery>;

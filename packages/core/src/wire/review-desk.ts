@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { ExecutionStatus, ProposalStatus } from "../lifecycle/statuses.ts";
+import { Page, Timestamp } from "./common.ts";
+
+/** Query of `GET /v1/proposals`: an entity's recent proposals (the entity is `context.entity`). */
+export const ProposalHistoryQuery = Page.extend({
+  entity: z.string().min(1).max(500).describe("the `context.entity` of the proposals, e.g. customer:c_123"),
+});
+export type ProposalHistoryQuery = z.infer<typeof ProposalHistoryQuery>;
+
+/** One proposal in an entity's history, with how it ended. */
+export const ProposalHistoryItem = z.object({
+  id: z.string(),
+  status: ProposalStatus,
+  executionStatus: ExecutionStatus,
+  actionType: z.string(),
+  agent: z.string(),
+  summary: z.string().nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type ProposalHistoryItem = z.infer<typeof ProposalHistoryItem>;
+
+/** `GET /v1/audit/verification`: the whole chain checked on the server, from the genesis to the head. */
+export const AuditChainStatus = z.object({
+  ok: z.boolean(),
+  count: z.number().int().describe("entries checked"),
+  head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+  problem: z
+    .object({ seq: z.number().int().nullable(), reason: z.string() })
+    .nullable()
+    .describe("the first bad entry, when the chain does not verify"),
+  checkedAt: Timestamp,
+});
+export type AuditChainStatus = z.infer<typeof AuditChainStatus>;
+
+/** `GET /v1/reviews/summary`: the caller's queues with their open reviews. */
+export const QueueSummary = z.object({
+  queue: z.string(),
+  open: z.number().int().describe("pending and escalated reviews"),
+  oldestAt: Timestamp.describe("when the oldest open review was opened"),
+  nextDueAt: Timestamp.describe("the earliest due time among them"),
+});
+export type QueueSummary = z.infer<typeof QueueSummary>;

@@ -1,0 +1,120 @@
+import {
+  type AmountCandidate,
+  type BypassFinding,
+  type CompiledPolicy,
+  detectSplit,
+  nearRepeat,
+  type ProposalInput,
+  type Route,
+} from "@loopgate/core";
+import type { ProposalRow, Write } from "../store/store.ts";
+import type { AppDeps } from "./deps.ts";
+
+/** Refused proposals compared per check: an agent repeating itself more often than this is flagged anyway. */
+const REPEAT_CANDIDATES = 50;
+/** Proposals for one entity weighed per check. */
+const AMOUNT_CANDIDATES = 500;
+
+/** What the bypass check found, and the row that lets later proposals see this one's amount. */
+export interface BypassCheck {
+  findings: BypassFinding[];
+  /** The earlier proposals this one is linked to. */
+  linkedTo: string[];
+  /** Written with the proposal. */
+  writes: Write[];
+}
+
+/**
+ * Looks for bypass attempts (SPEC §11) before routing: a near-repeat of a proposal by the same agent and
+ * action type that was rejected or blocked within the action type's window, and, for action types with
+ * an amount, a refused or escalated amount for the same entity that this proposal completes by splitting.
+ * Both reads are indexed ranges over the window, never a scan of history. The findings are fed into the
+ * pure routing as `signals.bypass` and reasons, so routing stays deterministic.
+ */
+export async function checkBypass(
+  deps: AppDeps,
+  policy: CompiledPolicy,
+  proposalId: string,
+  agentId: string,
+  input: Pick<ProposalInput, "action" | "context">,
+  now: Date,
+): Promise<BypassCheck> {
+  const settings = policy.actionTypes.get(input.action.type);
+  const bypass = settings?.bypass ?? null;
+  const empty: BypassCheck = { findings: [], linkedTo: [], writes: [] };
+  if (settings === undefined || bypass === null) return empty;
+  const since = new Date(now.getTime() - bypass.windowMs).toISOString();
+  const findings: BypassFinding[] = [];
+
+  const refused = await deps.store.refusedProposals(agentId, input.action.type, since, REPEAT_CANDIDATES);
+  for (const earlier of refused) {
+    const similarity = nearRepeat(
+      input.action.payload,
+      earlier.doc.action.payload,
+      bypass.similarity,
+      bypass.tolerance,
+    );
+    if (similarity !== null) {
+      findings.push({ kind: "repeat", proposalId: earlier.id, similarity });
+      break; // the newest is enough to link to
+    }
+  }
+
+  const writes: Write[] = [];
+  const amount = settings.amountField === null ? null : numberAt(input.action.payload, settings.amountField);
+  const entity = entityOf(input, bypass.entity);
+  if (amount !== null && entity !== null) {
+    const recent = await deps.store.amountsOfEntity(input.action.type, entity, since, AMOUNT_CANDIDATES);
+    const split = detectSplit(amount, entity, recent.map(candidate), bypass.tolerance);
+    if (split !== null) findings.push(split);
+    writes.push({
+      kind: "insertProposalAmount",
+      row: { proposalId, actionType: input.action.type, entity, amount, createdAt: now.toISOString() },
+    });
+  }
+  return { findings, linkedTo: [...new Set(findings.map((f) => f.proposalId))], writes };
+}
+
+const SETTLED_APPROVED = new Set(["approved", "approved_with_edits", "auto_approved"]);
+const NOT_COUNTED = new Set(["rejected", "blocked", "cancelled", "expired", "handled_manually"]);
+
+/**
+ * Refused: rejected, blocked or expired, or routed to escalation and not (yet) approved. Counted towards
+ * a total: everything still pending or approved.
+ */
+function candidate({ proposal, amount }: { proposal: ProposalRow; amount: number }): AmountCandidate {
+  const verdict = (proposal.doc.route as Route | null)?.verdict;
+  const refused =
+    ["rejected", "blocked", "expired"].includes(proposal.status) ||
+    (verdict === "escalate" && !SETTLED_APPROVED.has(proposal.status));
+  return {
+    proposalId: proposal.id,
+    amount,
+    createdAt: proposal.createdAt,
+    refused,
+    counts: !NOT_COUNTED.has(proposal.status),
+  };
+}
+
+/** The entity a proposal's amount belongs to: `context.entity` or a payload path, as text. */
+function entityOf(input: Pick<ProposalInput, "action" | "context">, path: string): string | null {
+  const [root, ...rest] = path.split(".");
+  const value = valueAt(root === "payload" ? input.action.payload : input.context, rest.join("."));
+  return typeof value === "string" || typeof value === "number" ? `${path}=${value}` : null;
+}
+
+function numberAt(payload: Record<string, unknown>, path: string): number | null {
+  const value = valueAt(payload, path);
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  if (typeof value === "string" && /^-?\d+(?:\.\d+)?$/.test(value.trim())) return Number(value.trim());
+  return null;
+}
+
+function valueAt(object: Record<string, unknown>, path: string): unknown {
+  let value: unknown = object;
+  for (const key of path.split(".")) {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+    value = Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return value;
+}

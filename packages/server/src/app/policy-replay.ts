@@ -1,0 +1,107 @@
+import {
+  type CompiledPolicy,
+  loadPolicy,
+  type PolicyProblem,
+  PolicyReplay,
+  type ReplayReport,
+  ReplayRequest,
+  type ReplayThresholds,
+  resolveSince,
+} from "@loopgate/core";
+import type { Store } from "../store/store.ts";
+import { AppError, invalidInput } from "./app-error.ts";
+import type { AppDeps } from "./deps.ts";
+import { walkHistory } from "./history-records.ts";
+import { invalidPolicy } from "./policy-admin.ts";
+import { policyTextHash } from "./policy-registry.ts";
+import { type Principal, requireRole } from "./principal.ts";
+import { fieldIssues } from "./zod-issues.ts";
+
+/** A candidate to replay: the compiled policy and what the report says about it. */
+export interface ReplayCandidate {
+  policy: CompiledPolicy;
+  /** The stored version when the candidate is one (the active policy, or the same text), else null. */
+  version: number | null;
+  hash: string;
+}
+
+/**
+ * Replays the stored history from `since` under a candidate (SPEC §5 "Replay"), page by page in constant
+ * memory, and returns the report. Shared by `POST /v1/policy/replay` and `loopgate policy replay`.
+ */
+export async function replayHistory(
+  store: Store,
+  candidate: ReplayCandidate,
+  options: {
+    since: string | null;
+    thresholds?: ReplayThresholds;
+    onProgress?: (done: number, total: number) => void;
+  },
+): Promise<ReplayReport> {
+  // Approved thresholds stay in force under a candidate (they survive loading a new policy, SPEC §4);
+  // a candidate threshold for an action type replaces them for every agent.
+  const inForce = new Map<string, number>();
+  for (const row of await store.thresholdsInForce())
+    inForce.set(`${row.agentId}\u0000${row.actionType}`, row.auto);
+  const replay = new PolicyReplay(candidate.policy, {
+    thresholds: options.thresholds ?? {},
+    thresholdInForce: (agentId, actionType) =>
+      inForce.get(`${agentId}\u0000${actionType}`) ?? Number.POSITIVE_INFINITY,
+  });
+  await walkHistory(store, options.since, (record) => replay.add(record), options.onProgress);
+  return replay.report({
+    policyVersion: candidate.version,
+    policyHash: candidate.hash,
+    since: options.since,
+  });
+}
+
+/**
+ * Compiles a candidate policy text, or takes the active policy when `text` is null. A text equal to a
+ * stored active version is reported under that version. Returns the problems when the text is invalid,
+ * and `problems: null` when no text is given and no policy is loaded.
+ */
+export async function replayCandidate(
+  store: Store,
+  text: string | null,
+): Promise<{ ok: true; candidate: ReplayCandidate } | { ok: false; problems: PolicyProblem[] | null }> {
+  const active = await store.activePolicy();
+  const source = text ?? active?.text ?? null;
+  if (source === null) return { ok: false, problems: null };
+  const hash = policyTextHash(source);
+  const version = active !== null && active.hash === hash ? active.version : null;
+  const loaded = loadPolicy(source, { version: version ?? 0 });
+  if (!loaded.ok) return { ok: false, problems: loaded.problems };
+  return { ok: true, candidate: { policy: loaded.policy, version, hash } };
+}
+
+/** `POST /v1/policy/replay`: owners and auditors simulate a candidate policy or threshold over history. */
+export async function postReplay(deps: AppDeps, principal: Principal, body: unknown): Promise<ReplayReport> {
+  requireRole(principal, ["owner", "auditor"]);
+  const parsed = ReplayRequest.safeParse(body);
+  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
+  const request = parsed.data;
+  let since: string | null = null;
+  if (request.since !== undefined) {
+    try {
+      since = resolveSince(request.since, deps.now());
+    } catch (error) {
+      throw invalidInput("invalid_input", [{ path: "since", message: (error as Error).message }]);
+    }
+  }
+  const loaded = await replayCandidate(deps.store, request.policy ?? null);
+  if (!loaded.ok) {
+    if (loaded.problems === null) {
+      throw new AppError(
+        "not_found",
+        "no_policy",
+        "No policy is loaded yet: send the candidate as `policy` (YAML text)",
+      );
+    }
+    throw invalidPolicy(loaded.problems, "replay it again");
+  }
+  return replayHistory(deps.store, loaded.candidate, {
+    since,
+    ...(request.thresholds === undefined ? {} : { thresholds: request.thresholds }),
+  });
+}

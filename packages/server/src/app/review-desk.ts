@@ -1,0 +1,86 @@
+import {
+  type AuditChainStatus,
+  type ChainVerification,
+  maskPii,
+  type ProposalHistoryItem,
+  ProposalHistoryQuery,
+  type QueueSummary,
+  verifyAuditChain,
+} from "@loopgate/core";
+import { invalidInput } from "./app-error.ts";
+import type { AppDeps } from "./deps.ts";
+import { type Principal, requireRole } from "./principal.ts";
+import { fieldIssues } from "./zod-issues.ts";
+
+/**
+ * An entity's recent proposals and how they ended, for the review page's "history" panel. People
+ * only (agents never read other proposals); summaries are masked for people without the PII permission.
+ */
+export async function entityHistory(
+  deps: AppDeps,
+  principal: Principal,
+  query: Record<string, string>,
+): Promise<{ items: ProposalHistoryItem[]; nextCursor: string | null }> {
+  const person = requireRole(principal, ["reviewer", "owner", "auditor"]);
+  const parsed = ProposalHistoryQuery.safeParse(query);
+  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error, "query"));
+  const { entity, limit, cursor } = parsed.data;
+  const page = await deps.store.proposalsOfEntity(entity, limit, cursor);
+  return {
+    items: page.items.map((row) => ({
+      id: row.id,
+      status: row.status,
+      executionStatus: row.executionStatus,
+      actionType: row.actionType,
+      agent: row.agentId,
+      summary: person.user.pii ? row.doc.summary : (maskPii(row.doc.summary) as string | null),
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+/**
+ * The caller's queues with their open reviews: a reviewer limited to queues sees those; everyone
+ * else every queue.
+ */
+export async function queueSummary(
+  deps: AppDeps,
+  principal: Principal,
+): Promise<{ items: QueueSummary[]; nextCursor: null }> {
+  const { user } = requireRole(principal, ["reviewer", "owner", "auditor"]);
+  const limitedTo = user.role === "reviewer" && user.queues.length > 0 ? user.queues : undefined;
+  return { items: await deps.store.queueSummary(limitedTo), nextCursor: null };
+}
+
+/** Entries read per page while verifying. */
+const VERIFY_PAGE = 2000;
+
+/**
+ * Verifies the whole audit chain held by the store — every hash recomputed and every link followed
+ * from the genesis to the head — for the owner's audit view. Owners and auditors only.
+ */
+export async function verifyStoredChain(deps: AppDeps, principal: Principal): Promise<AuditChainStatus> {
+  requireRole(principal, ["owner", "auditor"]);
+  let after: { seq: number; hash: string } | undefined;
+  let count = 0;
+  for (;;) {
+    const entries = await deps.store.auditRange((after?.seq ?? 0) + 1, VERIFY_PAGE);
+    if (entries.length === 0) break;
+    const result: ChainVerification = verifyAuditChain(entries, after === undefined ? {} : { after });
+    if (!result.ok) {
+      return {
+        ok: false,
+        count: count + Math.max(0, result.line - 1),
+        head: after ?? null,
+        problem: { seq: result.seq, reason: result.reason },
+        checkedAt: deps.now().toISOString(),
+      };
+    }
+    count += result.count;
+    if (result.head !== null) after = result.head;
+    if (entries.length < VERIFY_PAGE) break;
+  }
+  return { ok: true, count, head: after ?? null, problem: null, checkedAt: deps.now().toISOString() };
+}

@@ -1,0 +1,209 @@
+import { type Actor, LiftStopInput, proposalTransition, StopInput, type StopView } from "@loopgate/core";
+import { cancelExecution } from "../execution/dispatcher.ts";
+import { type StopRow, stopCovers } from "../store/execution-rows.ts";
+import type { Write } from "../store/store.ts";
+import { AppError, invalidInput } from "./app-error.ts";
+import type { AppDeps } from "./deps.ts";
+import { executionPlan } from "./execution-plan.ts";
+import { evaluate, reviewFor, reviewOpenedEntry, routedEntry } from "./propose.ts";
+import { forgetStops } from "./stop-scope.ts";
+import { fieldIssues } from "./zod-issues.ts";
+
+/** Most held proposals or queued executions handled in one pass of a stop or resume. */
+const PAGE = 500;
+
+/**
+ * `POST /v1/stops`: an owner halts automation for an agent, an action type, or everything. Once this
+ * returns, nothing in scope executes: the stop is committed (every attempt checks the stops inside
+ * the transaction that starts it), the queued executions in scope are cancelled, and the attempts
+ * this process already had in flight have finished. New proposals in scope are `held`.
+ */
+export async function createStop(deps: AppDeps, actor: Actor, body: unknown): Promise<StopView> {
+  const parsed = StopInput.safeParse(body);
+  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
+  const { scope, reason } = parsed.data;
+  const at = deps.now().toISOString();
+  const row: StopRow = {
+    id: deps.newId(),
+    agentId: scope.agent ?? null,
+    actionType: scope.actionType ?? null,
+    reason,
+    createdBy: { id: actor.id, name: actor.name },
+    createdAt: at,
+    liftedAt: null,
+    liftedBy: null,
+    version: 1,
+  };
+  const result = await deps.store.commit({
+    writes: [{ kind: "insertStop", row }],
+    audit: [
+      {
+        at,
+        actor,
+        type: "stop.created",
+        proposalId: null,
+        data: { stopId: row.id, scope: scopeOf(row), reason },
+      },
+    ],
+  });
+  if (!result.ok)
+    throw new Error(`unexpected conflict while storing a stop: ${JSON.stringify(result.conflict)}`);
+  forgetStops(deps.store);
+  await cancelQueuedInScope(deps, row);
+  await deps.executions?.settle((agentId, actionType) => stopCovers(row, agentId, actionType));
+  return stopView(row);
+}
+
+/** `GET /v1/stops`: the stops in force, oldest first. */
+export async function listStops(deps: AppDeps): Promise<{ items: StopView[]; nextCursor: null }> {
+  return { items: (await deps.store.stopsInForce()).map(stopView), nextCursor: null };
+}
+
+/**
+ * `DELETE /v1/stops/:id`: lifts a stop (audited) and routes again the proposals it held, unless
+ * another stop in force still covers them.
+ */
+export async function liftStop(
+  deps: AppDeps,
+  actor: Actor,
+  stopId: string,
+  body: unknown = {},
+): Promise<StopView> {
+  const input = LiftStopInput.safeParse(body);
+  if (!input.success) throw invalidInput("invalid_input", fieldIssues(input.error));
+  const reason = input.data.reason;
+  const stop = await deps.store.stop(stopId);
+  if (stop === null)
+    throw new AppError("not_found", "stop_not_found", `No stop ${stopId}: list them with GET /v1/stops`);
+  if (stop.liftedAt !== null) {
+    throw new AppError("conflict", "stop_already_lifted", `This stop was lifted at ${stop.liftedAt}`, {
+      stop: stopView(stop),
+    });
+  }
+  const at = deps.now().toISOString();
+  const lifted = { liftedAt: at, liftedBy: { id: actor.id, name: actor.name } };
+  const result = await deps.store.commit({
+    writes: [{ kind: "updateStop", id: stop.id, expectVersion: stop.version, set: lifted }],
+    audit: [
+      {
+        at,
+        actor,
+        type: "stop.lifted",
+        proposalId: null,
+        data: { stopId: stop.id, scope: scopeOf(stop), ...(reason === undefined ? {} : { reason }) },
+      },
+    ],
+  });
+  if (!result.ok)
+    throw new AppError("conflict", "stop_already_lifted", "Someone lifted this stop at the same time");
+  forgetStops(deps.store);
+  await releaseHeld(deps, actor);
+  deps.executions?.wake();
+  return stopView({ ...stop, ...lifted, version: stop.version + 1 });
+}
+
+/** Cancels the queued executions a stop covers (rollbacks a person asked for wait for the lift instead). */
+async function cancelQueuedInScope(deps: AppDeps, stop: StopRow): Promise<void> {
+  const tried = new Set<string>();
+  for (;;) {
+    const queued = (await deps.store.queuedExecutions(PAGE * 4)).filter(
+      (e) => e.kind === "execute" && !tried.has(e.id) && stopCovers(stop, e.agentId, e.actionType),
+    );
+    if (queued.length === 0) return;
+    for (const row of queued) tried.add(row.id);
+    await Promise.all(queued.map((row) => cancelExecution(deps, row, { stopId: stop.id })));
+  }
+}
+
+/** Routes again every held proposal no stop in force covers any more. */
+export async function releaseHeld(deps: AppDeps, actor: Actor): Promise<number> {
+  const stops = await deps.store.stopsInForce();
+  const policy = deps.policies.active();
+  let released = 0;
+  const seen = new Set<string>();
+  for (;;) {
+    const held = (await deps.store.heldProposals(PAGE)).filter((p) => !seen.has(p.id));
+    if (held.length === 0) return released;
+    for (const proposal of held) {
+      seen.add(proposal.id);
+      if (stops.some((s) => stopCovers(s, proposal.agentId, proposal.actionType))) continue;
+      const doc = proposal.doc;
+      const input = {
+        action: doc.action,
+        request: (doc.request ?? undefined) as never,
+        summary: doc.summary ?? undefined,
+        evidence: doc.evidence as never[],
+        toolCalls: doc.toolCalls as never[],
+        context: doc.context,
+        signals: ((doc.signals as { agent?: unknown; agentConfidence?: number | null } | null) ??
+          {}) as never,
+      };
+      const now = deps.now();
+      const at = now.toISOString();
+      const { signals, decision } = evaluate(policy, proposal.id, proposal.agentId, input);
+      // `released` records the lift; the `routed` that follows in the same change sets the status.
+      const release = proposalTransition("held", { kind: "released" });
+      const routed = proposalTransition("held", { kind: "routed", verdict: decision.route.verdict });
+      if (!release.ok || !routed.ok) continue;
+      const next = {
+        ...proposal,
+        status: routed.to,
+        policyVersion: policy.version,
+        doc: { ...doc, route: decision.route },
+      };
+      const review = reviewFor(deps, next, decision, now);
+      const writes: Write[] = [
+        {
+          kind: "updateProposal",
+          id: proposal.id,
+          expectVersion: proposal.version,
+          set: { status: routed.to, policyVersion: policy.version, updatedAt: at, doc: next.doc },
+        },
+      ];
+      const audit = [
+        { at, actor, type: "proposal.released", proposalId: proposal.id, data: { from: "held" } },
+        routedEntry(at, proposal.id, decision.route, routed.to, signals),
+      ];
+      if (review !== null) {
+        writes.push({ kind: "insertReview", row: review });
+        audit.push(reviewOpenedEntry(at, review));
+      }
+      const execution = executionPlan(deps, next, policy, null, now);
+      writes.push(...execution.writes);
+      audit.push(...execution.audit);
+      const result = await deps.store.commit({ writes, audit });
+      if (!result.ok) continue;
+      released++;
+      deps.events.publish({
+        type: "proposal.updated",
+        proposalId: proposal.id,
+        reviewId: review?.id ?? null,
+        agentId: proposal.agentId,
+        queue: review?.queue ?? null,
+        status: routed.to,
+        at,
+      });
+    }
+  }
+}
+
+function scopeOf(stop: Pick<StopRow, "agentId" | "actionType">): StopView["scope"] {
+  if (stop.agentId === null && stop.actionType === null) return { all: true };
+  return {
+    ...(stop.agentId === null ? {} : { agent: stop.agentId }),
+    ...(stop.actionType === null ? {} : { actionType: stop.actionType }),
+  };
+}
+
+/** A stop as the API shows it. */
+export function stopView(stop: StopRow): StopView {
+  return {
+    id: stop.id,
+    scope: scopeOf(stop),
+    reason: stop.reason,
+    createdBy: stop.createdBy,
+    createdAt: stop.createdAt,
+    liftedAt: stop.liftedAt,
+    liftedBy: stop.liftedBy,
+  };
+}

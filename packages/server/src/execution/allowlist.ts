@@ -1,0 +1,38 @@
+import type { CompiledPolicy } from "@loopgate/core";
+
+/**
+ * Whether Loopgate may call an executor URL. With an allowlist configured (`executorAllowlist`), its
+ * host (`host` or `host:port`) must be on it; without one, the hosts the loaded policies name in their
+ * executors are allowed — so a URL can only ever come from a policy an owner loaded.
+ */
+export function executorAllowed(
+  url: string,
+  allowlist: readonly string[] | undefined,
+  policyHosts: () => ReadonlySet<string>,
+): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
+  const allowed = allowlist === undefined ? policyHosts() : new Set(allowlist.map((h) => h.toLowerCase()));
+  return allowed.has(parsed.host.toLowerCase()) || allowed.has(parsed.hostname.toLowerCase());
+}
+
+/** Every host (`host:port` as in the URL) named by an executor or rollback executor of a policy. */
+export function policyExecutorHosts(policy: CompiledPolicy): Set<string> {
+  const hosts = new Set<string>();
+  for (const settings of policy.actionTypes.values()) {
+    for (const executor of [settings.execute, settings.rollback]) {
+      if (executor?.url === undefined) continue;
+      try {
+        hosts.add(new URL(executor.url).host.toLowerCase());
+      } catch {
+        // the policy loader refuses such URLs; nothing to allow
+      }
+    }
+  }
+  return hosts;
+}

@@ -1,0 +1,57 @@
+import {
+  AuditChainStatus,
+  ErrorEnvelope,
+  listOf,
+  ProposalHistoryItem,
+  ProposalHistoryQuery,
+  QueueSummary,
+} from "@loopgate/core";
+import { entityHistory, queueSummary, verifyStoredChain } from "../../app/review-desk.ts";
+import type { RouteTable } from "../route-table.ts";
+
+const errors = {
+  400: { description: "Invalid query, with field paths", schema: ErrorEnvelope },
+  401: { description: "Not signed in and no key", schema: ErrorEnvelope },
+  403: { description: "The role may not read this", schema: ErrorEnvelope },
+};
+
+/** Reads the reviewer app needs beyond the core API: an entity's history and the chain's status. */
+export function reviewDeskRoutes(routes: RouteTable): void {
+  routes.add(
+    {
+      method: "get",
+      path: "/v1/proposals",
+      summary: "An entity's recent proposals, newest first (people only; PII masked without the permission)",
+      tag: "proposals",
+      access: "authenticated",
+      query: ProposalHistoryQuery,
+      responses: {
+        200: { description: "A page of proposals", schema: listOf(ProposalHistoryItem) },
+        ...errors,
+      },
+    },
+    async (c, principal) => c.json(await entityHistory(c.var.deps, principal!, c.req.query())),
+  );
+  routes.add(
+    {
+      method: "get",
+      path: "/v1/reviews/summary",
+      summary: "The caller's queues with their open reviews: count, oldest, next due",
+      tag: "reviews",
+      access: "authenticated",
+      responses: { 200: { description: "Queues", schema: listOf(QueueSummary) }, ...errors },
+    },
+    async (c, principal) => c.json(await queueSummary(c.var.deps, principal!)),
+  );
+  routes.add(
+    {
+      method: "get",
+      path: "/v1/audit/verification",
+      summary: "Verify the stored audit chain from the genesis to the head (owners and auditors)",
+      tag: "audit",
+      access: "authenticated",
+      responses: { 200: { description: "The chain's status", schema: AuditChainStatus }, ...errors },
+    },
+    async (c, principal) => c.json(await verifyStoredChain(c.var.deps, principal!)),
+  );
+}

@@ -1,0 +1,163 @@
+import {
+  type AuditEntry,
+  type NotificationEvent,
+  type NotificationEventType,
+  openTimeBefore,
+  queueSettings,
+} from "@loopgate/core";
+import type { AppDeps } from "../app/deps.ts";
+import type { NotificationRow, NotificationTarget, ReviewTimerRow } from "../store/notification-rows.ts";
+import type { ReviewRow, Write } from "../store/store.ts";
+import { reviewUrl } from "./notification-config.ts";
+
+/** The feed's name in `feed_cursors`. */
+export const NOTIFICATION_FEED = "notifications";
+/** Audit entries read per step. */
+const BATCH = 200;
+
+/**
+ * Turns review events from the audit log into scheduled reminders and outbox deliveries. The audit log
+ * is written in the same transaction as every state change, so reading it in `seq` order misses
+ * nothing and adds nothing to the decision path; the feed's position moves in the same commit as the
+ * rows it produces, with a check on the old position, so of several replicas exactly one handles each
+ * entry, and after a crash the next step starts where the last commit left off.
+ *
+ * Returns how many entries it handled (0 when it was behind another replica or had nothing to do).
+ */
+export async function advanceNotificationFeed(deps: AppDeps): Promise<number> {
+  const from = (await deps.store.feedPosition(NOTIFICATION_FEED)) ?? 0;
+  const entries = await deps.store.auditRange(from + 1, BATCH);
+  if (entries.length === 0) return 0;
+  const writes: Write[] = [];
+  for (const entry of entries) writes.push(...(await writesFor(deps, entry)));
+  const to = entries[entries.length - 1]!.seq;
+  writes.push({ kind: "advanceFeed", name: NOTIFICATION_FEED, fromSeq: from, toSeq: to });
+  const result = await deps.store.commit({ writes, audit: [] });
+  return result.ok ? entries.length : 0;
+}
+
+/** What one audit entry schedules and sends; nothing for entries that are not review events. */
+async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
+  const data = entry.data as Record<string, unknown>;
+  const reviewId = typeof data.reviewId === "string" ? data.reviewId : null;
+  if (reviewId === null) return [];
+  let type: NotificationEventType;
+  switch (entry.type) {
+    case "review.opened":
+      type = Number(data.level ?? 0) > 0 ? "review.escalated" : "review.created";
+      break;
+    case "review.reminded":
+      type = "review.reminder";
+      break;
+    case "decision.recorded":
+      type = "review.decided";
+      break;
+    case "review.expired":
+      type = "review.expired";
+      break;
+    default:
+      return [];
+  }
+  const review = await deps.store.review(reviewId);
+  if (review === null) return [];
+  const proposal = await deps.store.proposal(review.proposalId);
+  if (proposal === null) return [];
+  const policy = await deps.policies.version(review.policyVersion);
+  const queue = queueSettings(policy, review.queue);
+  const writes: Write[] = [];
+  if (entry.type === "review.opened") writes.push(...reminders(deps, review, queue, entry.at));
+
+  const event: Omit<NotificationEvent, "id"> = {
+    type,
+    at: entry.at,
+    proposal: {
+      id: proposal.id,
+      agent: proposal.agentId,
+      actionType: proposal.actionType,
+      summary: proposal.doc.summary,
+      status: proposal.status,
+    },
+    review: {
+      id: review.id,
+      queue: review.queue,
+      level: review.level,
+      status: entry.type === "review.opened" ? (review.level > 0 ? "escalated" : "pending") : review.status,
+      dueAt: review.dueAt,
+      url: reviewUrl(deps.config.publicUrl ?? "http://127.0.0.1:4747", review.id),
+    },
+    decision:
+      entry.type === "decision.recorded"
+        ? {
+            verdict: String(data.verdict),
+            by: entry.actor.name,
+            category: typeof data.category === "string" ? data.category : null,
+          }
+        : null,
+    reminder:
+      entry.type === "review.reminded"
+        ? { beforeMs: Number(data.beforeMs), dueAt: String(data.dueAt) }
+        : null,
+    expiry:
+      entry.type === "review.expired" ? { rule: String(data.onExpiry), applied: String(data.applied) } : null,
+  };
+  for (const channel of queue.notify) {
+    if (!channel.events.includes(type)) continue;
+    const target: NotificationTarget =
+      channel.kind === "webhook"
+        ? { kind: "webhook", url: channel.url, secret: channel.secret }
+        : channel.kind === "email"
+          ? { kind: "email", to: [...channel.to] }
+          : { kind: "slack", url: channel.url };
+    const id = deps.newId();
+    const row: NotificationRow = {
+      id,
+      eventType: type,
+      channel: target.kind,
+      proposalId: proposal.id,
+      reviewId: review.id,
+      status: "pending",
+      attempts: 0,
+      nextAttemptAt: entry.at,
+      lastError: null,
+      version: 1,
+      createdAt: entry.at,
+      updatedAt: entry.at,
+      sentAt: null,
+      doc: { event: { id, ...event }, target },
+    };
+    writes.push({ kind: "insertNotification", row });
+  }
+  return writes;
+}
+
+/**
+ * The reminders of a review that just opened: one per `remindBefore` of its queue, counted in the
+ * queue's business hours, leaving out those that would fire before the review opened.
+ */
+function reminders(
+  deps: AppDeps,
+  review: ReviewRow,
+  queue: ReturnType<typeof queueSettings>,
+  openedAt: string,
+): Write[] {
+  const due = new Date(review.dueAt);
+  const writes: Write[] = [];
+  for (const beforeMs of queue.remindBeforeMs) {
+    const fireAt = openTimeBefore(due, beforeMs, queue.businessHours);
+    if (fireAt.getTime() <= Date.parse(openedAt)) continue;
+    const row: ReviewTimerRow = {
+      id: deps.newId(),
+      reviewId: review.id,
+      proposalId: review.proposalId,
+      kind: "reminder",
+      fireAt: fireAt.toISOString(),
+      status: "pending",
+      beforeMs,
+      version: 1,
+      createdAt: openedAt,
+      firedAt: null,
+    };
+    writes.push({ kind: "insertReviewTimer", row });
+  }
+  return writes;
+}

@@ -1,0 +1,164 @@
+import type { ExecutionRow, ExecutionWrite, GrantUseRow, StopRow } from "./execution-rows.ts";
+import {
+  EXECUTION_COLUMNS,
+  executionFromDb,
+  executionPatch,
+  executionValues,
+  GRANT_USE_COLUMNS,
+  grantUseFromDb,
+  grantUseValues,
+  STOP_COLUMNS,
+  stopFromDb,
+  stopValues,
+} from "./execution-rows.ts";
+import { proposalFromDb } from "./rows.ts";
+import type { SqlRunner } from "./sql-runner.ts";
+import { placeholders } from "./statements.ts";
+import type { Conflict, ProposalRow } from "./store.ts";
+
+/** The SQL of the execution tables, portable between SQLite and PostgreSQL like `statements.ts`. */
+const insert = (table: string, columns: readonly string[]): string =>
+  `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${placeholders(columns.length)}) ON CONFLICT DO NOTHING`;
+
+/** A stop in force covering an agent's action type; both scope columns null is a stop of everything. */
+const STOP_IN_FORCE = `SELECT id FROM stops WHERE workspace_id = ? AND lifted_at IS NULL
+  AND (agent_id IS NULL OR agent_id = ?) AND (action_type IS NULL OR action_type = ?) ORDER BY created_at, id LIMIT 1`;
+
+export const EXECUTION_SQL = {
+  insertExecution: insert("executions", EXECUTION_COLUMNS),
+  insertStop: insert("stops", STOP_COLUMNS),
+  insertGrantUse: insert("used_grants", GRANT_USE_COLUMNS),
+  setProposalExecutionStatus:
+    "UPDATE proposals SET execution_status = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
+  liftStop:
+    "UPDATE stops SET lifted_at = ?, lifted_by = ?, version = version + 1 WHERE workspace_id = ? AND id = ? AND version = ?",
+  execution: "SELECT * FROM executions WHERE workspace_id = ? AND id = ?",
+  executionsOfProposal:
+    "SELECT * FROM executions WHERE workspace_id = ? AND proposal_id = ? ORDER BY created_at, id",
+  executionByReview: "SELECT * FROM executions WHERE workspace_id = ? AND reconciliation_review_id = ?",
+  // Queued and due, or executing with a lease that ran out (the attempt was cut off by a crash).
+  dueExecutions: `SELECT * FROM executions WHERE workspace_id = ? AND (
+      (status = 'queued' AND next_attempt_at <= ?) OR (status = 'executing' AND lease_expires_at <= ?)
+    ) ORDER BY next_attempt_at, id LIMIT ?`,
+  queuedExecutions:
+    "SELECT * FROM executions WHERE workspace_id = ? AND status = 'queued' ORDER BY next_attempt_at, id LIMIT ?",
+  stopsInForce: "SELECT * FROM stops WHERE workspace_id = ? AND lifted_at IS NULL ORDER BY created_at, id",
+  stop: "SELECT * FROM stops WHERE workspace_id = ? AND id = ?",
+  stopInForce: STOP_IN_FORCE,
+  grantUse: "SELECT * FROM used_grants WHERE workspace_id = ? AND grant_id = ?",
+  heldProposals:
+    "SELECT * FROM proposals WHERE workspace_id = ? AND status = 'held' ORDER BY created_at, id LIMIT ?",
+} as const;
+
+/** Applies one execution-table write inside the batch transaction; a refusal is a conflict, not an error. */
+export async function applyExecutionWrite(
+  tx: SqlRunner,
+  ws: string,
+  write: ExecutionWrite,
+): Promise<{ conflict?: Conflict }> {
+  switch (write.kind) {
+    case "insertExecution":
+      return (await tx.run(EXECUTION_SQL.insertExecution, executionValues(ws, write.row))) === 1
+        ? {}
+        : { conflict: { kind: "duplicate", table: "executions", id: write.row.id } };
+    case "updateExecution": {
+      if (write.unlessStopped !== undefined) {
+        const [stop] = await tx.all(EXECUTION_SQL.stopInForce, [
+          ws,
+          write.unlessStopped.agentId,
+          write.unlessStopped.actionType,
+        ]);
+        if (stop !== undefined) return { conflict: { kind: "stopped", stopId: String(stop.id) } };
+      }
+      const { columns, values } = executionPatch(write.set);
+      const sets = [...columns.map((c) => `${c} = ?`), "version = version + 1"].join(", ");
+      const changed = await tx.run(
+        `UPDATE executions SET ${sets} WHERE workspace_id = ? AND id = ? AND version = ?`,
+        [...values, ws, write.id, write.expectVersion],
+      );
+      return changed === 1 ? {} : { conflict: { kind: "version", table: "executions", id: write.id } };
+    }
+    case "setProposalExecutionStatus": {
+      const changed = await tx.run(EXECUTION_SQL.setProposalExecutionStatus, [
+        write.status,
+        write.at,
+        ws,
+        write.proposalId,
+      ]);
+      return changed === 1 ? {} : { conflict: { kind: "version", table: "proposals", id: write.proposalId } };
+    }
+    case "insertStop":
+      return (await tx.run(EXECUTION_SQL.insertStop, stopValues(ws, write.row))) === 1
+        ? {}
+        : { conflict: { kind: "duplicate", table: "stops", id: write.row.id } };
+    case "updateStop": {
+      const { liftedAt, liftedBy } = write.set;
+      const changed = await tx.run(EXECUTION_SQL.liftStop, [
+        liftedAt,
+        liftedBy === null ? null : JSON.stringify(liftedBy),
+        ws,
+        write.id,
+        write.expectVersion,
+      ]);
+      return changed === 1 ? {} : { conflict: { kind: "version", table: "stops", id: write.id } };
+    }
+    case "insertGrantUse":
+      return (await tx.run(EXECUTION_SQL.insertGrantUse, grantUseValues(ws, write.row))) === 1
+        ? {}
+        : { conflict: { kind: "duplicate", table: "used_grants", id: write.row.grantId } };
+    default:
+      throw new TypeError(`unknown execution write ${JSON.stringify((write as { kind?: unknown }).kind)}`);
+  }
+}
+
+/** The execution-table reads of the Store port, over a store's read connection. */
+export class ExecutionReads {
+  constructor(
+    private readonly reader: SqlRunner,
+    private readonly ws: string,
+  ) {}
+
+  async execution(id: string): Promise<ExecutionRow | null> {
+    const [row] = await this.reader.all(EXECUTION_SQL.execution, [this.ws, id]);
+    return row === undefined ? null : executionFromDb(row);
+  }
+
+  async executionsOfProposal(proposalId: string): Promise<ExecutionRow[]> {
+    return (await this.reader.all(EXECUTION_SQL.executionsOfProposal, [this.ws, proposalId])).map(
+      executionFromDb,
+    );
+  }
+
+  async executionByReview(reviewId: string): Promise<ExecutionRow | null> {
+    const [row] = await this.reader.all(EXECUTION_SQL.executionByReview, [this.ws, reviewId]);
+    return row === undefined ? null : executionFromDb(row);
+  }
+
+  async dueExecutions(now: string, limit: number): Promise<ExecutionRow[]> {
+    return (await this.reader.all(EXECUTION_SQL.dueExecutions, [this.ws, now, now, limit])).map(
+      executionFromDb,
+    );
+  }
+
+  async queuedExecutions(limit: number): Promise<ExecutionRow[]> {
+    return (await this.reader.all(EXECUTION_SQL.queuedExecutions, [this.ws, limit])).map(executionFromDb);
+  }
+
+  async stopsInForce(): Promise<StopRow[]> {
+    return (await this.reader.all(EXECUTION_SQL.stopsInForce, [this.ws])).map(stopFromDb);
+  }
+
+  async stop(id: string): Promise<StopRow | null> {
+    const [row] = await this.reader.all(EXECUTION_SQL.stop, [this.ws, id]);
+    return row === undefined ? null : stopFromDb(row);
+  }
+
+  async heldProposals(limit: number): Promise<ProposalRow[]> {
+    return (await this.reader.all(EXECUTION_SQL.heldProposals, [this.ws, limit])).map(proposalFromDb);
+  }
+
+  async grantUse(grantId: string): Promise<GrantUseRow | null> {
+    const [row] = await this.reader.all(EXECUTION_SQL.grantUse, [this.ws, grantId]);
+    return row === undefined ? null : grantUseFromDb(row);
+  }
+}

@@ -1,0 +1,254 @@
+import { decideBucketMetric, hourBucket, type RollupCell } from "@loopgate/core";
+import type { DbRecord, SqlValue } from "./rows.ts";
+import type { SqlRunner } from "./sql-runner.ts";
+import { placeholders } from "./statements.ts";
+import type { Change, DecisionRow, ReviewRow } from "./store.ts";
+
+/**
+ * Metric rollups (migration 0005): counters per hour, action type, agent, queue and reviewer, kept
+ * up to date in the transaction that writes the proposals, decisions and expiries they count, so
+ * metrics never scan history and never disagree with it.
+ */
+
+/** One counter to add to: its dimensions, the counter's name and the amount. */
+export interface RollupIncrement {
+  bucket: string;
+  actionType: string;
+  agentId: string;
+  /** '' when none applies (an auto-routed proposal has no queue). */
+  queue: string;
+  /** '' except on decisions. */
+  reviewerId: string;
+  metric: string;
+  value: number;
+}
+
+/** The dimensions of an all-time total, as Prometheus labels them. */
+export interface MetricTotalRow {
+  actionType: string;
+  agentId: string;
+  queue: string;
+  reviewerId: string;
+  metric: string;
+  value: number;
+}
+
+/** What `GET /v1/metrics` filters on; times are hour buckets (inclusive from, exclusive to). */
+export interface RollupFilter {
+  from: string;
+  to: string;
+  actionType?: string;
+  agentId?: string;
+  queue?: string;
+  reviewerId?: string;
+  /** Sums hours into days (bucket `YYYY-MM-DDT00:00:00.000Z`). @defaultValue "hour" */
+  granularity?: "hour" | "day";
+}
+
+/** Rows a multi-row upsert carries at most (× 8 columns, far under either engine's parameter limit). */
+const ROWS_PER_UPSERT = 100;
+/** Review ids looked up per query. */
+const IDS_PER_LOOKUP = 200;
+
+/**
+ * The counters the written changes add to: for each new proposal `proposals` and `route.<verdict>`;
+ * for each decision `decisions.<verdict>` and its time since the review opened (`decide.count`,
+ * `decide.seconds_sum`, `decide.le.<bound>`); for each review that expired, `expiries`. Decisions and
+ * expiries take their action type, agent and queue from the review, read inside the same transaction.
+ */
+export async function rollupIncrements(tx: SqlRunner, ws: string, changes: readonly Change[]) {
+  const increments: RollupIncrement[] = [];
+  const decisions: DecisionRow[] = [];
+  const expiries: { reviewId: string; at: string | undefined }[] = [];
+  for (const change of changes) {
+    const queues = new Map<string, string>();
+    for (const write of change.writes) {
+      if (write.kind === "insertReview") queues.set(write.row.proposalId, write.row.queue);
+    }
+    for (const write of change.writes) {
+      if (write.kind === "insertProposal") {
+        const { row } = write;
+        const verdict = (row.doc.route as { verdict?: unknown } | null)?.verdict;
+        const base = {
+          bucket: hourBucket(row.createdAt),
+          actionType: row.actionType,
+          agentId: row.agentId,
+          queue: queues.get(row.id) ?? "",
+          reviewerId: "",
+        };
+        increments.push({ ...base, metric: "proposals", value: 1 });
+        if (typeof verdict === "string") increments.push({ ...base, metric: `route.${verdict}`, value: 1 });
+      } else if (write.kind === "insertDecision") {
+        decisions.push(write.row);
+      } else if (write.kind === "updateReview" && write.set.status === "expired") {
+        expiries.push({ reviewId: write.id, at: write.set.updatedAt });
+      }
+    }
+  }
+  if (decisions.length === 0 && expiries.length === 0) return increments;
+
+  const reviews = await reviewsById(tx, ws, [
+    ...decisions.map((d) => d.reviewId),
+    ...expiries.map((e) => e.reviewId),
+  ]);
+  for (const decision of decisions) {
+    const review = reviews.get(decision.reviewId);
+    if (review === undefined) continue;
+    const base = { ...dimensionsOf(review), bucket: hourBucket(decision.at), reviewerId: decision.byId };
+    const seconds = Math.max(0, (Date.parse(decision.at) - Date.parse(review.createdAt)) / 1000);
+    increments.push(
+      { ...base, metric: `decisions.${decision.verdict}`, value: 1 },
+      { ...base, metric: "decide.count", value: 1 },
+      { ...base, metric: "decide.seconds_sum", value: seconds },
+      { ...base, metric: decideBucketMetric(seconds), value: 1 },
+    );
+  }
+  for (const expiry of expiries) {
+    const review = reviews.get(expiry.reviewId);
+    if (review === undefined) continue;
+    const at = expiry.at ?? review.updatedAt;
+    increments.push({
+      ...dimensionsOf(review),
+      bucket: hourBucket(at),
+      reviewerId: "",
+      metric: "expiries",
+      value: 1,
+    });
+  }
+  return increments;
+}
+
+/** Adds the increments to the hourly rollups and the all-time totals: one multi-row upsert per table. */
+export async function writeRollups(tx: SqlRunner, ws: string, increments: readonly RollupIncrement[]) {
+  if (increments.length === 0) return;
+  const hourly = merge(increments, (i) => [
+    i.bucket,
+    i.actionType,
+    i.agentId,
+    i.queue,
+    i.reviewerId,
+    i.metric,
+  ]);
+  const totals = merge(increments, (i) => [i.actionType, i.agentId, i.queue, i.reviewerId, i.metric]);
+  await upsert(tx, "metric_rollups", ["bucket", ...TOTAL_KEY], ws, hourly);
+  await upsert(tx, "metric_totals", TOTAL_KEY, ws, totals);
+}
+
+const TOTAL_KEY = ["action_type", "agent_id", "queue", "reviewer_id", "metric"] as const;
+
+/** Reads of the rollups, for `GET /v1/metrics` and `/metrics`. */
+export class MetricReads {
+  constructor(
+    private readonly reader: SqlRunner,
+    private readonly ws: string,
+  ) {}
+
+  /** Summed counters per hour bucket and metric over the filter. */
+  async rollups(filter: RollupFilter): Promise<RollupCell[]> {
+    const where = ["workspace_id = ?", "bucket >= ?", "bucket < ?"];
+    const params: SqlValue[] = [this.ws, filter.from, filter.to];
+    const optional: [string, string | undefined][] = [
+      ["action_type", filter.actionType],
+      ["agent_id", filter.agentId],
+      ["queue", filter.queue],
+      ["reviewer_id", filter.reviewerId],
+    ];
+    for (const [column, value] of optional) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    // Daily points are summed in SQL: a month is then 30 groups per counter instead of 720 rows each.
+    const daily = filter.granularity === "day";
+    const key = daily ? "substr(bucket, 1, 10)" : "bucket";
+    const rows = await this.reader.all(
+      `SELECT ${key} AS bucket, metric, SUM(value) AS value FROM metric_rollups WHERE ${where.join(" AND ")}
+        GROUP BY ${key}, metric ORDER BY ${key}, metric`,
+      params,
+    );
+    return rows.map((row) => ({
+      bucket: daily ? `${String(row.bucket)}T00:00:00.000Z` : String(row.bucket),
+      metric: String(row.metric),
+      value: Number(row.value),
+    }));
+  }
+
+  /** Every all-time total. */
+  async totals(): Promise<MetricTotalRow[]> {
+    const rows = await this.reader.all(
+      `SELECT action_type, agent_id, queue, reviewer_id, metric, value FROM metric_totals WHERE workspace_id = ?
+        ORDER BY action_type, agent_id, queue, reviewer_id, metric`,
+      [this.ws],
+    );
+    return rows.map((row) => ({
+      actionType: String(row.action_type),
+      agentId: String(row.agent_id),
+      queue: String(row.queue),
+      reviewerId: String(row.reviewer_id),
+      metric: String(row.metric),
+      value: Number(row.value),
+    }));
+  }
+}
+
+function dimensionsOf(review: Pick<ReviewRow, "actionType" | "agentId" | "queue">) {
+  return { actionType: review.actionType, agentId: review.agentId, queue: review.queue };
+}
+
+async function reviewsById(tx: SqlRunner, ws: string, ids: string[]) {
+  const unique = [...new Set(ids)];
+  const reviews = new Map<
+    string,
+    Pick<ReviewRow, "actionType" | "agentId" | "queue" | "createdAt" | "updatedAt">
+  >();
+  for (let i = 0; i < unique.length; i += IDS_PER_LOOKUP) {
+    const slice = unique.slice(i, i + IDS_PER_LOOKUP);
+    const rows: DbRecord[] = await tx.all(
+      `SELECT id, action_type, agent_id, queue, created_at, updated_at FROM reviews
+        WHERE workspace_id = ? AND id IN (${placeholders(slice.length)})`,
+      [ws, ...slice],
+    );
+    for (const row of rows) {
+      reviews.set(String(row.id), {
+        actionType: String(row.action_type),
+        agentId: String(row.agent_id),
+        queue: String(row.queue),
+        createdAt: String(row.created_at),
+        updatedAt: String(row.updated_at),
+      });
+    }
+  }
+  return reviews;
+}
+
+/** Sums increments with the same key: one statement may not update the same row twice. */
+function merge(increments: readonly RollupIncrement[], key: (i: RollupIncrement) => string[]) {
+  const merged = new Map<string, { key: string[]; value: number }>();
+  for (const increment of increments) {
+    const parts = key(increment);
+    const id = JSON.stringify(parts);
+    const entry = merged.get(id);
+    if (entry === undefined) merged.set(id, { key: parts, value: increment.value });
+    else entry.value += increment.value;
+  }
+  return [...merged.values()];
+}
+
+async function upsert(
+  tx: SqlRunner,
+  table: "metric_rollups" | "metric_totals",
+  keyColumns: readonly string[],
+  ws: string,
+  rows: { key: string[]; value: number }[],
+) {
+  const columns = ["workspace_id", ...keyColumns, "value"];
+  const tuple = `(${placeholders(columns.length)})`;
+  for (let i = 0; i < rows.length; i += ROWS_PER_UPSERT) {
+    const slice = rows.slice(i, i + ROWS_PER_UPSERT);
+    await tx.run(
+      `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array(slice.length).fill(tuple).join(", ")}
+        ON CONFLICT (workspace_id, ${keyColumns.join(", ")}) DO UPDATE SET value = ${table}.value + excluded.value`,
+      slice.flatMap((row) => [ws, ...row.key, row.value]),
+    );
+  }
+}

@@ -1,0 +1,30 @@
+-- Metric rollups (SPEC §5, metrics): counters kept up to date as proposals, decisions and expiries are
+-- written, in the same transaction, so `GET /v1/metrics` and `/metrics` read a few rows per hour instead
+-- of scanning history. One row per (hour, action type, agent, queue, reviewer, metric); `queue` and
+-- `reviewer_id` are '' where they do not apply (a proposal has no reviewer; an auto-routed one no queue).
+-- `metric` names a counter: `proposals`, `route.<verdict>`, `decisions.<verdict>`, `expiries`,
+-- `decide.count`, `decide.seconds_sum`, `decide.le.<seconds>` (a histogram bucket, not cumulative).
+
+CREATE TABLE metric_rollups (
+  workspace_id TEXT NOT NULL DEFAULT 'default',
+  bucket TEXT COLLATE "C" NOT NULL,
+  action_type TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  reviewer_id TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (workspace_id, bucket, action_type, agent_id, queue, reviewer_id, metric)
+);
+
+-- All-time totals of the same counters, for Prometheus: a scrape reads these, not every hour ever kept.
+CREATE TABLE metric_totals (
+  workspace_id TEXT NOT NULL DEFAULT 'default',
+  action_type TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  reviewer_id TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (workspace_id, action_type, agent_id, queue, reviewer_id, metric)
+);

@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Change, Store } from "../../src/store/store.ts";
+import { verifiedAuditChain } from "../support/audit-chain.ts";
+import {
+  auditDraft,
+  changeOf,
+  proposalRow,
+  proposeChange,
+  reviewRow,
+  userRow,
+} from "../support/store-fixtures.ts";
+import { createTestStore, storeEngines, type TestStore } from "../support/stores.ts";
+
+/** A submission as propose makes it: the proposal, its review, and three audit entries. */
+function submission(idempotencyKey: string | null = null): Change {
+  const proposal = proposalRow({ idempotencyKey });
+  const review = reviewRow(proposal);
+  return {
+    writes: [
+      { kind: "insertProposal", row: proposal },
+      { kind: "insertReview", row: review },
+    ],
+    audit: [
+      auditDraft("proposal.submitted", proposal.id),
+      auditDraft("proposal.routed", proposal.id),
+      auditDraft("review.opened", proposal.id, { reviewId: review.id }),
+    ],
+  };
+}
+
+const proposalOf = (change: Change) => (change.writes[0] as { row: { id: string } }).row.id;
+const reviewOf = (change: Change) => (change.writes[1] as { row: { id: string } }).row.id;
+
+/**
+ * Submissions committed together are written in bulk (bulk-submissions.ts); they must behave exactly
+ * as if written one by one.
+ */
+describe.each(storeEngines())("Store contract, submissions in one batch: %s", (engine) => {
+  let db: TestStore;
+  let store: Store;
+  beforeEach(async () => {
+    db = await createTestStore(engine);
+    store = db.store;
+  });
+  afterEach(async () => db.cleanup());
+
+  it("writes each proposal and review, refuses used keys, and chains the audit in batch order", async () => {
+    const earlier = proposeChange(proposalRow({ idempotencyKey: "used" }));
+    expect((await store.commit(earlier)).ok).toBe(true);
+
+    const batch = [
+      submission("k-1"),
+      submission(),
+      submission("used"),
+      changeOf([{ kind: "insertUser", row: userRow() }], "user.created"),
+      submission("k-1"),
+      submission("k-2"),
+    ];
+    const results = await Promise.all(batch.map((change) => store.commit(change)));
+    expect(results.map((r) => r.ok)).toEqual([true, true, false, true, false, true]);
+    expect(results[2]).toEqual({
+      ok: false,
+      conflict: {
+        kind: "idempotency",
+        agentId: "agent_support",
+        key: "used",
+        existingId: proposalOf(earlier),
+      },
+    });
+    expect(results[4]).toMatchObject({
+      ok: false,
+      conflict: { kind: "idempotency", existingId: proposalOf(batch[0]!) },
+    });
+
+    for (const [i, change] of batch.entries()) {
+      if (change.writes[0]?.kind !== "insertProposal") continue;
+      const written = results[i]!.ok;
+      expect((await store.proposal(proposalOf(change))) !== null).toBe(written);
+      expect((await store.review(reviewOf(change))) !== null).toBe(written);
+    }
+
+    // Entries follow the batch order, and a refused change appends nothing.
+    const chain = await verifiedAuditChain(store);
+    const appended = chain.slice(1).map((e) => e.type);
+    expect(appended).toEqual([
+      ...["proposal.submitted", "proposal.routed", "review.opened"],
+      ...["proposal.submitted", "proposal.routed", "review.opened"],
+      "user.created",
+      ...["proposal.submitted", "proposal.routed", "review.opened"],
+    ]);
+    results.forEach((result) => {
+      if (result.ok)
+        for (const entry of result.audit) expect(chain.find((e) => e.seq === entry.seq)).toEqual(entry);
+    });
+  });
+
+  it("confines an unexpected failure to its own submission", async () => {
+    const first = submission();
+    expect((await store.commit(first)).ok).toBe(true);
+    const clash = submission();
+    // A review id already taken: the bulk insert fails, and the batch is written again one by one.
+    (clash.writes[1] as { row: { id: string } }).row.id = reviewOf(first);
+    const batch = [submission(), clash, submission()];
+    const results = await Promise.all(batch.map((change) => store.commit(change)));
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(results[1]).toMatchObject({ ok: false, conflict: { kind: "duplicate", table: "reviews" } });
+    expect(await store.proposal(proposalOf(clash))).toBeNull();
+    await verifiedAuditChain(store);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * The wire shapes the app reads, taken from core's Zod schemas (types only: nothing of core is
+ * bundled), so the app and the API cannot drift apart.
+ */
+export type {
+  AuditChainStatus,
+  AuditEntry,
+  DecisionResult,
+  PersonView,
+  PolicyVersionView,
+  Proposal,
+  ProposalHistoryItem,
+  QueueSummary,
+  ReviewItem,
+  SessionView,
+  StopView,
+} from "@loopgate/core";
+
+/** One action type as `GET /v1/actions` lists it. */
+export interface ActionTypeInfo {
+  type: string;
+  description: string | null;
+  reversible: boolean | "compensate";
+  payloadSchema: unknown;
+  executeVia: string;
+  autonomy: string;
+  queue: string;
+  approvals: number;
+  mcpTool: string | null;
+}
+
+export interface ActionList {
+  policyVersion: number;
+  items: ActionTypeInfo[];
+  categories: string[];
+}
+
+export interface ListPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type Verdict = "approve" | "edit" | "reject" | "escalate" | "request_info" | "handle_manually";

@@ -1,0 +1,53 @@
+import { useEffect, useState } from "react";
+
+/** The app's pages, read from the address bar. */
+export type Page =
+  | { name: "inbox" }
+  | { name: "review"; reviewId: string; proposalId: string | null }
+  | { name: "audit"; proposalId: string | null }
+  | { name: "policy" }
+  | { name: "stops" };
+
+export function parseLocation(location: Location): Page {
+  const path = location.pathname;
+  const params = new URLSearchParams(location.search);
+  const review = /^\/review\/([^/]+)$/.exec(path);
+  if (review?.[1])
+    return { name: "review", reviewId: decodeURIComponent(review[1]), proposalId: params.get("proposal") };
+  if (path === "/audit") return { name: "audit", proposalId: params.get("proposal") };
+  if (path === "/policy") return { name: "policy" };
+  if (path === "/stops") return { name: "stops" };
+  return { name: "inbox" };
+}
+
+export function hrefOf(page: Page): string {
+  switch (page.name) {
+    case "inbox":
+      return "/";
+    case "review":
+      return `/review/${encodeURIComponent(page.reviewId)}${page.proposalId ? `?proposal=${encodeURIComponent(page.proposalId)}` : ""}`;
+    case "audit":
+      return page.proposalId ? `/audit?proposal=${encodeURIComponent(page.proposalId)}` : "/audit";
+    case "policy":
+      return "/policy";
+    case "stops":
+      return "/stops";
+  }
+}
+
+/** Goes to a page without reloading. */
+export function navigate(page: Page): void {
+  window.history.pushState(null, "", hrefOf(page));
+  window.dispatchEvent(new PopStateEvent("popstate"));
+}
+
+/** The current page, following back/forward and {@link navigate}. */
+export function usePage(): Page {
+  const [page, setPage] = useState(() => parseLocation(window.location));
+  useEffect(() => {
+    const update = () => setPage(parseLocation(window.location));
+    window.addEventListener("popstate", update);
+    return () => window.removeEventListener("popstate", update);
+  }, []);
+  return page;
+}

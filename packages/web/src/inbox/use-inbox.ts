@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api, query } from "../api/client.ts";
+import type { ListPage, QueueSummary, ReviewItem } from "../api/types.ts";
+
+/** What the inbox is narrowed to. Empty strings mean "any". */
+export interface InboxFilters {
+  queue: string;
+  actionType: string;
+  status: "" | "pending" | "escalated";
+  agent: string;
+}
+
+export const NO_FILTERS: InboxFilters = { queue: "", actionType: "", status: "", agent: "" };
+
+/** Items loaded at once: a reviewer works the top of the queue; counts come from the summary. */
+const PAGE = 200;
+
+export interface Inbox {
+  items: ReviewItem[];
+  queues: QueueSummary[];
+  loading: boolean;
+  error: string | null;
+  refresh: () => void;
+}
+
+/** Highest priority first, then the earliest due. */
+export function byPriority(a: ReviewItem, b: ReviewItem): number {
+  return b.priority - a.priority || a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id);
+}
+
+/** Whether someone other than `userId` holds a live claim on the review. */
+export function claimedByOther(item: ReviewItem, userId: string, now = Date.now()): boolean {
+  return item.claim !== null && item.claim.by.id !== userId && Date.parse(item.claim.expiresAt) > now;
+}
+
+/**
+ * Reviews this tab decided or found closed: the inbox list may not have caught up yet (its reload
+ * follows the change event), and "next" must never lead back to them.
+ */
+const closedHere = new Set<string>();
+export function rememberClosed(reviewId: string): void {
+  closedHere.add(reviewId);
+}
+
+/** The next review to work after `currentId`: the first in order that nobody else holds. */
+export function nextReview(items: ReviewItem[], currentId: string | null, userId: string): ReviewItem | null {
+  const open = items.filter(
+    (item) => item.id !== currentId && !closedHere.has(item.id) && !claimedByOther(item, userId),
+  );
+  const mine = open.find((item) => item.claim?.by.id === userId);
+  return mine ?? open[0] ?? null;
+}
+
+/** The reviewer's open reviews and queue counts, refreshed whenever `refresh` is called. */
+export function useInbox(filters: InboxFilters): Inbox {
+  const [items, setItems] = useState<ReviewItem[]>([]);
+  const [queues, setQueues] = useState<QueueSummary[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const generation = useRef(0);
+  const timer = useRef<number | null>(null);
+
+  const load = useCallback(async () => {
+    const mine = ++generation.current;
+    try {
+      const [page, summary] = await Promise.all([
+        api<ListPage<ReviewItem>>("GET", `/v1/reviews${query({ ...filters, limit: PAGE })}`),
+        api<ListPage<QueueSummary>>("GET", "/v1/reviews/summary"),
+      ]);
+      if (mine !== generation.current) return; // a newer load is on its way
+      setItems([...page.items].sort(byPriority));
+      setQueues(summary.items);
+      setError(null);
+    } catch (caught) {
+      if (mine === generation.current) setError((caught as Error).message);
+    } finally {
+      if (mine === generation.current) setLoading(false);
+    }
+  }, [filters]);
+
+  useEffect(() => {
+    setLoading(true);
+    void load();
+  }, [load]);
+
+  // Bursts of changes (an agent submitting many proposals) cost one reload, not one each.
+  const refresh = useCallback(() => {
+    if (timer.current !== null) return;
+    timer.current = window.setTimeout(() => {
+      timer.current = null;
+      void load();
+    }, 150);
+  }, [load]);
+
+  useEffect(
+    () => () => {
+      if (timer.current !== null) window.clearTimeout(timer.current);
+    },
+    [],
+  );
+
+  return { items, queues, loading, error, refresh };
+}

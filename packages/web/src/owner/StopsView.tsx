@@ -1,0 +1,145 @@
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { ApiError, api } from "../api/client.ts";
+import type { ListPage, StopView } from "../api/types.ts";
+import { when } from "../ui/format.ts";
+
+type ScopeKind = "all" | "agent" | "actionType";
+
+function scopeText(stop: StopView): string {
+  if (stop.scope.all) return "everything";
+  return [
+    stop.scope.agent ? `agent ${stop.scope.agent}` : null,
+    stop.scope.actionType ? `action ${stop.scope.actionType}` : null,
+  ]
+    .filter(Boolean)
+    .join(", ");
+}
+
+/** Stops in force; start one (scope and reason) or lift one (with a reason). Owners only. */
+export function StopsView() {
+  const [stops, setStops] = useState<StopView[] | null>(null);
+  const [unavailable, setUnavailable] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [kind, setKind] = useState<ScopeKind>("all");
+  const [target, setTarget] = useState("");
+  const [reason, setReason] = useState("");
+  const [liftReason, setLiftReason] = useState<Record<string, string>>({});
+
+  const load = useCallback(() => {
+    api<ListPage<StopView>>("GET", "/v1/stops")
+      .then((page) => setStops(page.items))
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && e.code === "route_not_found") setUnavailable(true);
+        else setError((e as Error).message);
+      });
+  }, []);
+  useEffect(load, [load]);
+
+  async function start(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    const scope = kind === "all" ? { all: true } : { [kind]: target.trim() };
+    try {
+      await api("POST", "/v1/stops", { scope, reason: reason.trim() });
+      setReason("");
+      setTarget("");
+      load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  async function lift(stop: StopView) {
+    setError(null);
+    try {
+      // The reason is sent for the audit log; servers that do not record it yet ignore the body.
+      await api("DELETE", `/v1/stops/${encodeURIComponent(stop.id)}`, {
+        reason: liftReason[stop.id]?.trim() ?? "",
+      });
+      load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  if (unavailable) {
+    return (
+      <main className="owner">
+        <h1>Stops</h1>
+        <p className="notice">
+          This server does not offer stops yet. Upgrade Loopgate to stop automation from here.
+        </p>
+      </main>
+    );
+  }
+  return (
+    <main className="owner" aria-labelledby="stops-title">
+      <h1 id="stops-title">Stops</h1>
+      <p className="hint">
+        A stop halts automation at once: nothing in scope executes and new proposals are held until it is
+        lifted.
+      </p>
+      {error ? (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      ) : null}
+      <form className="panel stop-form" onSubmit={start} aria-label="Start a stop">
+        <label>
+          Scope
+          <select value={kind} onChange={(e) => setKind(e.target.value as ScopeKind)}>
+            <option value="all">Everything</option>
+            <option value="agent">One agent</option>
+            <option value="actionType">One action type</option>
+          </select>
+        </label>
+        {kind !== "all" ? (
+          <label>
+            {kind === "agent" ? "Agent id" : "Action type"}
+            <input value={target} onChange={(e) => setTarget(e.target.value)} required />
+          </label>
+        ) : null}
+        <label>
+          Reason
+          <input
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            required
+            placeholder="why automation must stop"
+          />
+        </label>
+        <button type="submit" className="danger">
+          Stop automation
+        </button>
+      </form>
+      {stops !== null && stops.length === 0 ? (
+        <p className="muted">No stop is in force: automation runs as the policy says.</p>
+      ) : null}
+      <ul className="stops">
+        {(stops ?? []).map((stop) => (
+          <li key={stop.id} className="panel">
+            <strong>Stopped: {scopeText(stop)}</strong> — {stop.reason}
+            <span className="meta">
+              {" "}
+              since {when(stop.createdAt)} by {stop.createdBy.name}
+            </span>
+            <label>
+              Reason for lifting
+              <input
+                value={liftReason[stop.id] ?? ""}
+                onChange={(e) => setLiftReason({ ...liftReason, [stop.id]: e.target.value })}
+              />
+            </label>
+            <button
+              type="button"
+              disabled={(liftReason[stop.id] ?? "").trim() === ""}
+              onClick={() => void lift(stop)}
+            >
+              Lift this stop
+            </button>
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}

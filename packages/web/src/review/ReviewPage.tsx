@@ -1,0 +1,278 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import { ApiError, api } from "../api/client.ts";
+import type { ChangeEvent } from "../api/events.ts";
+import type { ActionList, DecisionResult, PersonView, ReviewItem } from "../api/types.ts";
+import { navigate } from "../app/router.ts";
+import { nextReview, rememberClosed } from "../inbox/use-inbox.ts";
+import { duration, when, words } from "../ui/format.ts";
+import { PlainText } from "../ui/safe.tsx";
+import { Shortcut, useShortcuts } from "../ui/shortcuts.tsx";
+import { type DecisionDraft, DecisionPanel, VERDICTS } from "./DecisionPanel.tsx";
+import { AlternativesSection, EvidenceSection, RequestSection, ToolCallsSection } from "./PacketSections.tsx";
+import { PayloadDiff } from "./PayloadDiff.tsx";
+import { PayloadForm } from "./PayloadForm.tsx";
+import { type JsonSchema, mergePatch, validatePayload } from "./payload-schema.ts";
+import { HistorySection, IfApprovedSection, SignalsSection, WhyHereSection } from "./RiskSections.tsx";
+import { useReview } from "./use-review.ts";
+
+const EMPTY_DRAFT: DecisionDraft = { verdict: null, category: "", comment: "" };
+
+/** The packet on one screen, and the decision, keyboard first. */
+export function ReviewPage({
+  reviewId,
+  proposalIdHint,
+  user,
+  actions,
+  inboxItems,
+  subscribe,
+  onDecided,
+}: {
+  reviewId: string;
+  proposalIdHint: string | null;
+  user: PersonView;
+  actions: ActionList | null;
+  inboxItems: ReviewItem[];
+  subscribe: (listener: (event: ChangeEvent) => void) => () => void;
+  onDecided: () => void;
+}) {
+  const [decided, setDecided] = useState<string | null>(null);
+  const review = useReview(reviewId, proposalIdHint, decided !== null);
+  const { proposal } = review;
+  const [edited, setEdited] = useState<Record<string, unknown>>({});
+  const [draft, setDraft] = useState<DecisionDraft>(EMPTY_DRAFT);
+  const [focusTick, setFocusTick] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [closedBy, setClosedBy] = useState<string | null>(null);
+
+  const base = useMemo(() => proposal?.finalPayload ?? proposal?.action.payload ?? {}, [proposal]);
+  // A new packet (another review, or a reload after a change) starts from what it proposes.
+  useEffect(() => {
+    setEdited(base);
+    setDraft(EMPTY_DRAFT);
+    setProblem(null);
+    setClosedBy(null);
+    setDecided(null);
+  }, [base]);
+
+  const action = actions?.items.find((a) => a.type === proposal?.action.type);
+  const schema = (action?.payloadSchema ?? null) as JsonSchema | null;
+  const problems = useMemo(() => validatePayload(schema, edited), [schema, edited]);
+  const isEdited = JSON.stringify(edited) !== JSON.stringify(base);
+  const editProblems = [...problems.values()].reduce((n, list) => n + list.length, 0);
+
+  function goNext() {
+    const next = nextReview(inboxItems, reviewId, user.id);
+    if (next) navigate({ name: "review", reviewId: next.id, proposalId: next.proposalId });
+    else navigate({ name: "inbox" });
+  }
+
+  // Someone else decided while this page was open: say so plainly, then move on.
+  const mine = useRef({ deciding: false, goNext });
+  mine.current.goNext = goNext;
+  useEffect(() => {
+    let timer: number | undefined;
+    const unsubscribe = subscribe((event) => {
+      if (event.reviewId !== reviewId || event.type !== "review.closed" || mine.current.deciding) return;
+      setClosedBy(
+        `This review was closed by someone else (${words(event.status ?? "decided")}). Moving to the next item…`,
+      );
+      rememberClosed(reviewId);
+      timer = window.setTimeout(() => mine.current.goNext(), 2500);
+    });
+    return () => {
+      unsubscribe();
+      window.clearTimeout(timer);
+    };
+  }, [subscribe, reviewId]);
+
+  // Opened a review that was already decided, cancelled or expired: say so, then move on.
+  const closedOnOpen = review.closedOnOpen;
+  useEffect(() => {
+    if (closedOnOpen === null) return;
+    setClosedBy(`${closedOnOpen}. Moving to the next item…`);
+    rememberClosed(reviewId);
+    const timer = window.setTimeout(() => mine.current.goNext(), 2500);
+    return () => window.clearTimeout(timer);
+  }, [closedOnOpen, reviewId]);
+
+  const effective = draft.verdict === "approve" && isEdited ? "edit" : draft.verdict;
+
+  async function submit() {
+    if (!proposal || effective === null || busy || decided !== null || closedBy !== null) return;
+    if (effective === "reject" && draft.category === "") return;
+    if ((effective === "request_info" || effective === "escalate") && draft.comment.trim() === "") return;
+    if (effective === "edit" && editProblems > 0) return;
+    setBusy(true);
+    mine.current.deciding = true;
+    review.markDecided();
+    setProblem(null);
+    const body: Record<string, unknown> = { verdict: effective, packetHash: proposal.packetHash };
+    if (draft.category !== "") body.category = draft.category;
+    if (draft.comment.trim() !== "") body.comment = draft.comment.trim();
+    if (effective === "edit") {
+      // Someone who sees masked data sends only what they changed, never the masks back.
+      if (user.pii) body.payload = edited;
+      else body.patch = mergePatch(base, edited);
+    }
+    try {
+      const result = await api<DecisionResult>(
+        "POST",
+        `/v1/reviews/${encodeURIComponent(reviewId)}/decisions`,
+        body,
+      );
+      setDecided(
+        `${words(effective === "edit" ? "approved with edits" : effective)} — proposal now ${words(result.proposalStatus)}`,
+      );
+      rememberClosed(reviewId);
+      onDecided();
+      mine.current.goNext();
+    } catch (caught) {
+      if (!(caught instanceof ApiError)) throw caught;
+      if (caught.code === "stale_packet") {
+        mine.current.deciding = false;
+        setProblem(`${caught.message}. The packet has been reloaded.`);
+        review.reload();
+      } else if (caught.status === 409 || caught.status === 410) {
+        setClosedBy(`${caught.message}. Moving to the next item…`);
+        rememberClosed(reviewId);
+        onDecided();
+        window.setTimeout(() => mine.current.goNext(), 2500);
+      } else {
+        mine.current.deciding = false;
+        setProblem(caught.message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const pick = (verdict: DecisionDraft["verdict"]) => () => {
+    setDraft((d) => ({ ...d, verdict }));
+    setFocusTick((t) => t + 1);
+  };
+  useShortcuts({
+    ...Object.fromEntries(VERDICTS.map((v) => [v.key, pick(v.verdict)])),
+    e: () =>
+      document
+        .querySelector<HTMLElement>(".payload-form input, .payload-form textarea, .payload-form select")
+        ?.focus(),
+    c: () => document.getElementById("decision-comment")?.focus(),
+    n: goNext,
+    g: () => navigate({ name: "inbox" }),
+    "mod+Enter": () => void submit(),
+  });
+
+  if (review.error) {
+    return (
+      <main className="review">
+        <p role="alert" className="error">
+          {review.error}
+        </p>
+        <button type="button" onClick={() => navigate({ name: "inbox" })}>
+          Back to the inbox
+        </button>
+      </main>
+    );
+  }
+  if (!proposal)
+    return (
+      <main className="review">
+        <p className="muted">Loading the packet…</p>
+      </main>
+    );
+
+  const leaseLeft = review.claim ? Date.parse(review.claim.expiresAt) - Date.now() : 0;
+  const entity = typeof proposal.context.entity === "string" ? proposal.context.entity : null;
+  const locked = review.blocked !== null || closedBy !== null || decided !== null;
+  return (
+    <main className="review" aria-labelledby="review-title">
+      <div className="review-head">
+        <h1 id="review-title">
+          <PlainText text={proposal.summary ?? `${proposal.action.type} from ${proposal.agent}`} />
+        </h1>
+        <p className="meta">
+          <code>{proposal.action.type}</code> · agent {proposal.agent} · queue {proposal.review?.queue ?? "—"}{" "}
+          · {words(proposal.status)}
+          {proposal.review ? ` · due ${when(proposal.review.dueAt)}` : ""}
+        </p>
+        <p className="lease" role="status">
+          {review.claim && !review.blocked
+            ? `Claimed by you until ${when(review.claim.expiresAt)} (${duration(leaseLeft)} left; renewed while open)`
+            : review.blocked
+              ? review.blocked
+              : "Not claimed"}
+        </p>
+        <p className="shortcut-help">
+          {VERDICTS.map((v) => (
+            <span key={v.key}>
+              <Shortcut keys={v.key} /> {v.label.toLowerCase()}{" "}
+            </span>
+          ))}
+          <Shortcut keys="e" /> edit · <Shortcut keys="c" /> comment · <Shortcut keys="n" /> next item ·{" "}
+          <Shortcut keys="g" /> inbox · <Shortcut keys="Esc" /> leave a field
+        </p>
+      </div>
+      {closedBy ? (
+        <p role="alert" className="notice conflict">
+          {closedBy}
+        </p>
+      ) : null}
+      {decided ? (
+        <p role="status" className="notice">
+          Decided: {decided}
+        </p>
+      ) : null}
+      {problem ? (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      ) : null}
+      <div className="packet">
+        <div className="packet-main">
+          <RequestSection request={proposal.request} />
+          <section aria-labelledby="action-title" className="panel">
+            <h2 id="action-title">Proposed action</h2>
+            {action?.description ? <p className="meta">{action.description}</p> : null}
+            {!user.pii ? (
+              <p className="hint">Personal data is masked for you; edits send only the fields you change.</p>
+            ) : null}
+            <PayloadForm schema={schema} value={edited} problems={problems} onChange={setEdited} />
+            <h3>Your edits</h3>
+            <PayloadDiff before={base} after={edited} />
+            {isEdited ? (
+              <button type="button" onClick={() => setEdited(base)}>
+                Undo all edits
+              </button>
+            ) : null}
+          </section>
+          <EvidenceSection evidence={proposal.evidence} />
+          <ToolCallsSection toolCalls={proposal.toolCalls} />
+        </div>
+        <div className="packet-side">
+          <DecisionPanel
+            draft={draft}
+            categories={actions?.categories ?? []}
+            edited={isEdited}
+            editProblems={editProblems}
+            busy={busy}
+            disabled={locked}
+            onDraft={setDraft}
+            onSubmit={() => void submit()}
+            focusTick={focusTick}
+          />
+          <WhyHereSection proposal={proposal} />
+          <SignalsSection proposal={proposal} />
+          <IfApprovedSection proposal={proposal} action={action} />
+          <AlternativesSection alternatives={proposal.alternatives} />
+          <HistorySection
+            entity={entity}
+            items={review.history}
+            currentId={proposal.id}
+            canAudit={user.role === "owner" || user.role === "auditor"}
+          />
+        </div>
+      </div>
+    </main>
+  );
+}
