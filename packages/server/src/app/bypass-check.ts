@@ -10,8 +10,12 @@ import {
 import type { ProposalRow, Write } from "../store/store.ts";
 import type { AppDeps } from "./deps.ts";
 
-/** Refused proposals compared per check: an agent repeating itself more often than this is flagged anyway. */
-const REPEAT_CANDIDATES = 50;
+/**
+ * The newest refused proposals (of this agent and action type, in the window) each check compares with.
+ * Reading them is most of the check's cost on the propose path (full rows, ~7 µs each on SQLite), so
+ * the window is searched from the newest end: a repeat of something refused 20 refusals ago is missed.
+ */
+const REPEAT_CANDIDATES = 20;
 /** Proposals for one entity weighed per check. */
 const AMOUNT_CANDIDATES = 500;
 

@@ -7,11 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, executionPolicy, RecordingReceiver, TEST_SECRET } from "./receiver.ts";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "loopgate.js");
-/**
- * Actions in the run. The issue asks for 1,000: `LOOPGATE_TEST_CRASH_ACTIONS=1000 npx vitest run <this file>`
- * runs that; 300 keep the default suite under a minute on 2 cores.
- */
-const ACTIONS = Number(process.env.LOOPGATE_TEST_CRASH_ACTIONS ?? 300);
+/** Actions in the run: the issue's 1,000 (about 16 s on 2 cores); `LOOPGATE_TEST_CRASH_ACTIONS` changes it. */
+const ACTIONS = Number(process.env.LOOPGATE_TEST_CRASH_ACTIONS ?? 1000);
 const CRASHES = 3;
 
 function key(dataDir: string, name: string, role: string): string {
@@ -27,7 +24,8 @@ function key(dataDir: string, name: string, role: string): string {
 async function serve(dataDir: string, policy: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [BIN, "serve", "--port", "0", "--data-dir", dataDir, "--policy", policy, "--json"],
+    // No rate limit: the check at the end reads all proposals at once, in rounds, with one key.
+    [BIN, "serve", "--port", "0", "--data-dir", dataDir, "--policy", policy, "--json", "--rate-limit", "0"],
     {
       stdio: ["ignore", "pipe", "pipe"],
       env: {
