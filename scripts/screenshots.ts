@@ -20,10 +20,14 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, "docs", "images");
 const PASSWORD = "screenshots-only-password";
 
+/** The first words of `text` up to `max` characters, with an ellipsis when cut. */
+const shorten = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max).replace(/\s+\S*$/, "")}…`;
+
 const reply = (to: string, body: string, request: string, extra: Record<string, unknown> = {}) => ({
   action: { type: "support.reply", payload: { to, subject: "Your order", body } },
   request: { text: request, channel: "email", from: to },
-  summary: `Reply to ${to.split("@")[0]}: ${body.slice(0, 48)}`,
+  summary: `Reply to ${to.split("@")[0]}: ${shorten(body, 48)}`,
   evidence: [
     {
       source: "kb",
