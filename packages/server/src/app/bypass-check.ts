@@ -42,6 +42,8 @@ export async function checkBypass(
   agentId: string,
   input: Pick<ProposalInput, "action" | "context">,
   now: Date,
+  /** A new revision of a proposal checks again, but its amount was recorded with its first revision. */
+  options: { revision?: boolean } = {},
 ): Promise<BypassCheck> {
   const settings = policy.actionTypes.get(input.action.type);
   const bypass = settings?.bypass ?? null;
@@ -68,13 +70,16 @@ export async function checkBypass(
   const amount = settings.amountField === null ? null : numberAt(input.action.payload, settings.amountField);
   const entity = entityOf(input, bypass.entity);
   if (amount !== null && entity !== null) {
-    const recent = await deps.store.amountsOfEntity(input.action.type, entity, since, AMOUNT_CANDIDATES);
+    const recent = (
+      await deps.store.amountsOfEntity(input.action.type, entity, since, AMOUNT_CANDIDATES)
+    ).filter((r) => r.proposal.id !== proposalId); // a revision is not a split of itself
     const split = detectSplit(amount, entity, recent.map(candidate), bypass.tolerance);
     if (split !== null) findings.push(split);
-    writes.push({
-      kind: "insertProposalAmount",
-      row: { proposalId, actionType: input.action.type, entity, amount, createdAt: now.toISOString() },
-    });
+    if (options.revision !== true)
+      writes.push({
+        kind: "insertProposalAmount",
+        row: { proposalId, actionType: input.action.type, entity, amount, createdAt: now.toISOString() },
+      });
   }
   return { findings, linkedTo: [...new Set(findings.map((f) => f.proposalId))], writes };
 }

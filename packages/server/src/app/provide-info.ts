@@ -1,6 +1,7 @@
 import { type AuditDraft, InfoInput, type Proposal, proposalTransition } from "@loopgate/core";
 import type { ProposalDoc, ProposalPatch, Write } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
+import { checkBypass } from "./bypass-check.ts";
 import { calibratorFor } from "./calibrate.ts";
 import type { AppDeps } from "./deps.ts";
 import { executionPlan } from "./execution-plan.ts";
@@ -17,6 +18,7 @@ import {
   routedEntry,
 } from "./propose.ts";
 import { loadProposal } from "./review-access.ts";
+import { heldRoute, stopCovering } from "./stop-scope.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
 /**
@@ -67,18 +69,25 @@ export async function provideInfo(
   const now = deps.now();
   const at = now.toISOString();
   const calibrator = await calibratorFor(deps, agent.agentId, proposal.actionType);
+  // Routed again exactly as a new proposal is: checked for bypass, and held while a stop covers it.
+  const bypass = await checkBypass(deps, policy, proposal.id, agent.agentId, next, now, { revision: true });
   const { signals, decision, confidence } = evaluate(
     policy,
     proposal.id,
     agent.agentId,
     next,
-    [],
+    bypass.findings,
     calibrator,
   );
+  const stop = await stopCovering(deps.store, agent.agentId, proposal.actionType);
   const provided = proposalTransition(proposal.status, { kind: "info_provided" });
   if (!provided.ok) throw new Error(provided.reason);
-  const routed = proposalTransition("new", { kind: "routed", verdict: decision.route.verdict });
+  const routed = proposalTransition("new", {
+    kind: "routed",
+    verdict: stop === null ? decision.route.verdict : "held",
+  });
   if (!routed.ok) throw new Error(routed.reason);
+  const route = stop === null ? decision.route : heldRoute(decision.route, stop);
   const newDoc: ProposalDoc = {
     ...doc,
     revision: doc.revision + 1,
@@ -86,8 +95,11 @@ export async function provideInfo(
     evidence: next.evidence,
     toolCalls: next.toolCalls,
     context: next.context,
-    route: decision.route,
+    route,
     signals,
+    ...(bypass.linkedTo.length === 0
+      ? {}
+      : { linkedTo: [...new Set([...(doc.linkedTo ?? []), ...bypass.linkedTo])] }),
     confidence,
     info: [...doc.info, { at, message: info.message ?? null }],
   };
@@ -99,7 +111,7 @@ export async function provideInfo(
     doc: newDoc,
   };
   const updated = { ...proposal, ...patch, doc: newDoc, version: proposal.version + 1 };
-  const review = reviewFor(deps, updated, decision, now);
+  const review = stop === null ? reviewFor(deps, updated, decision, now) : null;
   const writes: Write[] = [
     { kind: "updateProposal", id: proposal.id, expectVersion: proposal.version, set: patch },
   ];
@@ -116,7 +128,7 @@ export async function provideInfo(
         messageHash: info.message === undefined ? null : hashPayloadNative(info.message),
       },
     },
-    routedEntry(at, proposal.id, decision.route, routed.to, signals),
+    routedEntry(at, proposal.id, route, routed.to, signals),
   ];
   if (review !== null) {
     writes.push({ kind: "insertReview", row: review });
