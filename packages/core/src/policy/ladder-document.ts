@@ -54,7 +54,7 @@ export type PolicyBusinessHoursDocument = z.infer<typeof PolicyBusinessHoursDocu
 
 /**
  * One channel under `queues.<name>.notify`: exactly one of `webhook` (with its `secret`), `email` or
- * `slack`, and optionally the `events` it receives (all review events when absent).
+ * `slack`, and optionally the `events` it receives (every event when absent).
  *
  * @example
  * ```yaml

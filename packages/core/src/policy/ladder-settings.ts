@@ -23,7 +23,7 @@ export function resolveBusinessHours(hours: PolicyBusinessHoursDocument | undefi
   });
 }
 
-/** A queue's notification channels, each with the events it receives (all review events by default). */
+/** A queue's notification channels, each with the events it receives (every event by default). */
 export function resolveNotify(channels: readonly PolicyNotifyChannelDocument[] | undefined): NotifyChannel[] {
   const all = NotificationEventType.options;
   return (channels ?? []).map((channel): NotifyChannel => {

@@ -1,13 +1,18 @@
 import { z } from "zod";
 import { Page, Timestamp } from "./common.ts";
 
-/** The review events a queue's `notify` channels can receive. */
+/**
+ * The events a queue's `notify` channels can receive: review events, and the proposals of its action
+ * types that never reach a person — blocked by the policy, or held by a stop.
+ */
 export const NotificationEventType = z.enum([
   "review.created",
   "review.escalated",
   "review.reminder",
   "review.decided",
   "review.expired",
+  "proposal.blocked",
+  "proposal.held",
 ]);
 export type NotificationEventType = z.infer<typeof NotificationEventType>;
 
@@ -26,15 +31,20 @@ export const NotificationEvent = z.object({
     actionType: z.string(),
     summary: z.string().nullable(),
     status: z.string(),
+    reason: z.string().nullable().describe("for proposal events: the reason that blocked or held it"),
+    url: z.string().describe("deep link to the proposal's audit trail in the reviewer app"),
   }),
-  review: z.object({
-    id: z.string(),
-    queue: z.string(),
-    level: z.number().int(),
-    status: z.string(),
-    dueAt: Timestamp,
-    url: z.string().describe("deep link to the review in the reviewer app"),
-  }),
+  review: z
+    .object({
+      id: z.string(),
+      queue: z.string(),
+      level: z.number().int(),
+      status: z.string(),
+      dueAt: Timestamp,
+      url: z.string().describe("deep link to the review in the reviewer app"),
+    })
+    .nullable()
+    .describe("null for proposal events"),
   decision: z
     .object({ verdict: z.string(), by: z.string(), category: z.string().nullable() })
     .nullable()
@@ -61,7 +71,7 @@ export const NotificationDelivery = z.object({
   channel: z.enum(["webhook", "email", "slack"]),
   target: z.string().describe("the webhook's URL, the email addresses, or `slack` (its URL is a secret)"),
   proposalId: z.string(),
-  reviewId: z.string(),
+  reviewId: z.string().nullable().describe("null for proposal events"),
   status: NotificationStatus,
   attempts: z.number().int(),
   nextAttemptAt: Timestamp.nullable().describe("when the next attempt is due, while pending or sending"),

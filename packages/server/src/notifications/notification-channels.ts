@@ -93,7 +93,11 @@ export class NotificationChannels {
         text: emailText(event),
         // Stable across retries, so a mailbox can drop a second copy of the same event.
         messageId: `<${event.id}@loopgate>`,
-        headers: { "X-Loopgate-Event": event.type, "X-Loopgate-Review": event.review.id },
+        headers: {
+          "X-Loopgate-Event": event.type,
+          "X-Loopgate-Proposal": event.proposal.id,
+          ...(event.review === null ? {} : { "X-Loopgate-Review": event.review.id }),
+        },
       });
     } catch (error) {
       throw new DeliveryError(`SMTP: ${(error as Error).message}`);

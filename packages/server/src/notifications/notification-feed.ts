@@ -7,7 +7,7 @@ import {
 } from "@loopgate/core";
 import type { AppDeps } from "../app/deps.ts";
 import type { NotificationRow, NotificationTarget, ReviewTimerRow } from "../store/notification-rows.ts";
-import type { ReviewRow, Write } from "../store/store.ts";
+import type { ProposalRow, ReviewRow, Write } from "../store/store.ts";
 import { reviewUrl } from "./notification-config.ts";
 
 /** The feed's name in `feed_cursors`. */
@@ -36,9 +36,10 @@ export async function advanceNotificationFeed(deps: AppDeps): Promise<number> {
   return result.ok ? entries.length : 0;
 }
 
-/** What one audit entry schedules and sends; nothing for entries that are not review events. */
+/** What one audit entry schedules and sends; nothing for entries that are not review or proposal events. */
 async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
   const data = entry.data as Record<string, unknown>;
+  if (entry.type === "proposal.routed") return proposalEventWrites(deps, entry, data);
   const reviewId = typeof data.reviewId === "string" ? data.reviewId : null;
   if (reviewId === null) return [];
   let type: NotificationEventType;
@@ -70,13 +71,7 @@ async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
   const event: Omit<NotificationEvent, "id"> = {
     type,
     at: entry.at,
-    proposal: {
-      id: proposal.id,
-      agent: proposal.agentId,
-      actionType: proposal.actionType,
-      summary: proposal.doc.summary,
-      status: proposal.status,
-    },
+    proposal: proposalFacts(deps, proposal, null),
     review: {
       id: review.id,
       queue: review.queue,
@@ -100,7 +95,71 @@ async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
     expiry:
       entry.type === "review.expired" ? { rule: String(data.onExpiry), applied: String(data.applied) } : null,
   };
-  for (const channel of queue.notify) {
+  writes.push(...deliveries(deps, queue.notify, event, review.id));
+  return writes;
+}
+
+/**
+ * A proposal that never reaches a person — blocked by the policy, or held by a stop — is announced to the
+ * channels of its action type's review queue (`proposal.blocked`, `proposal.held`).
+ */
+async function proposalEventWrites(
+  deps: AppDeps,
+  entry: AuditEntry,
+  data: Record<string, unknown>,
+): Promise<Write[]> {
+  const type: NotificationEventType | null =
+    data.status === "blocked" ? "proposal.blocked" : data.status === "held" ? "proposal.held" : null;
+  if (type === null || entry.proposalId === null) return [];
+  const proposal = await deps.store.proposal(entry.proposalId);
+  if (proposal === null) return [];
+  const policy = await deps.policies.version(proposal.policyVersion);
+  const settings = policy.actionTypes.get(proposal.actionType);
+  if (settings === undefined) return [];
+  const route = data.route as { reasons?: { route?: string; message?: string }[] } | undefined;
+  const wanted = type === "proposal.blocked" ? "block" : "held";
+  const reason = route?.reasons?.find((r) => r.route === wanted)?.message ?? null;
+  const event: Omit<NotificationEvent, "id"> = {
+    type,
+    at: entry.at,
+    proposal: { ...proposalFacts(deps, proposal, reason), status: String(data.status) },
+    review: null,
+    decision: null,
+    reminder: null,
+    expiry: null,
+  };
+  return deliveries(deps, queueSettings(policy, settings.review.queue).notify, event, null);
+}
+
+/** The proposal as an event shows it, with the link to its audit trail in the reviewer app. */
+function proposalFacts(
+  deps: AppDeps,
+  proposal: ProposalRow,
+  reason: string | null,
+): NotificationEvent["proposal"] {
+  const base = (deps.config.publicUrl ?? "http://127.0.0.1:4747").replace(/\/+$/, "");
+  return {
+    id: proposal.id,
+    agent: proposal.agentId,
+    actionType: proposal.actionType,
+    summary: proposal.doc.summary,
+    status: proposal.status,
+    reason,
+    url: `${base}/audit?proposal=${encodeURIComponent(proposal.id)}`,
+  };
+}
+
+/** One outbox row for each channel that takes the event. */
+function deliveries(
+  deps: AppDeps,
+  channels: ReturnType<typeof queueSettings>["notify"],
+  event: Omit<NotificationEvent, "id">,
+  reviewId: string | null,
+): Write[] {
+  const writes: Write[] = [];
+  const type = event.type;
+  const proposal = event.proposal;
+  for (const channel of channels) {
     if (!channel.events.includes(type)) continue;
     const target: NotificationTarget =
       channel.kind === "webhook"
@@ -114,14 +173,14 @@ async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
       eventType: type,
       channel: target.kind,
       proposalId: proposal.id,
-      reviewId: review.id,
+      reviewId,
       status: "pending",
       attempts: 0,
-      nextAttemptAt: entry.at,
+      nextAttemptAt: event.at,
       lastError: null,
       version: 1,
-      createdAt: entry.at,
-      updatedAt: entry.at,
+      createdAt: event.at,
+      updatedAt: event.at,
       sentAt: null,
       doc: { event: { id, ...event }, target },
     };

@@ -3,33 +3,46 @@ import type { NotificationEvent } from "@loopgate/core";
 /** One line saying what happened, for an email subject and the first line of a chat message. */
 export function headline(event: NotificationEvent): string {
   const what = event.proposal.summary ?? `${event.proposal.actionType} from ${event.proposal.agent}`;
-  const queue = `queue ${event.review.queue}`;
+  const queue = `queue ${event.review?.queue ?? "?"}`;
   switch (event.type) {
     case "review.created":
       return `New review in ${queue}: ${what}`;
     case "review.escalated":
-      return `Escalated to ${queue} (level ${event.review.level}): ${what}`;
+      return `Escalated to ${queue} (level ${event.review?.level ?? 0}): ${what}`;
     case "review.reminder":
-      return `Reminder: review in ${queue} is due ${event.review.dueAt}: ${what}`;
+      return `Reminder: review in ${queue} is due ${event.review?.dueAt ?? "?"}: ${what}`;
     case "review.decided":
       return `Decided (${event.decision?.verdict ?? "?"} by ${event.decision?.by ?? "?"}) in ${queue}: ${what}`;
     case "review.expired":
       return `Review in ${queue} passed its due time (${event.expiry?.applied ?? "expired"}): ${what}`;
+    case "proposal.blocked":
+      return `Blocked (${event.proposal.reason ?? "by the policy"}): ${what}`;
+    case "proposal.held":
+      return `Held by a stop: ${what}`;
   }
+}
+
+/** Where a message links: the review for review events, the proposal's audit trail otherwise. */
+function link(event: NotificationEvent): { url: string; label: string } {
+  return event.review === null
+    ? { url: event.proposal.url, label: "Open the proposal" }
+    : { url: event.review.url, label: "Open the review" };
 }
 
 /** A plain-text email body: the headline, the facts a reviewer needs, and the deep link. */
 export function emailText(event: NotificationEvent): string {
+  const { url, label } = link(event);
   return [
     headline(event),
     "",
     `Action:   ${event.proposal.actionType}`,
     `Agent:    ${event.proposal.agent}`,
-    `Queue:    ${event.review.queue} (level ${event.review.level})`,
-    `Due:      ${event.review.dueAt}`,
+    ...(event.review === null
+      ? []
+      : [`Queue:    ${event.review.queue} (level ${event.review.level})`, `Due:      ${event.review.dueAt}`]),
     `Status:   ${event.proposal.status}`,
     "",
-    `Open the review: ${event.review.url}`,
+    `${label}: ${url}`,
     "",
     `Event ${event.id} (${event.type}) at ${event.at}`,
   ].join("\n");
@@ -37,32 +50,30 @@ export function emailText(event: NotificationEvent): string {
 
 /**
  * A Slack incoming-webhook message: `text` for notifications and clients without blocks, and blocks with
- * the facts and a button linking to the review.
+ * the facts and a button linking to the review (or, for proposal events, the proposal).
  */
 export function slackMessage(event: NotificationEvent): { text: string; blocks: unknown[] } {
-  const text = `${headline(event)} <${event.review.url}|Open the review>`;
-  return {
-    text,
-    blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${escapeSlack(headline(event))}*` } },
-      {
-        type: "section",
-        fields: [
-          { type: "mrkdwn", text: `*Action*\n${escapeSlack(event.proposal.actionType)}` },
-          { type: "mrkdwn", text: `*Agent*\n${escapeSlack(event.proposal.agent)}` },
+  const { url, label } = link(event);
+  const text = `${headline(event)} <${url}|${label}>`;
+  const fields = [
+    { type: "mrkdwn", text: `*Action*\n${escapeSlack(event.proposal.actionType)}` },
+    { type: "mrkdwn", text: `*Agent*\n${escapeSlack(event.proposal.agent)}` },
+    ...(event.review === null
+      ? [{ type: "mrkdwn", text: `*Status*\n${escapeSlack(event.proposal.status)}` }]
+      : [
           {
             type: "mrkdwn",
             text: `*Queue*\n${escapeSlack(event.review.queue)} (level ${event.review.level})`,
           },
           { type: "mrkdwn", text: `*Due*\n${event.review.dueAt}` },
-        ],
-      },
-      {
-        type: "actions",
-        elements: [
-          { type: "button", text: { type: "plain_text", text: "Open the review" }, url: event.review.url },
-        ],
-      },
+        ]),
+  ];
+  return {
+    text,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: `*${escapeSlack(headline(event))}*` } },
+      { type: "section", fields },
+      { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: label }, url }] },
     ],
   };
 }

@@ -36,7 +36,8 @@ export interface NotificationRow {
   eventType: NotificationEventType;
   channel: NotificationTarget["kind"];
   proposalId: string;
-  reviewId: string;
+  /** The review the event is about; null for proposal events (blocked, held). */
+  reviewId: string | null;
   /** `sending` while an attempt holds the lease (until `nextAttemptAt`); `failed` after the last attempt. */
   status: "pending" | "sending" | "sent" | "failed";
   attempts: number;
@@ -286,7 +287,7 @@ function notificationFromDb(r: DbRecord): NotificationRow {
     eventType: String(r.event_type) as NotificationEventType,
     channel: String(r.channel) as NotificationRow["channel"],
     proposalId: String(r.proposal_id),
-    reviewId: String(r.review_id),
+    reviewId: r.review_id == null ? null : String(r.review_id),
     status: String(r.status) as NotificationRow["status"],
     attempts: Number(r.attempts),
     nextAttemptAt: String(r.next_attempt_at),

@@ -127,6 +127,8 @@ describe.each(storeEngines())("Store contract, timers and notifications: %s", (e
             actionType: "support.reply",
             summary: null,
             status: "pending_review",
+            reason: null,
+            url: `https://loopgate.test/audit?proposal=${proposalId}`,
           },
           review: {
             id: reviewId,
