@@ -21,6 +21,7 @@ import type {
   Write,
 } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
+import { decisionRow } from "./decision-row.ts";
 import type { AppDeps } from "./deps.ts";
 import { executionPlan } from "./execution-plan.ts";
 import { expireReview } from "./expire.ts";
@@ -300,19 +301,7 @@ function plan(
   }
   if (proposalStatus !== proposal.status) proposalPatch.status = proposalStatus;
 
-  const decision: DecisionRow = {
-    id: deps.newId(),
-    reviewId: review.id,
-    proposalId: proposal.id,
-    verdict,
-    byId: user.id,
-    byName: user.name,
-    at,
-    category: input.category ?? null,
-    comment: input.comment ?? null,
-    packetHash: input.packetHash ?? null,
-    payload: editedPayload,
-  };
+  const decision = decisionRow(deps, review, proposal, user, input, verdict, at, editedPayload);
   const writes: Write[] = [
     { kind: "insertDecision", row: decision },
     { kind: "updateReview", id: review.id, expectVersion: review.version, set: reviewPatch },

@@ -1,6 +1,7 @@
 import { type AuditDraft, type DecisionInput, type DecisionResult, isTerminal } from "@loopgate/core";
-import type { DecisionRow, ProposalRow, ReviewRow, Write } from "../store/store.ts";
+import type { ProposalRow, ReviewRow, Write } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
+import { decisionRow } from "./decision-row.ts";
 import type { AppDeps } from "./deps.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { reviewLabelWrites } from "./review-labels.ts";
@@ -40,19 +41,7 @@ export async function decideAfterExecution(
     );
   }
   const at = now.toISOString();
-  const decision: DecisionRow = {
-    id: deps.newId(),
-    reviewId: review.id,
-    proposalId: proposal.id,
-    verdict: input.verdict,
-    byId: user.id,
-    byName: user.name,
-    at,
-    category: input.category ?? null,
-    comment: input.comment ?? null,
-    packetHash: input.packetHash ?? null,
-    payload: null,
-  };
+  const decision = decisionRow(deps, review, proposal, user, input, input.verdict, at, null);
   const writes: Write[] = [
     { kind: "insertDecision", row: decision },
     {
