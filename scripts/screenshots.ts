@@ -1,7 +1,8 @@
 /**
- * Writes screenshots of the reviewer app — the inbox and the review page — to docs/images/, from a
- * throwaway server seeded with a few realistic proposals. Uses Debian's Chromium (`chromium` on the
- * PATH) through playwright-core; no browser is downloaded.
+ * Writes screenshots of the reviewer app — the inbox and the review page, then the owner dashboards
+ * and the simulator (`screenshots-owner.ts`) — to docs/images/, from throwaway servers seeded through
+ * the API. Uses Debian's Chromium (`chromium` on the PATH) through playwright-core; no browser is
+ * downloaded.
  *
  *   npm run build -w @loopgate/web && node --import tsx scripts/screenshots.ts
  */
@@ -15,6 +16,7 @@ import { createApiKey } from "../packages/server/src/app/api-keys.ts";
 import { addUser } from "../packages/server/src/app/people.ts";
 import { SYSTEM_ACTOR } from "../packages/server/src/app/principal.ts";
 import { startServer } from "../packages/server/src/http/start-server.ts";
+import { ownerScreenshots } from "./screenshots-owner.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, "docs", "images");
@@ -151,6 +153,8 @@ async function main(): Promise<void> {
     await page.keyboard.press("Escape");
     await page.screenshot({ path: join(OUT, "review.png") });
     process.stdout.write(`Wrote ${join(OUT, "inbox.png")} and ${join(OUT, "review.png")}\n`);
+    await context.close();
+    for (const file of await ownerScreenshots(browser, OUT)) process.stdout.write(`Wrote ${file}\n`);
   } finally {
     await browser.close();
     await server.close();

@@ -13,10 +13,13 @@ import {
   type JsonObject,
   type ListPage,
   type ListReviewsQuery,
+  type Outcome,
+  type OutcomeList,
   type Proposal,
   type ProposeInput,
   type ProposeOptions,
   type ProvideInfoInput,
+  type RecordOutcomeInput,
   type ResultReport,
   type ReviewItem,
   type WaitOptions,
@@ -180,6 +183,41 @@ export class Loopgate implements LoopgateClient {
    */
   reportResult(id: string, result: ResultReport): Promise<Proposal> {
     return this.#post(`/v1/proposals/${encodeURIComponent(id)}/result`, result);
+  }
+
+  /**
+   * Records what happened after the action ran: `fine`, an `incident` (with an optional `severity`), or a
+   * `note`. Incidents feed the incident circuit breaker, which demotes the agent's autonomy on that action
+   * type when they pile up, and the false-approval rate. An agent may record outcomes on its own proposals
+   * only (`NotFoundError` for another agent's); reviewers and owners on any. An incident on an action that
+   * never ran is refused with `ConflictError` code `not_executed` (record a `note` instead); a bad body
+   * with `InvalidInputError` naming each field (`body.severity`, …).
+   *
+   * @example
+   * ```ts
+   * // A day later the agent learns its refund went out twice.
+   * await new Loopgate().recordOutcome("p_123", {
+   *   kind: "incident",
+   *   severity: "high",
+   *   comment: "Refund rf_9 was paid twice; the customer returned the duplicate",
+   * });
+   * ```
+   */
+  recordOutcome(id: string, outcome: RecordOutcomeInput): Promise<Outcome> {
+    return this.#post(`/v1/proposals/${encodeURIComponent(id)}/outcome`, outcome);
+  }
+
+  /**
+   * The outcomes recorded for a proposal, oldest first, with who recorded each.
+   *
+   * @example
+   * ```ts
+   * const { items } = await new Loopgate().listOutcomes("p_123");
+   * const incidents = items.filter((o) => o.kind === "incident");
+   * ```
+   */
+  listOutcomes(id: string): Promise<OutcomeList> {
+    return this.#get(`/v1/proposals/${encodeURIComponent(id)}/outcomes`);
   }
 
   /**

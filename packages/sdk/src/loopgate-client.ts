@@ -6,10 +6,13 @@ import type {
   JsonObject,
   ListPage,
   ListReviewsQuery,
+  Outcome,
+  OutcomeList,
   Proposal,
   ProposeInput,
   ProposeOptions,
   ProvideInfoInput,
+  RecordOutcomeInput,
   ResultReport,
   ReviewItem,
   WaitOptions,
@@ -48,6 +51,14 @@ export interface LoopgateClient {
   cancel(id: string): Promise<Proposal>;
   /** Reports the result of an action the agent carried out (`POST /v1/proposals/:id/result`). */
   reportResult(id: string, result: ResultReport): Promise<Proposal>;
+  /**
+   * Records what happened after the action ran (`POST /v1/proposals/:id/outcome`): `fine`, an `incident`
+   * (feeds the incident circuit breaker; refused with `ConflictError` code `not_executed` when the action
+   * never ran) or a `note`.
+   */
+  recordOutcome(id: string, outcome: RecordOutcomeInput): Promise<Outcome>;
+  /** The outcomes recorded for a proposal, oldest first (`GET /v1/proposals/:id/outcomes`). */
+  listOutcomes(id: string): Promise<OutcomeList>;
   /** One page of the caller's review queue (`GET /v1/reviews`). */
   listReviews(query?: ListReviewsQuery): Promise<ListPage<ReviewItem>>;
   /** Takes a review for a while (`POST /v1/reviews/:id/claim`), so other reviewers leave it alone. */

@@ -5,6 +5,9 @@ import type {
   Grant,
   InfoInput,
   JsonObject,
+  Outcome,
+  OutcomeInput,
+  OutcomeList,
   Proposal,
   ProposalInput,
   ReviewItem,
@@ -55,6 +58,13 @@ export interface ResultReport {
   payload?: JsonObject;
 }
 
+/**
+ * The body of `POST /v1/proposals/:id/outcome`: what happened after the action ran. `kind` is `fine` (it
+ * went well), `incident` (it caused harm; only for an action that ran, with an optional `severity`) or
+ * `note` (a remark); `comment` says what happened, up to 4000 characters.
+ */
+export type RecordOutcomeInput = WireInput<typeof OutcomeInput>;
+
 /** Options of `propose`. */
 export interface ProposeOptions {
   /**
@@ -82,4 +92,4 @@ export interface WaitOptions {
 /** How long `waitForDecision` waits when not told: 10 minutes, as the MCP gateway's `--wait`. */
 export const DEFAULT_WAIT_MS = 600_000;
 
-export type { DecisionResult, JsonObject, Proposal, ReviewItem };
+export type { DecisionResult, JsonObject, Outcome, OutcomeList, Proposal, ReviewItem };

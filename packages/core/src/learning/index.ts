@@ -2,6 +2,17 @@
  * The learning loop's maths (SPEC §5): labels from reviews, calibration maps, calibration metrics and
  * threshold recommendations. Pure; the store and the clock stay with the caller.
  */
+
+export {
+  type BreakerCounts,
+  demotionTarget,
+  nextStage,
+  promotionCriteria,
+  readBreakers,
+  STAGE_ORDER,
+  stageRank,
+  stagesAbove,
+} from "./autonomy.ts";
 export {
   type BoundMethod,
   betaQuantile,
@@ -31,8 +42,11 @@ export {
 } from "./calibration-refit.ts";
 export { crossFittedConfidences } from "./cross-fitted-confidence.ts";
 export {
+  type CalibrationInForce,
+  calibrationError,
   DECIDE_BUCKET_BOUNDS,
   decideBucketMetric,
+  histogramBucketMetric,
   histogramQuantile,
   hourBucket,
   metricsPoint,
@@ -43,3 +57,14 @@ export { numericSignals } from "./numeric-signals.ts";
 export { normalizedTextDistance, payloadEditDistance } from "./payload-edit-distance.ts";
 export { type ReviewLabel, type ReviewOutcome, reviewLabel } from "./review-label.ts";
 export { recommendThreshold, type ThresholdOptions } from "./threshold-recommendation.ts";
+export {
+  approvalStreaks,
+  approvesUnchanged,
+  type DecisionFact,
+  dwellMs,
+  HEALTHY_OVERRIDE_BAND,
+  median,
+  overrideBand,
+  packetLength,
+  reviewerVigilance,
+} from "./vigilance.ts";

@@ -11,8 +11,16 @@ export const DECIDE_BUCKET_BOUNDS: readonly number[] = Object.freeze([
 
 /** The rollup counter a time to decide of `seconds` falls in: `decide.le.<bound>` or `decide.le.inf`. */
 export function decideBucketMetric(seconds: number): string {
+  return histogramBucketMetric("decide", seconds);
+}
+
+/**
+ * The rollup counter of a duration histogram (`decide`, `claim`) that `seconds` falls in:
+ * `<prefix>.le.<bound>` or `<prefix>.le.inf`, with the bounds of {@link DECIDE_BUCKET_BOUNDS}.
+ */
+export function histogramBucketMetric(prefix: string, seconds: number): string {
   const bound = DECIDE_BUCKET_BOUNDS.find((b) => seconds <= b);
-  return `decide.le.${bound ?? "inf"}`;
+  return `${prefix}.le.${bound ?? "inf"}`;
 }
 
 /** The start of the hour `time` falls in, as stored in rollups (`2026-11-30T13:00:00.000Z`). */
@@ -51,7 +59,13 @@ export function metricsPoint(counters: Readonly<Record<string, number>>): Metric
   const expiries = get("expiries");
   const final = FINAL_VERDICTS.reduce((sum, v) => sum + decisions[v], 0);
   const ratio = (n: number, d: number) => (d === 0 ? null : n / d);
-  const timed = get("decide.count");
+  const approved = get("approved");
+  const falseApprovals = get("false_approvals");
+  const postApprovalIncidents = get("incidents.post_approval");
+  const categories: Record<string, number> = {};
+  for (const [name, value] of Object.entries(counters)) {
+    if (name.startsWith("category.") && value > 0) categories[name.slice(9)] = Math.round(value);
+  }
   return {
     proposals,
     routes,
@@ -66,24 +80,43 @@ export function metricsPoint(counters: Readonly<Record<string, number>>): Metric
       rejection: ratio(decisions.reject, final),
       override: ratio(decisions.edit + decisions.reject + decisions.handle_manually, final),
       expiry: ratio(expiries, final + expiries),
+      falseApproval: ratio(falseApprovals, decisions.approve + decisions.edit),
+      postApprovalIncident: ratio(postApprovalIncidents, approved),
     },
-    timeToDecide: {
-      count: timed,
-      meanSeconds: timed === 0 ? null : (counters["decide.seconds_sum"] ?? 0) / timed,
-      p50Seconds: histogramQuantile(counters, 0.5),
-      p90Seconds: histogramQuantile(counters, 0.9),
-    },
+    timeToDecide: durationOf(counters, "decide"),
+    timeToClaim: durationOf(counters, "claim"),
+    approved,
+    categories: Object.fromEntries(Object.entries(categories).sort(([a], [b]) => (a < b ? -1 : 1))),
+    rollbacks: get("rollbacks"),
+    incidents: get("incidents"),
+    postApprovalIncidents,
+    falseApprovals,
+  };
+}
+
+/** Count, mean and estimated p50/p90 of the `decide` or `claim` histogram. */
+function durationOf(counters: Readonly<Record<string, number>>, prefix: "decide" | "claim") {
+  const timed = Math.round(counters[`${prefix}.count`] ?? 0);
+  return {
+    count: timed,
+    meanSeconds: timed === 0 ? null : (counters[`${prefix}.seconds_sum`] ?? 0) / timed,
+    p50Seconds: histogramQuantile(counters, 0.5, prefix),
+    p90Seconds: histogramQuantile(counters, 0.9, prefix),
   };
 }
 
 /**
- * A quantile estimated from the time-to-decide histogram, linear within the bucket it falls in (as
+ * A quantile estimated from the time-to-decide (or time-to-claim) histogram, linear within the bucket it falls in (as
  * Prometheus' `histogram_quantile` does); in the open last bucket, its lower edge (so "≥ 3 days").
  */
-export function histogramQuantile(counters: Readonly<Record<string, number>>, q: number): number | null {
+export function histogramQuantile(
+  counters: Readonly<Record<string, number>>,
+  q: number,
+  prefix: "decide" | "claim" = "decide",
+): number | null {
   const counts = [
-    ...DECIDE_BUCKET_BOUNDS.map((b) => counters[`decide.le.${b}`] ?? 0),
-    counters["decide.le.inf"] ?? 0,
+    ...DECIDE_BUCKET_BOUNDS.map((b) => counters[`${prefix}.le.${b}`] ?? 0),
+    counters[`${prefix}.le.inf`] ?? 0,
   ];
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0) return null;
@@ -112,6 +145,8 @@ export function metricsReport(input: {
   to: string;
   bucket: "hour" | "day";
   filters: MetricsReport["filters"];
+  /** The calibration maps in force for the filter (none: the report's calibration is empty). */
+  calibration?: readonly CalibrationInForce[];
 }): MetricsReport {
   const { cells, from, to, bucket } = input;
   const keyOf = (hour: string) => (bucket === "hour" ? hour : `${hour.slice(0, 10)}T00:00:00.000Z`);
@@ -131,5 +166,36 @@ export function metricsReport(input: {
     const key = new Date(at).toISOString();
     series.push({ at: key, ...metricsPoint(byBucket.get(key) ?? {}) });
   }
-  return { from, to, bucket, filters: input.filters, totals: metricsPoint(totals), series };
+  return {
+    from,
+    to,
+    bucket,
+    filters: input.filters,
+    totals: metricsPoint(totals),
+    series,
+    calibration: calibrationError(input.calibration ?? []),
+  };
+}
+
+/** One calibration map in force: its evidence and its measured errors (see `GET /v1/calibration`). */
+export interface CalibrationInForce {
+  evidence: number;
+  ece: { raw: number; calibrated: number };
+}
+
+/**
+ * The calibration error of the maps in force, each weighted by its evidence (SPEC §5: calibration
+ * error among the metrics): the expected calibration error of the calibrated confidence and of the
+ * raw one, as measured when each map was fitted.
+ */
+export function calibrationError(maps: readonly CalibrationInForce[]): MetricsReport["calibration"] {
+  const evidence = maps.reduce((sum, m) => sum + m.evidence, 0);
+  const weighted = (pick: (m: CalibrationInForce) => number) =>
+    evidence === 0 ? null : maps.reduce((sum, m) => sum + pick(m) * m.evidence, 0) / evidence;
+  return {
+    maps: maps.length,
+    evidence,
+    ece: weighted((m) => m.ece.calibrated),
+    eceRaw: weighted((m) => m.ece.raw),
+  };
 }

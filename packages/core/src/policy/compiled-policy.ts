@@ -1,9 +1,11 @@
 import type { AutonomyStage, OnExpiry, RouteVerdict } from "../lifecycle/statuses.ts";
 import type { NotificationEventType } from "../wire/notification.ts";
 import type { ProposalInput } from "../wire/proposal.ts";
+import type { BreakerSettings, PromotionSettings } from "./autonomy-document.ts";
 import type { BusinessHours } from "./business-hours.ts";
 import type { CelCondition } from "./cel-condition.ts";
 import type { PolicyDocument, PolicyExampleSignals } from "./document.ts";
+import type { CompiledOverload } from "./overload.ts";
 
 /** How reviews of an action type are run, with the queue's and the policy's defaults filled in. */
 export interface ReviewSettings {
@@ -35,7 +37,12 @@ export interface ActionTypeSettings {
   /** The executor that undoes the action (`reversible: true | compensate`), when the policy names one. */
   rollback?: ActionTypeSettings["execute"];
   review: ReviewSettings;
+  /** The stage the policy file sets; an approved promotion or a breaker's demotion may be in force instead. */
   autonomy: AutonomyStage;
+  /** What a promotion needs. */
+  promotion: PromotionSettings;
+  /** The circuit breakers; null when turned off. */
+  breakers: BreakerSettings | null;
   /** Share (0..1) of auto-routed proposals that a person also reviews, afterwards. */
   sampling: number;
   targetErrorRate: number | null;
@@ -120,6 +127,8 @@ export interface CompiledPolicy {
   /** Declared queues and every queue named by an action type, rule or `escalateTo`. */
   queues: ReadonlyMap<string, QueueSettings>;
   rules: readonly CompiledRule[];
+  /** Per queue with a capacity: what gives when it is past it (the `overload` section). */
+  overload: ReadonlyMap<string, CompiledOverload>;
   examples: readonly PolicyExample[];
   /** Preferred reason categories for decisions. */
   categories: readonly string[];

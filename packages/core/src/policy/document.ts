@@ -2,11 +2,14 @@ import { z } from "zod";
 import { AutonomyStage, OnExpiry, RouteVerdict } from "../lifecycle/statuses.ts";
 import { ActionTypeName, SnakeCase } from "../wire/common.ts";
 import { ProposalInput } from "../wire/proposal.ts";
+import { PolicyBreakersDocument, PolicyPromotionDocument } from "./autonomy-document.ts";
+import { PolicyCanariesDocument } from "./canary-document.ts";
 import {
   PolicyBusinessHoursDocument,
   PolicyBypassDocument,
   PolicyNotifyChannelDocument,
 } from "./ladder-document.ts";
+import { PolicyOverloadDocument } from "./overload.ts";
 import { PolicyDuration } from "./policy-duration.ts";
 
 export { PolicyDuration };
@@ -111,6 +114,10 @@ export const PolicyActionDocument = z.strictObject({
   rollback: PolicyExecuteDocument.optional(),
   review: PolicyReviewDocument.optional(),
   autonomy: AutonomyStage.optional(),
+  /** What a promotion to a higher stage needs (over `defaults.promotion`). */
+  promotion: PolicyPromotionDocument.optional(),
+  /** Rates that demote automatically when crossed (over `defaults.breakers`). */
+  breakers: PolicyBreakersDocument.optional(),
   sampling: z
     .number({ error: "must be a number between 0 and 1" })
     .min(0, { error: "must be between 0 and 1 (a share, e.g. 0.05)" })
@@ -138,6 +145,8 @@ export const PolicyQueueDocument = z.strictObject({
   capacity: z.number().int().min(1, { error: "must be at least 1 (omit it for no limit)" }).optional(),
   businessHours: PolicyBusinessHoursDocument.optional(),
   notify: z.array(PolicyNotifyChannelDocument).optional(),
+  /** Withhold the agent's recommendation and confidence from a reviewer until their first judgement. */
+  blindReview: z.boolean().optional(),
 });
 export type PolicyQueueDocument = z.infer<typeof PolicyQueueDocument>;
 
@@ -209,10 +218,14 @@ export const PolicyDocument = z.strictObject({
     .strictObject({
       route: RouteVerdict.optional(),
       review: PolicyReviewDocument.optional(),
+      promotion: PolicyPromotionDocument.optional(),
+      breakers: PolicyBreakersDocument.optional(),
     })
     .optional(),
   actions: z.record(ActionTypeName, PolicyActionDocument).default({}),
   queues: z.record(QueueName, PolicyQueueDocument).default({}),
+  /** Per queue with a capacity: what gives when it is past it. */
+  overload: z.record(QueueName, PolicyOverloadDocument).default({}),
   rules: z.array(PolicyRuleDocument).default([]),
   categories: z.array(SnakeCase).default([]),
   signals: z
@@ -221,5 +234,7 @@ export const PolicyDocument = z.strictObject({
     })
     .optional(),
   examples: z.array(PolicyExampleDocument).default([]),
+  /** Known-bad proposals seeded into review queues to measure reviewers' catch rates. */
+  canaries: PolicyCanariesDocument.optional(),
 });
 export type PolicyDocument = z.infer<typeof PolicyDocument>;

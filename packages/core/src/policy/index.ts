@@ -4,9 +4,26 @@
  *
  * @packageDocumentation
  */
+export {
+  type BreakerSettings,
+  DEFAULT_BREAKERS,
+  DEFAULT_PROMOTION,
+  PolicyBreakersDocument,
+  PolicyPromotionDocument,
+  type PromotionSettings,
+  resolveBreakers,
+  resolvePromotion,
+} from "./autonomy-document.ts";
 export type { ReviewKind } from "./autonomy-stage.ts";
 export type { BusinessHours, Weekday } from "./business-hours.ts";
 export { dueAfter, openTimeBefore, parseClockTime, WEEKDAYS } from "./business-hours.ts";
+export {
+  canaryFor,
+  checkCanaries,
+  PolicyCanariesDocument,
+  PolicyCanaryDocument,
+  withoutCanaries,
+} from "./canary-document.ts";
 export type { CelBindings, CelCondition } from "./cel-condition.ts";
 export { CEL_VARIABLES } from "./cel-condition.ts";
 export type {
@@ -41,6 +58,13 @@ export {
 export { DEFAULT_BYPASS_WINDOW_MS } from "./ladder-settings.ts";
 export type { LoadPolicyResult } from "./load-policy.ts";
 export { loadPolicy } from "./load-policy.ts";
+export {
+  applyOverload,
+  type CompiledOverload,
+  type OverloadEffect,
+  PolicyOverloadDocument,
+  type QueueLoad,
+} from "./overload.ts";
 export { validatePayload } from "./payload-validation.ts";
 export type { PolicyExampleResult } from "./policy-examples.ts";
 export { overlaySignals, runPolicyExamples } from "./policy-examples.ts";

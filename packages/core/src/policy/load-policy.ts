@@ -1,8 +1,10 @@
 import { isScalar, LineCounter, parseDocument, Scalar } from "yaml";
 import type { z } from "zod";
+import { checkCanaries } from "./canary-document.ts";
 import { type CelCompileError, compileCondition } from "./cel-condition.ts";
 import type { ActionTypeSettings, CompiledPolicy, CompiledRule, QueueSettings } from "./compiled-policy.ts";
 import { PolicyDocument } from "./document.ts";
+import type { CompiledOverload } from "./overload.ts";
 import { compilePayloadSchema, createSchemaCompiler, type PayloadValidator } from "./payload-schema.ts";
 import { rememberPayloadValidators } from "./payload-validation.ts";
 import { checkPolicyDocument } from "./policy-checks.ts";
@@ -77,6 +79,32 @@ export function loadPolicy(text: string, options: { version: number }): LoadPoli
       condition: compiled.condition,
     });
   }
+  const overload = new Map<string, CompiledOverload>();
+  for (const [queue, section] of Object.entries(document.overload)) {
+    const capacity = document.queues[queue]?.capacity;
+    if (capacity === undefined) {
+      problems.push(
+        source.problem(["overload", queue], `queue ${queue} has no capacity: add queues.${queue}.capacity`, {
+          key: true,
+        }),
+      );
+    }
+    let autoWhen: CompiledOverload["autoWhen"] = null;
+    if (section.autoWhen !== undefined) {
+      const compiled = compileCondition(section.autoWhen);
+      if (!compiled.ok) {
+        problems.push(celProblem(["overload", queue, "autoWhen"], compiled.error, source, text));
+        continue;
+      }
+      autoWhen = { text: section.autoWhen, condition: compiled.condition };
+    }
+    overload.set(queue, {
+      queue,
+      autoWhen,
+      pauseAgents: new Set(section.pauseAgents ?? []),
+      raisePriority: section.raisePriority ?? 0,
+    });
+  }
   const compiler = createSchemaCompiler();
   const validators = new Map<string, PayloadValidator>();
   const actionTypes = new Map<string, ActionTypeSettings>();
@@ -87,6 +115,9 @@ export function loadPolicy(text: string, options: { version: number }): LoadPoli
     if (compiled.ok) validators.set(name, compiled.validate);
     else problems.push(source.problem(["actions", name, "payload"], compiled.message));
   }
+  const actionNames = [...actionTypes.keys()];
+  const canaryContext = { actionTypes: actionNames, queues: namedQueues(document), validators };
+  problems.push(...checkCanaries(document.canaries, canaryContext, source));
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
 
   const queues = new Map<string, QueueSettings>();
@@ -97,6 +128,7 @@ export function loadPolicy(text: string, options: { version: number }): LoadPoli
     actionTypes,
     queues,
     rules: Object.freeze(rules),
+    overload,
     examples: Object.freeze(document.examples),
     categories: Object.freeze(document.categories),
     ...(document.signals?.topics === undefined ? {} : { topics: document.signals.topics }),

@@ -1,7 +1,9 @@
 import { type CelInput, celList, celMap } from "@bufbuild/cel";
+import type { AutonomyStage } from "../lifecycle/statuses.ts";
 import type { BypassFinding } from "../signals/bypass.ts";
 import type { Signals } from "../wire/proposal.ts";
 import type { CelBindings } from "./cel-condition.ts";
+import type { QueueLoad } from "./overload.ts";
 
 /** Everything routing looks at for one proposal (revision). The server gathers it; routing only reads it. */
 export interface RouteInput {
@@ -20,6 +22,16 @@ export interface RouteInput {
   agentConfidence: number | null;
   /** `thresholds.auto` in force for this agent and action type; above 1 means never. */
   thresholdAuto: number;
+  /**
+   * The autonomy stage in force for this agent and action type when an approved promotion or a
+   * breaker's demotion set one; absent, the policy file's stage applies.
+   */
+  stage?: AutonomyStage;
+  /**
+   * Queues past their capacity with their load, for the policy's `overload` section; absent or empty,
+   * nothing is overloaded.
+   */
+  overloaded?: ReadonlyMap<string, QueueLoad>;
   /**
    * What the server's bypass check found (near-repeats of refused proposals, split amounts): each becomes
    * a reason, and a proposal with any (or with `signals.bypass`) is never routed `auto`.

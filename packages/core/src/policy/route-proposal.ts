@@ -2,17 +2,24 @@ import type { RouteVerdict } from "../lifecycle/statuses.ts";
 import type { Route, RouteReason } from "../wire/proposal.ts";
 import { applyStage } from "./autonomy-stage.ts";
 import { resistBypass } from "./bypass-route.ts";
-import { evaluateCondition } from "./cel-condition.ts";
 import type { CompiledPolicy, CompiledRule } from "./compiled-policy.ts";
+import { applyOverload } from "./overload.ts";
 import { planReview, type ReviewPlan } from "./review-plan.ts";
 import { celBindings, type RouteInput } from "./route-input.ts";
 import { moreRestrictive } from "./route-order.ts";
+import { evaluateRule, RuleBindings } from "./rule-evaluation.ts";
 import { resolveDefaults } from "./settings.ts";
 
 /** The route for a proposal and, when it opens one, the review to create. */
 export interface RouteDecision {
   route: Route;
   review: ReviewPlan | null;
+  /**
+   * Set when the policy's `overload` section holds the proposal (its agent is paused while the queue
+   * is past capacity): the reason to record. The caller holds it as a stop would; routing again after
+   * the queue drops below capacity decides it.
+   */
+  hold?: RouteReason;
 }
 
 /** A rule that matched, or failed to evaluate and so counts as matched. */
@@ -79,7 +86,15 @@ export function routeProposal(policy: CompiledPolicy, input: RouteInput): RouteD
     verdict = matches.map((match) => match.route).reduce(moreRestrictive);
   }
 
-  const staged = resistBypass(applyStage(verdict, settings, input.proposalId), input);
+  const stage = input.stage ?? settings.autonomy;
+  const staged = resistBypass(
+    applyStage(
+      verdict,
+      stage === settings.autonomy ? settings : { ...settings, autonomy: stage },
+      input.proposalId,
+    ),
+    input,
+  );
   reasons.push(...staged.reasons);
   const winners = matches.filter((match) => match.route === verdict);
   const priorities = matches.flatMap((match) => (match.rule.priority === null ? [] : [match.rule.priority]));
@@ -93,25 +108,49 @@ export function routeProposal(policy: CompiledPolicy, input: RouteInput): RouteD
           ruleQueue: winners.find((match) => match.rule.queue !== null)?.rule.queue ?? null,
           rulePriority: priorities.length === 0 ? null : Math.max(...priorities),
         });
+  const load = review === null ? undefined : input.overloaded?.get(review.queue);
+  const overload = load === undefined || review === null ? undefined : policy.overload.get(review.queue);
+  if (overload === undefined || load === undefined || review === null) {
+    return {
+      route: {
+        verdict: staged.verdict,
+        reasons,
+        policyVersion: policy.version,
+        sampled: staged.sampled,
+        stage,
+      },
+      review,
+    };
+  }
+  const effect = applyOverload(overload, {
+    verdict: staged.verdict,
+    review,
+    stage,
+    agentId: input.agent.id,
+    load,
+    bindings: () => celBindings(input),
+  });
+  reasons.push(...effect.reasons);
   return {
     route: {
-      verdict: staged.verdict,
+      verdict: effect.verdict ?? staged.verdict,
       reasons,
       policyVersion: policy.version,
-      sampled: staged.sampled,
-      stage: settings.autonomy,
+      sampled: effect.verdict === "auto" ? false : staged.sampled,
+      stage,
     },
-    review,
+    review: effect.review,
+    ...(effect.hold === null ? {} : { hold: effect.hold }),
   };
 }
 
 /** Evaluates every rule, in file order, and returns the ones that matched or failed closed. */
 function matchRules(rules: readonly CompiledRule[], input: RouteInput): RuleMatch[] {
   if (rules.length === 0) return [];
-  const bindings = celBindings(input);
+  const bindings = new RuleBindings(input);
   const matches: RuleMatch[] = [];
   for (const rule of rules) {
-    const result = evaluateCondition(rule.condition, bindings);
+    const result = evaluateRule(rule, bindings);
     if (result.ok) {
       if (result.value)
         matches.push({ rule, route: rule.route, message: rule.reason ?? `matched: ${rule.when}` });

@@ -1,4 +1,5 @@
 import type { OnExpiry, RouteVerdict } from "../lifecycle/statuses.ts";
+import { resolveBreakers, resolvePromotion } from "./autonomy-document.ts";
 import type { ActionTypeSettings, CompiledPolicy, QueueSettings, ReviewSettings } from "./compiled-policy.ts";
 import type { PolicyActionDocument, PolicyDocument } from "./document.ts";
 import { parseDuration } from "./duration.ts";
@@ -104,6 +105,8 @@ export function resolveActionType(
       priority: action.review?.priority ?? defaults.priority,
     },
     autonomy: action.autonomy ?? "threshold",
+    promotion: resolvePromotion(action.promotion, document.defaults?.promotion),
+    breakers: resolveBreakers(action.breakers, document.defaults?.breakers),
     sampling: action.sampling ?? 0,
     targetErrorRate: action.targetErrorRate ?? null,
     amountField: action.amountField ?? (properties.has("amount") ? "amount" : null),

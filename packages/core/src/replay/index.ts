@@ -12,6 +12,8 @@ export {
   REPLAY_BOUND_LEVEL,
   type ReplayMeta,
   type ReplayOptions,
+  type ReplayTallies,
+  type ReplayTally,
   replayPolicy,
 } from "./policy-replay.ts";
 export {
@@ -21,3 +23,5 @@ export {
   recordedLabel,
 } from "./replay-record.ts";
 export { resolveSince } from "./replay-since.ts";
+export { VerdictRouter } from "./route-verdict.ts";
+export { ruleVariables } from "./rule-variables.ts";

@@ -20,6 +20,14 @@ export type MetricsQuery = z.infer<typeof MetricsQuery>;
 const count = z.number().int().min(0);
 const rate = z.number().min(0).max(1).nullable().describe("null when nothing to divide by");
 
+/** A duration's count, mean and quantiles, from a histogram of rollup counters. */
+const duration = z.object({
+  count,
+  meanSeconds: z.number().nullable(),
+  p50Seconds: z.number().nullable().describe("estimated from a histogram, within its bucket"),
+  p90Seconds: z.number().nullable(),
+});
+
 /** The counters and rates of one window or bucket. */
 export const MetricsPoint = z.object({
   proposals: count,
@@ -35,13 +43,23 @@ export const MetricsPoint = z.object({
     rejection: rate.describe("rejections ÷ final decisions"),
     override: rate.describe("(edits + rejections + manual handling) ÷ final decisions"),
     expiry: rate.describe("expiries ÷ (final decisions + expiries)"),
+    falseApproval: rate.describe(
+      "false approvals ÷ approving decisions (approve, edit): approved by a person, then an incident or a rollback",
+    ),
+    postApprovalIncident: rate.describe("proposals with an incident after approval ÷ proposals approved"),
   }),
-  timeToDecide: z.object({
-    count,
-    meanSeconds: z.number().nullable(),
-    p50Seconds: z.number().nullable().describe("estimated from a histogram, within its bucket"),
-    p90Seconds: z.number().nullable(),
-  }),
+  timeToDecide: duration.describe("from a review opening to each decision on it"),
+  timeToClaim: duration.describe("from a review opening to its first claim"),
+  approved: count.describe("proposals approved, by a person or automatically (auto_approved)"),
+  categories: z
+    .record(z.string(), count)
+    .describe("correction categories: decisions per `category` given by the reviewer"),
+  rollbacks: count.describe("rollbacks started"),
+  incidents: count.describe("incident outcomes recorded"),
+  postApprovalIncidents: count.describe("proposals whose first incident came after they were approved"),
+  falseApprovals: count.describe(
+    "approving decisions whose proposal then had an incident or a rollback (its first), by the approver",
+  ),
 });
 export type MetricsPoint = z.infer<typeof MetricsPoint>;
 
@@ -58,5 +76,15 @@ export const MetricsReport = z.object({
   }),
   totals: MetricsPoint,
   series: z.array(MetricsPoint.extend({ at: z.string().describe("start of the bucket") })),
+  calibration: z
+    .object({
+      maps: count.describe("calibration maps in force for the filter's agents and action types"),
+      evidence: count.describe("labelled proposals they were fitted on"),
+      ece: z.number().nullable().describe("expected calibration error of the calibrated confidence"),
+      eceRaw: z.number().nullable().describe("the same of the agents' raw confidence"),
+    })
+    .describe(
+      "calibration error of the maps in force now (not windowed), weighted by evidence; queue and reviewer filters do not apply",
+    ),
 });
 export type MetricsReport = z.infer<typeof MetricsReport>;

@@ -2,8 +2,11 @@ import { z } from "zod";
 import { Page, Timestamp } from "./common.ts";
 
 /**
- * The events a queue's `notify` channels can receive: review events, and the proposals of its action
- * types that never reach a person — blocked by the policy, or held by a stop.
+ * The events a queue's `notify` channels can receive: review events, the proposals of its action
+ * types that never reach a person — blocked by the policy, or held by a stop — and executions of its
+ * action types given up on (`execution.dead_lettered`). `review.overdue`: a reconciliation review past its
+ * due time with nowhere to escalate to, which stays open. `autonomy.demoted`: a circuit breaker withdrew
+ * an agent's autonomy on one of the queue's action types.
  */
 export const NotificationEventType = z.enum([
   "review.created",
@@ -11,8 +14,11 @@ export const NotificationEventType = z.enum([
   "review.reminder",
   "review.decided",
   "review.expired",
+  "review.overdue",
   "proposal.blocked",
   "proposal.held",
+  "execution.dead_lettered",
+  "autonomy.demoted",
 ]);
 export type NotificationEventType = z.infer<typeof NotificationEventType>;
 
@@ -25,15 +31,18 @@ export const NotificationEvent = z.object({
   id: z.string().describe("stable per event and channel; the same on every retry"),
   type: NotificationEventType,
   at: Timestamp,
-  proposal: z.object({
-    id: z.string(),
-    agent: z.string(),
-    actionType: z.string(),
-    summary: z.string().nullable(),
-    status: z.string(),
-    reason: z.string().nullable().describe("for proposal events: the reason that blocked or held it"),
-    url: z.string().describe("deep link to the proposal's audit trail in the reviewer app"),
-  }),
+  proposal: z
+    .object({
+      id: z.string(),
+      agent: z.string(),
+      actionType: z.string(),
+      summary: z.string().nullable(),
+      status: z.string(),
+      reason: z.string().nullable().describe("for proposal events: the reason that blocked or held it"),
+      url: z.string().describe("deep link to the proposal's audit trail in the reviewer app"),
+    })
+    .nullable()
+    .describe("null for autonomy.demoted, which is about an agent, not one proposal"),
   review: z
     .object({
       id: z.string(),
@@ -56,7 +65,34 @@ export const NotificationEvent = z.object({
   expiry: z
     .object({ rule: z.string(), applied: z.string() })
     .nullable()
-    .describe("for review.expired: the on-expiry rule and what was applied"),
+    .describe("for review.expired and review.overdue: the on-expiry rule and what was applied"),
+  execution: z
+    .object({
+      id: z.string(),
+      kind: z.enum(["execute", "rollback"]),
+      attempts: z.number().int(),
+      error: z.string().nullable(),
+      statusCode: z.number().int().nullable(),
+      reconciliationReviewId: z.string().nullable().describe("the review a person settles it on"),
+    })
+    .nullable()
+    .optional()
+    .describe("for execution.dead_lettered: the execution given up on"),
+  autonomy: z
+    .object({
+      agent: z.string(),
+      actionType: z.string(),
+      from: z.string(),
+      to: z.string(),
+      reason: z.string(),
+      breaker: z
+        .string()
+        .describe("the breaker that tripped: override, incident, rollback, executor_failure"),
+      url: z.string().describe("deep link to the owner dashboard's autonomy section"),
+    })
+    .nullable()
+    .optional()
+    .describe("for autonomy.demoted: the demotion"),
 });
 export type NotificationEvent = z.infer<typeof NotificationEvent>;
 
@@ -70,7 +106,7 @@ export const NotificationDelivery = z.object({
   event: NotificationEventType,
   channel: z.enum(["webhook", "email", "slack"]),
   target: z.string().describe("the webhook's URL, the email addresses, or `slack` (its URL is a secret)"),
-  proposalId: z.string(),
+  proposalId: z.string().nullable().describe("null for autonomy.demoted"),
   reviewId: z.string().nullable().describe("null for proposal events"),
   status: NotificationStatus,
   attempts: z.number().int(),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AutonomyStage, ExecutionStatus, ProposalStatus, RouteVerdict } from "../lifecycle/statuses.ts";
 import { ActionTypeName, JsonObject, LIMITS, Timestamp } from "./common.ts";
 import { ExecutionItem, Grant } from "./execution.ts";
+import { BlindReviewState } from "./vigilance.ts";
 
 const text = z.string().max(LIMITS.text);
 const label = z.string().max(LIMITS.label);
@@ -213,6 +214,9 @@ export const Proposal = z.object({
     .optional()
     .describe("earlier refused proposals this one nearly repeats or splits (bypass resistance)"),
   packetHash: z.string().describe("hash of the packet a reviewer sees; send it back with a decision"),
+  blindReview: BlindReviewState.optional().describe(
+    "people on a blind review: what is withheld until they record a first judgement",
+  ),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

@@ -40,5 +40,7 @@ export const QueueSummary = z.object({
   open: z.number().int().describe("pending and escalated reviews"),
   oldestAt: Timestamp.describe("when the oldest open review was opened"),
   nextDueAt: Timestamp.describe("the earliest due time among them"),
+  capacity: z.number().int().nullable().describe("the queue's capacity in the active policy; null for none"),
+  overloaded: z.boolean().describe("more open reviews than its capacity"),
 });
 export type QueueSummary = z.infer<typeof QueueSummary>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  calibrationError,
   decideBucketMetric,
   histogramQuantile,
   hourBucket,
@@ -17,6 +18,45 @@ describe("metrics maths", () => {
     expect(decideBucketMetric(60)).toBe("decide.le.60");
     expect(decideBucketMetric(61)).toBe("decide.le.300");
     expect(decideBucketMetric(10 * 86_400)).toBe("decide.le.inf");
+  });
+
+  it("reads time to claim, correction categories, approvals, incidents and false approvals", () => {
+    const point = metricsPoint({
+      "decisions.approve": 6,
+      "decisions.edit": 2,
+      "claim.count": 4,
+      "claim.seconds_sum": 1000,
+      "claim.le.60": 1,
+      "claim.le.300": 2,
+      "claim.le.900": 1,
+      "category.tone": 2,
+      "category.wrong_amount": 1,
+      "category.unused": 0,
+      approved: 10,
+      rollbacks: 1,
+      incidents: 3,
+      "incidents.post_approval": 2,
+      false_approvals: 2,
+    });
+    expect(point.timeToClaim).toEqual({ count: 4, meanSeconds: 250, p50Seconds: 180, p90Seconds: 660 });
+    expect(point.categories).toEqual({ tone: 2, wrong_amount: 1 });
+    expect(point).toMatchObject({
+      approved: 10,
+      rollbacks: 1,
+      incidents: 3,
+      postApprovalIncidents: 2,
+      falseApprovals: 2,
+    });
+    expect(point.rates.falseApproval).toBe(2 / 8);
+    expect(point.rates.postApprovalIncident).toBe(2 / 10);
+    expect(calibrationError([])).toEqual({ maps: 0, evidence: 0, ece: null, eceRaw: null });
+    const weighted = calibrationError([
+      { evidence: 300, ece: { raw: 0.1, calibrated: 0.02 } },
+      { evidence: 100, ece: { raw: 0.2, calibrated: 0.06 } },
+    ]);
+    expect(weighted).toMatchObject({ maps: 2, evidence: 400 });
+    expect(weighted.ece).toBeCloseTo(0.03, 12);
+    expect(weighted.eceRaw).toBeCloseTo(0.125, 12);
   });
 
   it("computes rates over their own denominators, null when there is nothing to divide", () => {
@@ -41,6 +81,8 @@ describe("metrics maths", () => {
       rejection: 0.2,
       override: 0.4,
       expiry: 1 / 6,
+      falseApproval: 0,
+      postApprovalIncident: null,
     });
     expect(metricsPoint({}).rates.approval).toBeNull();
     expect(metricsPoint({}).timeToDecide).toEqual({

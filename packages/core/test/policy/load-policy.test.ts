@@ -1,5 +1,11 @@
 import { describe, expect, test } from "vitest";
-import { escalationTarget, loadPolicy, queueSettings } from "../../src/policy/index.ts";
+import {
+  DEFAULT_BREAKERS,
+  DEFAULT_PROMOTION,
+  escalationTarget,
+  loadPolicy,
+  queueSettings,
+} from "../../src/policy/index.ts";
 import { load, problemsOf } from "./support.ts";
 
 describe("loadPolicy", () => {
@@ -54,6 +60,8 @@ signals: { topics: { legal: [lawyer, court] } }
         priority: 0,
       },
       autonomy: "threshold",
+      promotion: DEFAULT_PROMOTION,
+      breakers: DEFAULT_BREAKERS,
       sampling: 0,
       targetErrorRate: null,
       amountField: null,

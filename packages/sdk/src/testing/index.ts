@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { createFakeLoopgate, FakeLoopgate, type RecordedResult } from "./fake-loopgate.ts";
+export { createFakeLoopgate, FakeLoopgate } from "./fake-loopgate.ts";
 export type {
   FakeLoopgateOptions,
   FakeRule,
@@ -12,3 +12,4 @@ export type {
   FakeVerdict,
   LoosePayload,
 } from "./fake-rules.ts";
+export type { RecordedResult } from "./fake-state.ts";

@@ -1,5 +1,6 @@
-import { createHash, randomBytes as nodeRandomBytes } from "node:crypto";
+import { randomBytes as nodeRandomBytes } from "node:crypto";
 import { ActionTypeName, type Actor, type AuditDraft, type Role } from "@loopgate/core";
+import { sha256HexNative } from "../store/native-sha256.ts";
 import type { ApiKeyRow, Change, Store, UserRow } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
 import { ensureUser, nameProblem } from "./users.ts";
@@ -38,7 +39,7 @@ export function generateApiKey(randomBytes: Uint8Array, role?: Role): string {
  * authenticated request. Lookup by hash also needs a deterministic, unsalted digest.
  */
 export function hashApiKey(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
+  return sha256HexNative(secret); // one-shot: every request hashes its key to find it
 }
 
 export interface ApiKeyChangeInput {

@@ -5,15 +5,17 @@ import {
   detectSplit,
   nearRepeat,
   type ProposalInput,
-  type Route,
 } from "@loopgate/core";
-import type { ProposalRow, Write } from "../store/store.ts";
+import type { EntityAmount } from "../store/bypass-reads.ts";
+import type { Write } from "../store/store.ts";
 import type { AppDeps } from "./deps.ts";
+import { refusalCacheOf } from "./refusal-cache.ts";
 
 /**
  * The newest refused proposals (of this agent and action type, in the window) each check compares with.
- * Reading them is most of the check's cost on the propose path (full rows, ~7 µs each on SQLite), so
- * the window is searched from the newest end: a repeat of something refused 20 refusals ago is missed.
+ * Reading them is most of the check's cost on the propose path (~6 µs a payload on SQLite, most of it
+ * reading the stored document), so the window is searched from the newest end: a repeat of something
+ * refused 20 refusals ago is missed.
  */
 const REPEAT_CANDIDATES = 20;
 /** Proposals for one entity weighed per check. */
@@ -32,8 +34,10 @@ export interface BypassCheck {
  * Looks for bypass attempts (SPEC §11) before routing: a near-repeat of a proposal by the same agent and
  * action type that was rejected or blocked within the action type's window, and, for action types with
  * an amount, a refused or escalated amount for the same entity that this proposal completes by splitting.
- * Both reads are indexed ranges over the window, never a scan of history. The findings are fed into the
- * pure routing as `signals.bypass` and reasons, so routing stays deterministic.
+ * Both reads are indexed ranges over the window, never a scan of history; an agent found to have nothing
+ * refused is not read again for `REFUSAL_CACHE_MS` unless it has a refusal meanwhile (refusal-cache.ts).
+ * The findings are fed into the pure routing as `signals.bypass` and reasons, so routing stays
+ * deterministic.
  */
 export async function checkBypass(
   deps: AppDeps,
@@ -52,14 +56,9 @@ export async function checkBypass(
   const since = new Date(now.getTime() - bypass.windowMs).toISOString();
   const findings: BypassFinding[] = [];
 
-  const refused = await deps.store.refusedProposals(agentId, input.action.type, since, REPEAT_CANDIDATES);
+  const refused = await refusedProposals(deps, agentId, input.action.type, since, now.getTime());
   for (const earlier of refused) {
-    const similarity = nearRepeat(
-      input.action.payload,
-      earlier.doc.action.payload,
-      bypass.similarity,
-      bypass.tolerance,
-    );
+    const similarity = nearRepeat(input.action.payload, earlier.payload, bypass.similarity, bypass.tolerance);
     if (similarity !== null) {
       findings.push({ kind: "repeat", proposalId: earlier.id, similarity });
       break; // the newest is enough to link to
@@ -72,7 +71,7 @@ export async function checkBypass(
   if (amount !== null && entity !== null) {
     const recent = (
       await deps.store.amountsOfEntity(input.action.type, entity, since, AMOUNT_CANDIDATES)
-    ).filter((r) => r.proposal.id !== proposalId); // a revision is not a split of itself
+    ).filter((r) => r.proposalId !== proposalId); // a revision is not a split of itself
     const split = detectSplit(amount, entity, recent.map(candidate), bypass.tolerance);
     if (split !== null) findings.push(split);
     if (options.revision !== true)
@@ -84,6 +83,22 @@ export async function checkBypass(
   return { findings, linkedTo: [...new Set(findings.map((f) => f.proposalId))], writes };
 }
 
+/** The agent's newest refused proposals of the type, or none without a read when recently known. */
+async function refusedProposals(
+  deps: AppDeps,
+  agentId: string,
+  actionType: string,
+  since: string,
+  nowMs: number,
+) {
+  const cache = refusalCacheOf(deps);
+  if (cache.knownNone(agentId, actionType, since, nowMs)) return [];
+  const generation = cache.generation;
+  const refused = await deps.store.refusedProposals(agentId, actionType, since, REPEAT_CANDIDATES);
+  if (refused.length === 0) cache.rememberNone(agentId, actionType, since, nowMs, generation);
+  return refused;
+}
+
 const SETTLED_APPROVED = new Set(["approved", "approved_with_edits", "auto_approved"]);
 const NOT_COUNTED = new Set(["rejected", "blocked", "cancelled", "expired", "handled_manually"]);
 
@@ -91,17 +106,16 @@ const NOT_COUNTED = new Set(["rejected", "blocked", "cancelled", "expired", "han
  * Refused: rejected, blocked or expired, or routed to escalation and not (yet) approved. Counted towards
  * a total: everything still pending or approved.
  */
-function candidate({ proposal, amount }: { proposal: ProposalRow; amount: number }): AmountCandidate {
-  const verdict = (proposal.doc.route as Route | null)?.verdict;
+function candidate(earlier: EntityAmount): AmountCandidate {
   const refused =
-    ["rejected", "blocked", "expired"].includes(proposal.status) ||
-    (verdict === "escalate" && !SETTLED_APPROVED.has(proposal.status));
+    ["rejected", "blocked", "expired"].includes(earlier.status) ||
+    (earlier.verdict === "escalate" && !SETTLED_APPROVED.has(earlier.status));
   return {
-    proposalId: proposal.id,
-    amount,
-    createdAt: proposal.createdAt,
+    proposalId: earlier.proposalId,
+    amount: earlier.amount,
+    createdAt: earlier.createdAt,
     refused,
-    counts: !NOT_COUNTED.has(proposal.status),
+    counts: !NOT_COUNTED.has(earlier.status),
   };
 }
 

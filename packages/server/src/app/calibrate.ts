@@ -1,4 +1,5 @@
 import {
+  type AutonomyStage,
   type CalibrationMap,
   type Confidence,
   calibratedConfidence,
@@ -24,6 +25,8 @@ export interface Calibrator {
   confidence(raw: number | null, signals: Signals): Confidence;
   /** `thresholds.auto` in force; {@link NEVER_AUTO} until an owner approved one. */
   readonly thresholdAuto: number;
+  /** The autonomy stage a promotion or demotion put in force; undefined: the policy file's stage. */
+  readonly stage?: AutonomyStage;
 }
 
 /** No map, no threshold: what routing uses before the learning loop knows anything. */
@@ -43,6 +46,7 @@ const pairKey = (agentId: string, actionType: string) => `${agentId}\u0000${acti
 export class CalibrationCache {
   #maps = new Map<string, CalibrationMap>();
   #thresholds = new Map<string, number>();
+  #stages = new Map<string, AutonomyStage>();
   #readAt = Number.NEGATIVE_INFINITY;
   #reading: Promise<void> | null = null;
 
@@ -54,10 +58,14 @@ export class CalibrationCache {
     const key = pairKey(agentId, actionType);
     const map = this.#maps.get(key);
     const thresholdAuto = this.#thresholds.get(key) ?? NEVER_AUTO;
-    if (map === undefined)
+    const stage = this.#stages.get(key);
+    if (map === undefined) {
+      if (stage !== undefined) return { ...UNCALIBRATED, thresholdAuto, stage };
       return thresholdAuto === NEVER_AUTO ? UNCALIBRATED : { ...UNCALIBRATED, thresholdAuto };
+    }
     return {
       thresholdAuto,
+      ...(stage === undefined ? {} : { stage }),
       confidence(raw, signals) {
         if (raw === null) return { calibrated: null, raw, calibration: null };
         const calibrated = calibratedConfidence(map, {
@@ -77,10 +85,12 @@ export class CalibrationCache {
   #refresh(): Promise<void> {
     this.#reading ??= (async () => {
       const started = performance.now();
-      const [maps, thresholds] = await Promise.all([
+      const [maps, thresholds, stages] = await Promise.all([
         this.store.calibrationMaps(),
         this.store.thresholdsInForce(),
+        this.store.autonomyStages(),
       ]);
+      this.#stages = new Map(stages.map((row) => [pairKey(row.agentId, row.actionType), row.stage]));
       this.#maps = new Map(maps.map((row) => [pairKey(row.agentId, row.actionType), row.map]));
       this.#thresholds = new Map(thresholds.map((row) => [pairKey(row.agentId, row.actionType), row.auto]));
       this.#readAt = started;

@@ -32,6 +32,7 @@ import { type Principal, requireDecider } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
 import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
 import { isOpen, loadProposal, loadReview, refuseClosed } from "./review-access.ts";
+import { decisionVigilance, withDecisionVigilance } from "./review-activity.ts";
 import { reviewLabelWrites } from "./review-labels.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
@@ -112,6 +113,10 @@ export async function decide(
     if (afterExecution !== null) return afterExecution;
     const policy = await deps.policies.version(review.policyVersion);
     const outcome = plan(deps, person.user, review, proposal, policy, input, now);
+    withDecisionVigilance(
+      outcome,
+      await decisionVigilance(deps, review, proposal, person.user, outcome.decision.at),
+    );
     const result = await deps.store.commit({ writes: outcome.writes, audit: outcome.audit });
     if (!result.ok) {
       if (result.conflict.kind === "version") continue;

@@ -71,6 +71,12 @@ export interface AppConfig extends NotificationConfig {
    * @defaultValue { perSecond: 1000, burst: 2000 }
    */
   rateLimit: { perSecond: number; burst: number };
+  /**
+   * How often the circuit breakers are read for every agent and action type above its breakers'
+   * `demoteTo` stage, in ms; a tripped breaker demotes on the next check.
+   * @defaultValue 5000
+   */
+  breakerCheckMs: number;
 }
 
 export const DEFAULT_APP_CONFIG: AppConfig = Object.freeze({
@@ -82,4 +88,5 @@ export const DEFAULT_APP_CONFIG: AppConfig = Object.freeze({
   execution: Object.freeze({ pollMs: 500, retryBaseMs: 1000, retryMaxMs: 300_000 }),
   grantTtlSeconds: 86_400,
   rateLimit: Object.freeze({ perSecond: 1000, burst: 2000 }),
+  breakerCheckMs: 5000,
 });

@@ -8,7 +8,9 @@ export interface ChangeEvent {
     | "review.opened"
     | "review.updated"
     | "review.closed"
-    | "policy.loaded";
+    | "policy.loaded"
+    /** A promotion or a breaker's demotion changed an agent's autonomy stage on an action type. */
+    | "autonomy.changed";
   proposalId: string | null;
   reviewId: string | null;
   /** The proposal's agent, for filtering what an agent key may see. */

@@ -42,6 +42,8 @@ export function executionPlan(
   now: Date,
 ): ChangePart {
   if (!EXECUTABLE_STATUSES.has(proposal.status)) return { writes: [], audit: [] };
+  // A seeded canary (reviewer vigilance) is never carried out, whatever a reviewer decides.
+  if (proposal.doc.canary !== undefined) return { writes: [], audit: [] };
   const settings = policy.actionTypes.get(proposal.actionType);
   if (settings === undefined || settings.execute.via === "none") return { writes: [], audit: [] };
   const at = now.toISOString();

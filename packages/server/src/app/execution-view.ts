@@ -1,5 +1,6 @@
-import { type ExecutionItem, type Grant, type Proposal, signGrant } from "@loopgate/core";
+import type { ExecutionItem, Grant, Proposal } from "@loopgate/core";
 import type { ExecutionRow } from "../store/execution-rows.ts";
+import { signGrantNative } from "./native-grant.ts";
 import type { SigningKey } from "./signing-key.ts";
 
 /** An execution as the API shows it. */
@@ -27,7 +28,7 @@ export function executionItem(row: ExecutionRow): ExecutionItem {
 export function grantOf(row: ExecutionRow, key: SigningKey | undefined): Grant | null {
   const bound = row.doc.grant;
   if (bound === undefined || key === undefined || row.kind !== "execute") return null;
-  return signGrant(
+  return signGrantNative(
     {
       id: row.id,
       proposalId: row.proposalId,

@@ -11,6 +11,7 @@ import type { AppDeps } from "./deps.ts";
 import { executionPlan } from "./execution-plan.ts";
 import { SYSTEM_ACTOR } from "./principal.ts";
 import { reviewOpenedEntry } from "./propose.ts";
+import { expireReconciliationReview } from "./reconciliation-expiry.ts";
 
 /**
  * Applies the on-expiry rule of a review whose due time has passed: `escalate` opens the next level
@@ -27,6 +28,9 @@ export async function expireReview(deps: AppDeps, review: ReviewRow, now: Date):
   if (proposal === null) return false;
   const policy = await deps.policies.version(review.policyVersion);
   const rule = onExpiryOf(policy, review);
+  // A reconciliation review is never dropped: it escalates, or stays open overdue.
+  const reconciliation = await expireReconciliationReview(deps, review, policy, rule, now);
+  if (reconciliation !== null) return reconciliation;
   const at = now.toISOString();
   const writes: Write[] = [
     {

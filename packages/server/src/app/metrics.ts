@@ -11,7 +11,8 @@ const MAX_POINTS = { hour: 24 * 31, day: 3660 } as const;
 
 /**
  * Metrics over a window (SPEC §5): totals and a series by hour or day, read from the rollups commits
- * keep (migration 0005), so the cost depends on the window, not on how much history is stored.
+ * keep (migrations 0005 and 0011), so the cost depends on the window, not on how much history is
+ * stored; and the calibration error of the maps in force.
  * Owners and auditors. `reviewer` may be a person's id or name.
  */
 export async function readMetrics(
@@ -46,17 +47,29 @@ export async function readMetrics(
 
   const reviewerId =
     reviewer === undefined ? undefined : ((await deps.store.userByName(reviewer))?.id ?? reviewer);
-  const cells = await deps.store.metricRollups({
-    from: hourBucket(from),
-    to: to.toISOString(),
-    granularity: bucket,
-    ...(actionType === undefined ? {} : { actionType }),
-    ...(agent === undefined ? {} : { agentId: agent }),
-    ...(queue === undefined ? {} : { queue }),
-    ...(reviewerId === undefined ? {} : { reviewerId }),
-  });
+  const [cells, maps] = await Promise.all([
+    deps.store.metricRollups({
+      from: hourBucket(from),
+      to: to.toISOString(),
+      granularity: bucket,
+      ...(actionType === undefined ? {} : { actionType }),
+      ...(agent === undefined ? {} : { agentId: agent }),
+      ...(queue === undefined ? {} : { queue }),
+      ...(reviewerId === undefined ? {} : { reviewerId }),
+    }),
+    // One row per agent and action type with a map: a handful, read whole.
+    deps.store.calibrationMaps(),
+  ]);
+  const calibration = maps
+    .filter(
+      (m) =>
+        (actionType === undefined || m.actionType === actionType) &&
+        (agent === undefined || m.agentId === agent),
+    )
+    .map((m) => ({ evidence: m.evidence, ece: m.metrics.ece }));
   return metricsReport({
     cells,
+    calibration,
     from: from.toISOString(),
     to: to.toISOString(),
     bucket,
@@ -69,20 +82,26 @@ export async function readMetrics(
   });
 }
 
-/** The all-time counters with reviewers named, for Prometheus. Owners and auditors. */
+/** The all-time counters with reviewers named, and the calibration maps in force, for Prometheus. Owners and auditors. */
 export async function metricTotals(
   deps: AppDeps,
   principal: Principal,
 ): Promise<{
   totals: (MetricTotalRow & { reviewer: string })[];
   queues: Awaited<ReturnType<AppDeps["store"]["queueSummary"]>>;
+  calibration: { agentId: string; actionType: string; ece: { raw: number; calibrated: number } }[];
 }> {
   requireRole(principal, ["owner", "auditor"]);
-  const [totals, users, queues] = await Promise.all([
+  const [totals, users, queues, maps] = await Promise.all([
     deps.store.metricTotals(),
     deps.store.listUsers(),
     deps.store.queueSummary(),
+    deps.store.calibrationMaps(),
   ]);
   const names = new Map(users.map((u) => [u.id, u.name]));
-  return { totals: totals.map((t) => ({ ...t, reviewer: names.get(t.reviewerId) ?? t.reviewerId })), queues };
+  return {
+    totals: totals.map((t) => ({ ...t, reviewer: names.get(t.reviewerId) ?? t.reviewerId })),
+    queues,
+    calibration: maps.map((m) => ({ agentId: m.agentId, actionType: m.actionType, ece: m.metrics.ece })),
+  };
 }

@@ -4,6 +4,7 @@ import {
   PolicyInput,
   type PolicyProblem,
   type PolicyVersionView,
+  withoutCanaries,
 } from "@loopgate/core";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
@@ -98,13 +99,14 @@ export async function getPolicy(
   principal: Principal,
   version?: number,
 ): Promise<PolicyVersionView> {
-  requireRole(principal, ["reviewer", "owner", "auditor"]);
+  const person = requireRole(principal, ["reviewer", "owner", "auditor"]);
   const row =
     version === undefined ? await deps.store.activePolicy() : await deps.store.policyVersion(version);
   if (row === null) {
     throw new AppError("not_found", "no_policy", "No policy is loaded yet: PUT /v1/policy as an owner");
   }
-  return row;
+  // Reviewer vigilance: reviewers never read the seeded canaries they are measured with.
+  return person.user.role === "reviewer" ? { ...row, text: withoutCanaries(row.text) } : row;
 }
 
 /** `GET /v1/actions`: the action types of the active policy, with payload schemas — agents may read it. */

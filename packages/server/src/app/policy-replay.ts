@@ -2,7 +2,6 @@ import {
   type CompiledPolicy,
   loadPolicy,
   type PolicyProblem,
-  PolicyReplay,
   type ReplayReport,
   ReplayRequest,
   type ReplayThresholds,
@@ -11,10 +10,12 @@ import {
 import type { Store } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
-import { walkHistory } from "./history-records.ts";
 import { invalidPolicy } from "./policy-admin.ts";
 import { policyTextHash } from "./policy-registry.ts";
 import { type Principal, requireRole } from "./principal.ts";
+import { newReplay, type ReplaySettings } from "./replay-settings.ts";
+import { replayParts, replayRange } from "./replay-walk.ts";
+import { replayInParallel } from "./replay-workers.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
 /** A candidate to replay: the compiled policy and what the report says about it. */
@@ -23,11 +24,15 @@ export interface ReplayCandidate {
   /** The stored version when the candidate is one (the active policy, or the same text), else null. */
   version: number | null;
   hash: string;
+  /** The candidate's text, for worker threads to compile it again. */
+  text: string;
 }
 
 /**
- * Replays the stored history from `since` under a candidate (SPEC §5 "Replay"), page by page in constant
- * memory, and returns the report. Shared by `POST /v1/policy/replay` and `loopgate policy replay`.
+ * Replays the stored history from `since` under a candidate (SPEC §5 "Replay") and returns the report.
+ * Shared by `POST /v1/policy/replay` and `loopgate policy replay`. Reads only what routing needs, a page
+ * at a time in constant memory (see replay-walk.ts); on the embedded store a large history is cut into
+ * parts replayed on worker threads (see replay-workers.ts), which gives the very same report.
  */
 export async function replayHistory(
   store: Store,
@@ -36,19 +41,40 @@ export async function replayHistory(
     since: string | null;
     thresholds?: ReplayThresholds;
     onProgress?: (done: number, total: number) => void;
+    /** Worker threads for a large history on the embedded store. @defaultValue up to 2, by cores */
+    workers?: number;
   },
 ): Promise<ReplayReport> {
-  // Approved thresholds stay in force under a candidate (they survive loading a new policy, SPEC §4);
-  // a candidate threshold for an action type replaces them for every agent.
-  const inForce = new Map<string, number>();
-  for (const row of await store.thresholdsInForce())
-    inForce.set(`${row.agentId}\u0000${row.actionType}`, row.auto);
-  const replay = new PolicyReplay(candidate.policy, {
+  // Approved thresholds and autonomy stages stay in force under a candidate (they survive loading a
+  // new policy, SPEC §4); a candidate threshold for an action type replaces them for every agent.
+  const [thresholds, stages] = await Promise.all([store.thresholdsInForce(), store.autonomyStages()]);
+  const settings: ReplaySettings = {
     thresholds: options.thresholds ?? {},
-    thresholdInForce: (agentId, actionType) =>
-      inForce.get(`${agentId}\u0000${actionType}`) ?? Number.POSITIVE_INFINITY,
+    inForce: thresholds.map((row) => [`${row.agentId}\u0000${row.actionType}`, row.auto]),
+    stages: stages.map((row) => [`${row.agentId}\u0000${row.actionType}`, row.stage]),
+    since: options.since,
+  };
+  const total =
+    options.onProgress === undefined && options.workers === undefined
+      ? null
+      : await store.historySize(options.since);
+  const replay = newReplay(candidate.policy, settings);
+  const parallel = await replayInParallel(store, candidate, settings, {
+    total,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
-  await walkHistory(store, options.since, (record) => replay.add(record), options.onProgress);
+  if (parallel === null) {
+    await replayRange(
+      store,
+      replay,
+      replayParts(candidate.policy),
+      { since: options.since, after: null, before: null },
+      (done) => options.onProgress?.(done, Math.max(total ?? 0, done)),
+    );
+  } else {
+    for (const part of parallel) replay.merge(part);
+  }
   return replay.report({
     policyVersion: candidate.version,
     policyHash: candidate.hash,
@@ -72,7 +98,7 @@ export async function replayCandidate(
   const version = active !== null && active.hash === hash ? active.version : null;
   const loaded = loadPolicy(source, { version: version ?? 0 });
   if (!loaded.ok) return { ok: false, problems: loaded.problems };
-  return { ok: true, candidate: { policy: loaded.policy, version, hash } };
+  return { ok: true, candidate: { policy: loaded.policy, version, hash, text: source } };
 }
 
 /** `POST /v1/policy/replay`: owners and auditors simulate a candidate policy or threshold over history. */

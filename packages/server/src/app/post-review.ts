@@ -113,6 +113,18 @@ export async function decideAfterExecution(
       audit.push(...rollback.change.audit);
     }
   }
+  // What the override breaker watches: how often people disagree with what ran unattended.
+  writes.push({
+    kind: "putUnattendedReview",
+    row: {
+      proposalId: proposal.id,
+      agentId: proposal.agentId,
+      actionType: proposal.actionType,
+      verdict: input.verdict,
+      overridden: input.verdict !== "approve",
+      decidedAt: at,
+    },
+  });
   // Reviewed after running, it is evidence like any other review: the label lets later fits see the
   // confident proposals a threshold sends past people.
   writes.push(

@@ -9,6 +9,7 @@ import {
   type Proposal,
   ProposalInput,
   proposalTransition,
+  type QueueLoad,
   type Route,
   type RouteDecision,
   routeProposal,
@@ -19,13 +20,17 @@ import type { ProposalDoc, ProposalRow, ReviewRow, Write } from "../store/store.
 import { AppError, invalidInput } from "./app-error.ts";
 import { checkBypass } from "./bypass-check.ts";
 import { type Calibrator, calibratorFor, UNCALIBRATED } from "./calibrate.ts";
+import { publishCanary, seedCanary } from "./canaries.ts";
 import type { AppDeps } from "./deps.ts";
 import { executionPlan } from "./execution-plan.ts";
 import { hashPayloadNative, sha256HexNative } from "./native-hash.ts";
 import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
+import { overloadedQueues } from "./queue-load.ts";
 import { heldRoute, stopCovering } from "./stop-scope.ts";
 import { fieldIssues } from "./zod-issues.ts";
+
+const NO_OVERLOAD: ReadonlyMap<string, QueueLoad> = new Map();
 
 export interface ProposeResult {
   proposal: Proposal;
@@ -73,13 +78,21 @@ export async function propose(
   const at = now.toISOString();
   const bypass = await checkBypass(deps, policy, id, agent.agentId, input, now);
   const calibrator = await calibratorFor(deps, agent.agentId, actionType);
-  const evaluated = evaluate(policy, id, agent.agentId, input, bypass.findings, calibrator);
+  const overloaded = await overloadedQueues(deps.store, policy);
+  const evaluated = evaluate(policy, id, agent.agentId, input, bypass.findings, calibrator, overloaded);
   const { signals, decision } = evaluated;
   const stop = await stopCovering(deps.store, agent.agentId, actionType);
-  const route = stop === null ? decision.route : heldRoute(decision.route, stop);
+  // Held by a stop, or by the overload section (the agent is paused while its queue is past capacity).
+  const held = stop !== null || decision.hold !== undefined;
+  const route =
+    stop !== null
+      ? heldRoute(decision.route, stop)
+      : decision.hold === undefined
+        ? decision.route
+        : { ...decision.route, reasons: [...decision.route.reasons, decision.hold] };
   const routed = proposalTransition("new", {
     kind: "routed",
-    verdict: stop === null ? decision.route.verdict : "held",
+    verdict: held ? "held" : decision.route.verdict,
   });
   if (!routed.ok) throw new Error(`routing produced an impossible status: ${routed.reason}`);
 
@@ -118,7 +131,7 @@ export async function propose(
     updatedAt: at,
     doc,
   };
-  const review = stop === null ? reviewFor(deps, row, decision, now) : null;
+  const review = held ? null : reviewFor(deps, row, decision, now);
   const view = proposalView(row, review ? [review] : [], [], null);
   // Stored as the response text: serialised once for both the answer and the row, and kept as one
   // string rather than a second copy of the packet in the document.
@@ -150,6 +163,15 @@ export async function propose(
     writes.push({ kind: "insertReview", row: review });
     audit.push(reviewOpenedEntry(at, review));
   }
+  // Reviewer vigilance: now and then a review brings a known-bad canary along (null almost always).
+  const canary =
+    review === null || policy.document.canaries === undefined
+      ? null
+      : await seedCanary(deps, policy, row, review, now);
+  if (canary !== null) {
+    writes.push(...canary.writes);
+    audit.push(...canary.audit);
+  }
   const result = await deps.store.commit({ writes, audit });
   if (!result.ok) {
     if (result.conflict.kind === "idempotency") {
@@ -167,6 +189,7 @@ export async function propose(
     status: row.status,
     at,
   });
+  if (canary !== null) publishCanary(deps, canary);
   return { proposal: view, json, replayed: false };
 }
 
@@ -184,6 +207,7 @@ export function evaluate(
   >,
   bypass: readonly BypassFinding[] = [],
   calibrator: Calibrator = UNCALIBRATED,
+  overloaded: ReadonlyMap<string, QueueLoad> = NO_OVERLOAD,
 ): { signals: Signals; decision: RouteDecision; confidence: Confidence } {
   const settings = policy.actionTypes.get(input.action.type)!;
   const signals = computeSignals({
@@ -213,6 +237,8 @@ export function evaluate(
     confidence: confidence.calibrated,
     agentConfidence: confidence.raw,
     thresholdAuto: calibrator.thresholdAuto,
+    ...(calibrator.stage === undefined ? {} : { stage: calibrator.stage }),
+    ...(overloaded.size === 0 ? {} : { overloaded }),
     bypass,
   });
   return { signals, decision, confidence };

@@ -5,6 +5,7 @@ import { withExecutions } from "./execution-view.ts";
 import type { Principal } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
 import { loadProposal } from "./review-access.ts";
+import { reviewerView } from "./reviewer-view.ts";
 
 /** A proposal with its route, reviews, decisions and execution. Agents see only their own. */
 export async function getProposal(
@@ -13,7 +14,8 @@ export async function getProposal(
   proposalId: string,
 ): Promise<Proposal> {
   const proposal = await loadProposal(deps, proposalId);
-  if (principal.kind === "agent" && proposal.agentId !== principal.agentId) {
+  // A seeded canary has no real agent behind it: no agent key ever reads one.
+  if (principal.kind === "agent" && (proposal.agentId !== principal.agentId || proposal.doc.canary)) {
     throw new AppError("not_found", "proposal_not_found", `No proposal ${proposalId} of this agent`);
   }
   const [reviews, decisions, executions] = await Promise.all([
@@ -21,7 +23,14 @@ export async function getProposal(
     deps.store.decisionsOfProposal(proposal.id),
     deps.store.executionsOfProposal(proposal.id),
   ]);
-  return withExecutions(proposalView(proposal, reviews, decisions, principal), executions, deps.signingKey);
+  const view = await reviewerView(
+    deps,
+    principal,
+    proposal,
+    reviews,
+    proposalView(proposal, reviews, decisions, principal),
+  );
+  return withExecutions(view, executions, deps.signingKey);
 }
 
 /** Whether a long poll on the decision may return: a terminal status, or the agent must act (`needs_info`). */

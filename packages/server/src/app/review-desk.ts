@@ -42,8 +42,9 @@ export async function entityHistory(
 }
 
 /**
- * The caller's queues with their open reviews: a reviewer limited to queues sees those; everyone
- * else every queue.
+ * The caller's queues with their open reviews and capacity (`overloaded` past it, when the policy's
+ * `overload` section decides what gives): a reviewer limited to queues sees those; everyone else every
+ * queue.
  */
 export async function queueSummary(
   deps: AppDeps,
@@ -51,7 +52,15 @@ export async function queueSummary(
 ): Promise<{ items: QueueSummary[]; nextCursor: null }> {
   const { user } = requireRole(principal, ["reviewer", "owner", "auditor"]);
   const limitedTo = user.role === "reviewer" && user.queues.length > 0 ? user.queues : undefined;
-  return { items: await deps.store.queueSummary(limitedTo), nextCursor: null };
+  const policy = deps.policies.activeOrNull();
+  const rows = await deps.store.queueSummary(limitedTo);
+  return {
+    items: rows.map((row) => {
+      const capacity = policy?.queues.get(row.queue)?.capacity ?? null;
+      return { ...row, capacity, overloaded: capacity !== null && row.open > capacity };
+    }),
+    nextCursor: null,
+  };
 }
 
 /** Entries read per page while verifying. */

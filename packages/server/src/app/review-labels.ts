@@ -20,6 +20,8 @@ export function reviewLabelWrites(input: {
 }): Write[] {
   const { proposal, doc } = input;
   if (input.reviewStatus !== "decided") return [];
+  if (doc.canary !== undefined) return []; // a seeded canary says nothing about the agent
+
   const confidence = doc.confidence as Partial<Confidence> | null;
   const raw = confidence?.raw;
   if (typeof raw !== "number") return [];

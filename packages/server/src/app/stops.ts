@@ -1,11 +1,20 @@
-import { type Actor, LiftStopInput, proposalTransition, StopInput, type StopView } from "@loopgate/core";
+import {
+  type Actor,
+  LiftStopInput,
+  proposalTransition,
+  type Route,
+  StopInput,
+  type StopView,
+} from "@loopgate/core";
 import { cancelExecution } from "../execution/dispatcher.ts";
 import { type StopRow, stopCovers } from "../store/execution-rows.ts";
 import type { Write } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
+import { calibratorFor } from "./calibrate.ts";
 import type { AppDeps } from "./deps.ts";
 import { executionPlan } from "./execution-plan.ts";
 import { evaluate, reviewFor, reviewOpenedEntry, routedEntry } from "./propose.ts";
+import { forgetQueueLoad, overloadedQueues, overloadHoldQueue } from "./queue-load.ts";
 import { forgetStops } from "./stop-scope.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
@@ -115,10 +124,16 @@ async function cancelQueuedInScope(deps: AppDeps, stop: StopRow): Promise<void> 
   }
 }
 
-/** Routes again every held proposal no stop in force covers any more. */
+/**
+ * Routes again every held proposal that nothing holds any more: no stop in force covers it, and the
+ * queue whose overload held it (see the policy's `overload` section) is back within its capacity. Each
+ * is routed as a new proposal would be now — calibrated confidence, the stage and threshold in force.
+ */
 export async function releaseHeld(deps: AppDeps, actor: Actor): Promise<number> {
   const stops = await deps.store.stopsInForce();
   const policy = deps.policies.active();
+  forgetQueueLoad(deps.store);
+  const overloaded = await overloadedQueues(deps.store, policy);
   let released = 0;
   const seen = new Set<string>();
   for (;;) {
@@ -128,6 +143,8 @@ export async function releaseHeld(deps: AppDeps, actor: Actor): Promise<number> 
       seen.add(proposal.id);
       if (stops.some((s) => stopCovers(s, proposal.agentId, proposal.actionType))) continue;
       const doc = proposal.doc;
+      const holdQueue = overloadHoldQueue((doc.route as Route | null)?.reasons ?? []);
+      if (holdQueue !== null && overloaded.has(holdQueue)) continue;
       const input = {
         action: doc.action,
         request: (doc.request ?? undefined) as never,
@@ -140,7 +157,18 @@ export async function releaseHeld(deps: AppDeps, actor: Actor): Promise<number> 
       };
       const now = deps.now();
       const at = now.toISOString();
-      const { signals, decision } = evaluate(policy, proposal.id, proposal.agentId, input);
+      const calibrator = await calibratorFor(deps, proposal.agentId, proposal.actionType);
+      const { signals, decision } = evaluate(
+        policy,
+        proposal.id,
+        proposal.agentId,
+        input,
+        [],
+        calibrator,
+        overloaded,
+      );
+      // Still held (its queue is overloaded again, and its agent paused): it waits for the next release.
+      if (decision.hold !== undefined) continue;
       // `released` records the lift; the `routed` that follows in the same change sets the status.
       const release = proposalTransition("held", { kind: "released" });
       const routed = proposalTransition("held", { kind: "routed", verdict: decision.route.verdict });

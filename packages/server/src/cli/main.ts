@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerAuditExport } from "./audit-export.ts";
 import { registerAuditVerify } from "./audit-verify.ts";
+import { registerAutonomy } from "./autonomy.ts";
 import { CliError, EXIT } from "./cli-error.ts";
 import { registerDemo } from "./demo.ts";
 import { registerExportFeedback } from "./export-feedback.ts";
@@ -51,6 +52,7 @@ Examples:
   registerDemo(program);
   registerKeys(program);
   registerStops(program);
+  registerAutonomy(program);
   registerUsers(program);
   registerMcp(program);
 

@@ -10,6 +10,7 @@ interface GatewayFlags extends ConnectionFlags {
   upstream: string;
   wait: number;
   serverName?: string;
+  publicUrl?: string;
 }
 
 /** `--wait` when not given: ten minutes, as SPEC §7 says. */
@@ -56,6 +57,10 @@ Examples:
       "--server-name <name>",
       "the name matched against mcpServer: in the policy (default: the name the upstream reports)",
     )
+    .option(
+      "--public-url <url>",
+      "the reviewer app's URL, for the review link a client with elicitation is shown (default: $LOOPGATE_PUBLIC_URL or --url)",
+    )
     .option("--url <url>", "Loopgate's URL (default: $LOOPGATE_URL or http://localhost:4747)")
     .option("--api-key <key>", "the agent's API key (default: $LOOPGATE_API_KEY)")
     .action(async (flags: GatewayFlags) => runGateway(flags));
@@ -78,6 +83,7 @@ async function runGateway(flags: GatewayFlags): Promise<void> {
   const { McpActionMap } = await import("../mcp/action-map.ts");
   const { createMcpGateway } = await import("../mcp/gateway.ts");
   const { connectUpstream } = await import("../mcp/upstream.ts");
+  const { ResultReporter } = await import("../mcp/result-reporter.ts");
   const connection = connectionFrom(flags);
   const upstream = await connectUpstream(flags.upstream);
   const serverName = flags.serverName ?? upstream.getServerVersion()?.name;
@@ -87,26 +93,35 @@ async function runGateway(flags: GatewayFlags): Promise<void> {
     await upstream.close();
     throw error;
   });
+  const loopgate = new Loopgate(connection);
+  const reporter = new ResultReporter(loopgate, { log: note });
   const gateway = createMcpGateway({
     upstream,
-    loopgate: new Loopgate(connection),
+    loopgate,
     actions,
     waitMs: flags.wait * 1000,
+    reporter,
+    reviewerAppUrl: flags.publicUrl ?? envValue("LOOPGATE_PUBLIC_URL") ?? connection.url,
   });
   await gateway.connect(new StdioServerTransport());
   note(`loopgate mcp gateway: fronting ${flags.upstream} (Loopgate at ${connection.url})`);
   await untilClosed(async () => {
     await gateway.close();
+    await reporter.close(); // the results of calls already answered
+    actions.close();
     await upstream.close();
   });
 }
 
 function connectionFrom(flags: ConnectionFlags): { url: string; apiKey: string | undefined } {
-  const env = (name: string) => (process.env[name]?.trim() ? process.env[name] : undefined);
   return {
-    url: flags.url ?? env("LOOPGATE_URL") ?? "http://localhost:4747",
-    apiKey: flags.apiKey ?? env("LOOPGATE_API_KEY"),
+    url: flags.url ?? envValue("LOOPGATE_URL") ?? "http://localhost:4747",
+    apiKey: flags.apiKey ?? envValue("LOOPGATE_API_KEY"),
   };
+}
+
+function envValue(name: string): string | undefined {
+  return process.env[name]?.trim() ? process.env[name] : undefined;
 }
 
 /** Runs until stdin closes (the MCP client went away) or a signal arrives, then closes. */

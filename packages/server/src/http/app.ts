@@ -10,6 +10,7 @@ import { openApiDocument } from "./openapi.ts";
 import { RateLimiter, rateLimited } from "./rate-limit.ts";
 import { RouteTable } from "./route-table.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { autonomyRoutes } from "./routes/autonomy.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { executionRoutes } from "./routes/executions.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -21,6 +22,7 @@ import { replayRoutes } from "./routes/replay.ts";
 import { reviewDeskRoutes } from "./routes/review-desk.ts";
 import { reviewRoutes } from "./routes/reviews.ts";
 import { sessionRoutes } from "./routes/session.ts";
+import { vigilanceRoutes } from "./routes/vigilance.ts";
 import { sessionOrKeyAuthenticator } from "./session-auth.ts";
 import { serveWebApp } from "./web-app.ts";
 
@@ -91,6 +93,8 @@ export function createHttpApp(
   metricsRoutes(routes);
   replayRoutes(routes);
   learningRoutes(routes);
+  autonomyRoutes(routes);
+  vigilanceRoutes(routes);
 
   const document = openApiDocument(routes.specs, API_VERSION);
   app.get("/openapi.json", (c) => c.json(document));

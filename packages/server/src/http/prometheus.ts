@@ -11,6 +11,8 @@ import type { QueueSummaryRow } from "../store/store.ts";
 export async function prometheusText(input: {
   totals: readonly (MetricTotalRow & { reviewer: string })[];
   queues: readonly QueueSummaryRow[];
+  /** Calibration maps in force. @defaultValue none */
+  calibration?: readonly { agentId: string; actionType: string; ece: { raw: number; calibrated: number } }[];
   now: Date;
 }): Promise<{ contentType: string; body: string }> {
   const registry = new Registry();
@@ -44,7 +46,40 @@ export async function prometheusText(input: {
     labelNames: ["queue"],
     registers: [registry],
   });
-  const timeToDecide = new Map<string, { labels: Record<string, string>; counts: number[]; sum: number }>();
+  const counter = (name: string, help: string, labelNames: string[]) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+  const approved = counter(
+    "loopgate_proposals_approved_total",
+    "Proposals approved, by a person or automatically",
+    ["action_type", "agent", "queue"],
+  );
+  const categories = counter(
+    "loopgate_decision_categories_total",
+    "Reviewers' decisions by the correction category they gave",
+    ["action_type", "agent", "queue", "reviewer", "category"],
+  );
+  const rollbacks = counter("loopgate_rollbacks_total", "Rollbacks started", ["action_type", "agent"]);
+  const incidents = counter("loopgate_incidents_total", "Incident outcomes recorded", [
+    "action_type",
+    "agent",
+  ]);
+  const postApproval = counter(
+    "loopgate_post_approval_incidents_total",
+    "Proposals whose first incident came after they were approved",
+    ["action_type", "agent", "queue"],
+  );
+  const falseApprovals = counter(
+    "loopgate_false_approvals_total",
+    "Approving decisions whose proposal then had an incident or a rollback, by the approver",
+    ["action_type", "agent", "queue", "reviewer"],
+  );
+  const calibrationError = new Gauge({
+    name: "loopgate_calibration_error",
+    help: "Expected calibration error of the map in force, of the raw and of the calibrated confidence",
+    labelNames: ["action_type", "agent", "confidence"],
+    registers: [registry],
+  });
+  const histograms = { decide: new Map<string, HistogramEntry>(), claim: new Map<string, HistogramEntry>() };
 
   for (const total of input.totals) {
     const where = { action_type: total.actionType, agent: total.agentId, queue: total.queue };
@@ -54,14 +89,25 @@ export async function prometheusText(input: {
     else if (family === "decisions")
       decisions.inc({ ...where, reviewer: total.reviewer, verdict: rest }, total.value);
     else if (total.metric === "expiries") expiries.inc(where, total.value);
-    else if (family === "decide") {
+    else if (total.metric === "approved") approved.inc(where, total.value);
+    else if (family === "category")
+      categories.inc({ ...where, reviewer: total.reviewer, category: rest }, total.value);
+    else if (total.metric === "rollbacks")
+      rollbacks.inc({ action_type: total.actionType, agent: total.agentId }, total.value);
+    else if (total.metric === "incidents")
+      incidents.inc({ action_type: total.actionType, agent: total.agentId }, total.value);
+    else if (total.metric === "incidents.post_approval") postApproval.inc(where, total.value);
+    else if (total.metric === "false_approvals")
+      falseApprovals.inc({ ...where, reviewer: total.reviewer }, total.value);
+    else if (family === "decide" || family === "claim") {
+      const histogram = histograms[family];
       const key = JSON.stringify(where);
-      const entry = timeToDecide.get(key) ?? {
+      const entry = histogram.get(key) ?? {
         labels: where,
         counts: new Array<number>(DECIDE_BUCKET_BOUNDS.length + 1).fill(0),
         sum: 0,
       };
-      timeToDecide.set(key, entry);
+      histogram.set(key, entry);
       if (rest === "seconds_sum") entry.sum += total.value;
       else if (rest.startsWith("le.")) {
         const bound = rest.slice(3);
@@ -78,8 +124,29 @@ export async function prometheusText(input: {
       Math.max(0, (input.now.getTime() - Date.parse(queue.oldestAt)) / 1000),
     );
   }
-  registry.registerMetric(histogramOf([...timeToDecide.values()]));
+  for (const map of input.calibration ?? []) {
+    const labels = { action_type: map.actionType, agent: map.agentId };
+    calibrationError.set({ ...labels, confidence: "raw" }, map.ece.raw);
+    calibrationError.set({ ...labels, confidence: "calibrated" }, map.ece.calibrated);
+  }
+  registry.registerMetric(
+    histogramOf("loopgate_time_to_decide_seconds", "Time from a review opening to each decision on it", [
+      ...histograms.decide.values(),
+    ]),
+  );
+  registry.registerMetric(
+    histogramOf("loopgate_time_to_claim_seconds", "Time from a review opening to its first claim", [
+      ...histograms.claim.values(),
+    ]),
+  );
   return { contentType: registry.contentType, body: await registry.metrics() };
+}
+
+/** Bucket counts (not cumulative) and the sum of one histogram's series. */
+interface HistogramEntry {
+  labels: Record<string, string>;
+  counts: number[];
+  sum: number;
 }
 
 /** `route.auto` → ["route", "auto"]; `decide.le.60` → ["decide", "le.60"]. */
@@ -89,13 +156,11 @@ function splitMetric(metric: string): [string, string] {
 }
 
 /**
- * The time-to-decide histogram from stored bucket counts. prom-client's Histogram only takes single
+ * A duration histogram (time to decide, time to claim) from stored bucket counts. prom-client's Histogram only takes single
  * observations, so the registry gets a metric object of the shape its own histograms produce:
  * cumulative `_bucket{le}` series, `_sum` and `_count`.
  */
-function histogramOf(entries: { labels: Record<string, string>; counts: number[]; sum: number }[]): Metric {
-  const name = "loopgate_time_to_decide_seconds";
-  const help = "Time from a review opening to each decision on it";
+function histogramOf(name: string, help: string, entries: HistogramEntry[]): Metric {
   const values = entries.flatMap(({ labels, counts, sum }) => {
     let cumulative = 0;
     const bounds = [...DECIDE_BUCKET_BOUNDS.map(String), "+Inf"];

@@ -11,12 +11,14 @@ import { PolicyRegistry } from "../app/policy-registry.ts";
 import { SYSTEM_ACTOR } from "../app/principal.ts";
 import { loadOrCreateSigningKey } from "../app/signing-key.ts";
 import { ExecutionDispatcher } from "../execution/dispatcher.ts";
+import { startAutonomyWatch } from "../learning/autonomy-watch.ts";
 import { startCalibrationRefitter } from "../learning/calibration-refitter.ts";
 import { notificationConfigFromEnv } from "../notifications/notification-config.ts";
 import { openStore } from "../store/open-store.ts";
 import type { Store } from "../store/store.ts";
 import { startExpiryTimer } from "../timers/expiry-timer.ts";
 import { startLadderTimer } from "../timers/ladder-timer.ts";
+import { startOverloadRelease } from "../timers/overload-release.ts";
 import { createHttpApp } from "./app.ts";
 
 export interface ServerOptions {
@@ -117,6 +119,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   deps.config.publicUrl ??= url;
   const ladder = startLadderTimer(deps);
   const refitter = startCalibrationRefitter(deps);
+  const autonomyWatch = startAutonomyWatch(deps);
+  const overloadRelease = startOverloadRelease(deps);
   logger.info({ url, store: store.engine }, "loopgate listening");
 
   return {
@@ -127,6 +131,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await dispatcher.stop();
       await ladder.stop();
       await refitter.stop();
+      await autonomyWatch.stop();
+      await overloadRelease.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -19,8 +19,12 @@ export interface LoopgateConnection {
  * method for it because agents rarely need it; the MCP tools do, to map tools to action types.
  */
 export async function fetchActionTypes(connection: LoopgateConnection): Promise<ActionTypeInfo[]> {
-  const response = await fetch(`${connection.url.replace(/\/+$/, "")}/v1/actions`, {
+  const url = `${connection.url.replace(/\/+$/, "")}/v1/actions`;
+  const response = await fetch(url, {
     headers: connection.apiKey === undefined ? {} : { authorization: `Bearer ${connection.apiKey}` },
+  }).catch((error: unknown) => {
+    const why = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new Error(`could not read the action types from ${url}: ${why}`, { cause: error });
   });
   const body = (await response.json().catch(() => null)) as {
     items?: ActionTypeInfo[];
@@ -28,7 +32,7 @@ export async function fetchActionTypes(connection: LoopgateConnection): Promise<
   } | null;
   if (!response.ok || !Array.isArray(body?.items)) {
     const why = body?.error?.message ?? `HTTP ${response.status}`;
-    throw new Error(`could not read the action types from ${connection.url}/v1/actions: ${why}`);
+    throw new Error(`could not read the action types from ${url}: ${why}`);
   }
   return body.items;
 }
@@ -67,13 +71,17 @@ export interface McpActionMapOptions {
 }
 
 /**
- * The tool → action type map of the policy (`mcpTool:` on an action type, scoped by `mcpServer:`), read at
- * most every `ttlMs` so a new policy version takes effect without restarting the gateway.
+ * The tool → action type map of the policy (`mcpTool:` on an action type, scoped by `mcpServer:`), read
+ * again every `ttlMs` in the background, so a new policy version takes effect without restarting the
+ * gateway and no call waits for the read. A map older than twice `ttlMs` (the background reads failing
+ * or stalled) is read again before it is used; a failed read keeps the last map rather than opening
+ * every gate, and the first read must succeed.
  */
 export class McpActionMap {
   #map: Map<string, string> | null = null;
   #readAt = 0;
   #reading: Promise<Map<string, string>> | null = null;
+  #timer: NodeJS.Timeout | null = null;
   readonly #serverName: string | undefined;
   readonly #ttlMs: number;
 
@@ -90,8 +98,30 @@ export class McpActionMap {
     return (await this.#current()).get(tool);
   }
 
+  /** Stops the background reads. */
+  close(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
   async #current(): Promise<Map<string, string>> {
-    if (this.#map !== null && Date.now() - this.#readAt < this.#ttlMs) return this.#map;
+    if (this.#map === null) {
+      const first = await this.#refresh();
+      this.#timer ??= setInterval(() => this.#refresh().catch(() => {}), Math.max(1, this.#ttlMs));
+      this.#timer.unref();
+      return first;
+    }
+    const age = Date.now() - this.#readAt;
+    if (age < this.#ttlMs) return this.#map;
+    if (age < 2 * this.#ttlMs) {
+      this.#refresh().catch(() => {});
+      return this.#map;
+    }
+    return this.#refresh().catch(() => this.#map ?? Promise.reject(new Error("no tool map")));
+  }
+
+  /** Reads the map again; one read at a time. */
+  #refresh(): Promise<Map<string, string>> {
     this.#reading ??= fetchActionTypes(this.connection)
       .then((items) => {
         this.#map = gatingMap(items, this.#serverName);
@@ -101,10 +131,6 @@ export class McpActionMap {
       .finally(() => {
         this.#reading = null;
       });
-    // A failed refresh keeps the last map rather than opening every gate; the first read must succeed.
-    return this.#reading.catch((error: unknown) => {
-      if (this.#map !== null) return this.#map;
-      throw error;
-    });
+    return this.#reading;
   }
 }

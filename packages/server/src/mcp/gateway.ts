@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { LoopgateClient } from "@loopgate/sdk";
-import { awaitOutcome, proposeToolCall } from "@loopgate/sdk/adapters";
+import { awaitOutcome, outcomeOf, proposeToolCall } from "@loopgate/sdk/adapters";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
@@ -11,6 +11,8 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { McpActionMap } from "./action-map.ts";
 import { InputChecker } from "./input-check.ts";
+import { ResultReporter } from "./result-reporter.ts";
+import { noticeOfReview } from "./review-notice.ts";
 
 /** Options of {@link createMcpGateway}. */
 export interface McpGatewayOptions {
@@ -27,6 +29,17 @@ export interface McpGatewayOptions {
   waitMs?: number;
   /** Where the gateway's own notes go (never stdout: that is the MCP channel). */
   log?: (line: string) => void;
+  /**
+   * Reports the results of forwarded calls to Loopgate, off the calls' path. Give one to flush it at
+   * shutdown (`await reporter.close()`); by default the gateway makes its own and flushes it when the
+   * MCP connection closes.
+   */
+  reporter?: ResultReporter;
+  /**
+   * The reviewer app's base URL, for the link in the notice a client with elicitation is sent when a
+   * call waits for review. @defaultValue null (the notice names the proposal and review, without a link)
+   */
+  reviewerAppUrl?: string | null;
 }
 
 /**
@@ -40,6 +53,11 @@ export interface McpGatewayOptions {
  * - still pending after `waitMs` → an error result naming the proposal, to ask about later (`loopgate mcp
  *   serve`'s `get_decision`, or the reviewer app);
  * - arguments that fail the tool's `inputSchema` → the upstream's own validation error, with no proposal.
+ *
+ * A call is forwarded only once its proposal, routing and audit entry are committed; its result is
+ * reported afterwards, in the next pause between calls or in batches (see {@link ResultReporter}), so an
+ * auto-routed call costs one durable write on its path, not two. A client that declared elicitation is told when a call
+ * waits for a person (see {@link noticeOfReview}); the call waits all the same.
  *
  * @example
  * ```ts
@@ -62,6 +80,12 @@ export function createMcpGateway(options: McpGatewayOptions): Server {
   );
   const schemas = new Map<string, Tool["inputSchema"]>();
   const checker = new InputChecker();
+  const reporter = options.reporter ?? new ResultReporter(loopgate, { log });
+  if (options.reporter === undefined) {
+    server.onclose = () => {
+      void reporter.close();
+    };
+  }
 
   server.setRequestHandler(ListToolsRequestSchema, async (request) => {
     const listed = await upstream.listTools(request.params);
@@ -69,7 +93,7 @@ export function createMcpGateway(options: McpGatewayOptions): Server {
     return listed; // unchanged: names, descriptions and schemas are the upstream's
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { name } = request.params;
     const args = request.params.arguments ?? {};
     const actionType = await actions.actionTypeFor(name);
@@ -79,13 +103,28 @@ export function createMcpGateway(options: McpGatewayOptions): Server {
     if (check.kind === "ask_upstream") return (await upstream.callTool(request.params)) as CallToolResult;
     if (check.kind === "invalid") return errorResult(check.message);
 
+    reporter.callStarted(); // results of earlier calls hold back while this one is proposed
     const proposal = await proposeToolCall(
       loopgate,
       { actionType, describe: () => ({ summary: `MCP tool call: ${name}` }) },
       args,
       `mcp:${randomUUID()}`,
     );
-    const outcome = await awaitOutcome(loopgate, proposal, waitMs);
+    let outcome = outcomeOf(proposal);
+    if (outcome.approved === null) {
+      const notice = noticeOfReview(server, proposal, {
+        tool: name,
+        reviewerAppUrl: options.reviewerAppUrl ?? null,
+        waitMs,
+        relatedRequestId: extra.requestId,
+        log,
+      });
+      try {
+        outcome = await awaitOutcome(loopgate, proposal, waitMs);
+      } finally {
+        notice.withdraw();
+      }
+    }
     if (outcome.approved === false) return errorResult(outcome.reason);
     if (outcome.approved === null) {
       return errorResult(
@@ -97,15 +136,10 @@ export function createMcpGateway(options: McpGatewayOptions): Server {
       ...request.params,
       arguments: outcome.payload,
     })) as CallToolResult;
-    // Reported in the background: the caller has its answer; a lost report is logged, not fatal.
-    loopgate
-      .reportResult(
-        proposal.id,
-        result.isError ? { status: "failed", error: textOf(result) } : { status: "succeeded" },
-      )
-      .catch((error: unknown) =>
-        log(`loopgate: could not report the result of ${proposal.id}: ${String(error)}`),
-      );
+    reporter.report(
+      proposal.id,
+      result.isError ? { status: "failed", error: textOf(result) } : { status: "succeeded" },
+    );
     return result;
   });
 

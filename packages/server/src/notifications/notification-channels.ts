@@ -95,7 +95,7 @@ export class NotificationChannels {
         messageId: `<${event.id}@loopgate>`,
         headers: {
           "X-Loopgate-Event": event.type,
-          "X-Loopgate-Proposal": event.proposal.id,
+          ...(event.proposal === null ? {} : { "X-Loopgate-Proposal": event.proposal.id }),
           ...(event.review === null ? {} : { "X-Loopgate-Review": event.review.id }),
         },
       });

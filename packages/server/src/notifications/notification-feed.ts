@@ -1,5 +1,6 @@
 import {
   type AuditEntry,
+  type CompiledPolicy,
   type NotificationEvent,
   type NotificationEventType,
   openTimeBefore,
@@ -40,6 +41,8 @@ export async function advanceNotificationFeed(deps: AppDeps): Promise<number> {
 async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
   const data = entry.data as Record<string, unknown>;
   if (entry.type === "proposal.routed") return proposalEventWrites(deps, entry, data);
+  if (entry.type === "execution.dead_lettered") return deadLetterWrites(deps, entry, data);
+  if (entry.type === "autonomy.demoted") return demotionWrites(deps, entry, data);
   const reviewId = typeof data.reviewId === "string" ? data.reviewId : null;
   if (reviewId === null) return [];
   let type: NotificationEventType;
@@ -56,15 +59,26 @@ async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
     case "review.expired":
       type = "review.expired";
       break;
+    case "review.overdue":
+      type = "review.overdue";
+      break;
     default:
       return [];
   }
+  // A review is opened with its policy's version, which never changes: when that policy notifies no
+  // one and reminds no one, as most do, the entry needs no reads (it is one of every proposal's three).
+  if (entry.type === "review.opened" && typeof data.policyVersion === "number") {
+    if (isQuiet(await deps.policies.version(data.policyVersion))) return [];
+  }
   const review = await deps.store.review(reviewId);
   if (review === null) return [];
-  const proposal = await deps.store.proposal(review.proposalId);
-  if (proposal === null) return [];
   const policy = await deps.policies.version(review.policyVersion);
   const queue = queueSettings(policy, review.queue);
+  const remind = entry.type === "review.opened" && queue.remindBeforeMs.length > 0;
+  if (!remind && !queue.notify.some((channel) => channel.events.includes(type))) return [];
+  const proposal = await deps.store.proposal(review.proposalId);
+  // A seeded canary (reviewer vigilance) notifies no one and reminds no one.
+  if (proposal === null || proposal.doc.canary !== undefined) return [];
   const writes: Write[] = [];
   if (entry.type === "review.opened") writes.push(...reminders(deps, review, queue, entry.at));
 
@@ -93,10 +107,28 @@ async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
         ? { beforeMs: Number(data.beforeMs), dueAt: String(data.dueAt) }
         : null,
     expiry:
-      entry.type === "review.expired" ? { rule: String(data.onExpiry), applied: String(data.applied) } : null,
+      entry.type === "review.expired" || entry.type === "review.overdue"
+        ? { rule: String(data.onExpiry), applied: String(data.applied) }
+        : null,
+    execution: null,
   };
   writes.push(...deliveries(deps, queue.notify, event, review.id));
   return writes;
+}
+
+const quiet = new WeakMap<CompiledPolicy, boolean>();
+
+/**
+ * True when no queue of the policy has a notification channel or a reminder. Queues the policy does not
+ * name take the defaults, which have neither.
+ */
+function isQuiet(policy: CompiledPolicy): boolean {
+  let known = quiet.get(policy);
+  if (known === undefined) {
+    known = [...policy.queues.values()].every((q) => q.notify.length === 0 && q.remindBeforeMs.length === 0);
+    quiet.set(policy, known);
+  }
+  return known;
 }
 
 /**
@@ -122,13 +154,73 @@ async function proposalEventWrites(
   const event: Omit<NotificationEvent, "id"> = {
     type,
     at: entry.at,
-    proposal: { ...proposalFacts(deps, proposal, reason), status: String(data.status) },
+    proposal: { ...proposalFacts(deps, proposal, reason), status: String(data.status) } as NonNullable<
+      NotificationEvent["proposal"]
+    >,
     review: null,
     decision: null,
     reminder: null,
     expiry: null,
+    execution: null,
   };
   return deliveries(deps, queueSettings(policy, settings.review.queue).notify, event, null);
+}
+
+/**
+ * An execution given up on after its last attempt (`execution.dead_lettered`) is announced to the
+ * channels of its action type's review queue, with the reconciliation review a person settles it on.
+ * (An auto-approved action notifies no one on its way; this is how its failure reaches a person.)
+ */
+async function deadLetterWrites(
+  deps: AppDeps,
+  entry: AuditEntry,
+  data: Record<string, unknown>,
+): Promise<Write[]> {
+  if (entry.proposalId === null) return [];
+  const proposal = await deps.store.proposal(entry.proposalId);
+  if (proposal === null) return [];
+  const execution = (await deps.store.executionsOfProposal(proposal.id)).find(
+    (e) => e.id === data.executionId,
+  );
+  if (execution === undefined) return [];
+  const review =
+    execution.reconciliationReviewId === null
+      ? null
+      : await deps.store.review(execution.reconciliationReviewId);
+  // The policy that chose the reconciliation review's queue, else the proposal's.
+  const policy = await deps.policies.version(review?.policyVersion ?? proposal.policyVersion);
+  const queue = policy.actionTypes.get(proposal.actionType)?.review.queue ?? review?.queue;
+  if (queue === undefined) return [];
+  const channels = queueSettings(policy, queue).notify;
+  if (!channels.some((channel) => channel.events.includes("execution.dead_lettered"))) return [];
+  const event: Omit<NotificationEvent, "id"> = {
+    type: "execution.dead_lettered",
+    at: entry.at,
+    proposal: proposalFacts(deps, proposal, null),
+    review:
+      review === null
+        ? null
+        : {
+            id: review.id,
+            queue: review.queue,
+            level: review.level,
+            status: review.status,
+            dueAt: review.dueAt,
+            url: reviewUrl(deps.config.publicUrl ?? "http://127.0.0.1:4747", review.id),
+          },
+    decision: null,
+    reminder: null,
+    expiry: null,
+    execution: {
+      id: execution.id,
+      kind: execution.kind,
+      attempts: typeof data.attempt === "number" ? data.attempt : execution.attempts,
+      error: typeof data.error === "string" ? data.error : null,
+      statusCode: typeof data.statusCode === "number" ? data.statusCode : null,
+      reconciliationReviewId: execution.reconciliationReviewId,
+    },
+  };
+  return deliveries(deps, channels, event, review?.id ?? null);
 }
 
 /** The proposal as an event shows it, with the link to its audit trail in the reviewer app. */
@@ -147,6 +239,46 @@ function proposalFacts(
     reason,
     url: `${base}/audit?proposal=${encodeURIComponent(proposal.id)}`,
   };
+}
+
+/**
+ * A circuit breaker's demotion (`autonomy.demoted`) is announced to the channels of the action type's
+ * review queue under the active policy — the people who will now see that agent's work again.
+ */
+async function demotionWrites(
+  deps: AppDeps,
+  entry: AuditEntry,
+  data: Record<string, unknown>,
+): Promise<Write[]> {
+  const policy = deps.policies.activeOrNull();
+  const actionType = String(data.actionType);
+  const settings = policy?.actionTypes.get(actionType);
+  if (policy === null || settings === undefined) return [];
+  const channels = queueSettings(policy, settings.review.queue).notify;
+  if (!channels.some((channel) => channel.events.includes("autonomy.demoted"))) return [];
+  const base = (deps.config.publicUrl ?? "http://127.0.0.1:4747").replace(/\/+$/, "");
+  const agent = String(data.agent);
+  const breaker = data.breaker as { name?: unknown } | null;
+  const event: Omit<NotificationEvent, "id"> = {
+    type: "autonomy.demoted",
+    at: entry.at,
+    proposal: null,
+    review: null,
+    decision: null,
+    reminder: null,
+    expiry: null,
+    execution: null,
+    autonomy: {
+      agent,
+      actionType,
+      from: String(data.from),
+      to: String(data.to),
+      reason: String(data.reason),
+      breaker: String(breaker?.name ?? "unknown"),
+      url: `${base}/dashboard?agent=${encodeURIComponent(agent)}&actionType=${encodeURIComponent(actionType)}#autonomy`,
+    },
+  };
+  return deliveries(deps, channels, event, null);
 }
 
 /** One outbox row for each channel that takes the event. */
@@ -172,7 +304,7 @@ function deliveries(
       id,
       eventType: type,
       channel: target.kind,
-      proposalId: proposal.id,
+      proposalId: proposal?.id ?? null,
       reviewId,
       status: "pending",
       attempts: 0,

@@ -2,7 +2,8 @@ import type { NotificationEvent } from "@loopgate/core";
 
 /** One line saying what happened, for an email subject and the first line of a chat message. */
 export function headline(event: NotificationEvent): string {
-  const what = event.proposal.summary ?? `${event.proposal.actionType} from ${event.proposal.agent}`;
+  const facts = subject(event);
+  const what = event.proposal?.summary ?? `${facts.actionType} from ${facts.agent}`;
   const queue = `queue ${event.review?.queue ?? "?"}`;
   switch (event.type) {
     case "review.created":
@@ -15,32 +16,52 @@ export function headline(event: NotificationEvent): string {
       return `Decided (${event.decision?.verdict ?? "?"} by ${event.decision?.by ?? "?"}) in ${queue}: ${what}`;
     case "review.expired":
       return `Review in ${queue} passed its due time (${event.expiry?.applied ?? "expired"}): ${what}`;
+    case "review.overdue":
+      return `Overdue and kept open in ${queue} (no one settled it in time; due again ${event.review?.dueAt ?? "?"}): ${what}`;
     case "proposal.blocked":
-      return `Blocked (${event.proposal.reason ?? "by the policy"}): ${what}`;
+      return `Blocked (${event.proposal?.reason ?? "by the policy"}): ${what}`;
     case "proposal.held":
       return `Held by a stop: ${what}`;
+    case "execution.dead_lettered":
+      return `${event.execution?.kind === "rollback" ? "Rollback" : "Execution"} given up after ${event.execution?.attempts ?? "?"} attempt(s) (${event.execution?.error ?? "see attempts"}): ${what}`;
+    case "autonomy.demoted":
+      return `Autonomy withdrawn: ${facts.agent} on ${facts.actionType} demoted from ${event.autonomy?.from ?? "?"} to ${event.autonomy?.to ?? "?"} (${event.autonomy?.reason ?? "a circuit breaker tripped"})`;
   }
 }
 
-/** Where a message links: the review for review events, the proposal's audit trail otherwise. */
+/** The agent and action type an event is about, and the status to show: the proposal's, or the new stage. */
+function subject(event: NotificationEvent): { agent: string; actionType: string; status: string } {
+  if (event.proposal !== null) return event.proposal;
+  return {
+    agent: event.autonomy?.agent ?? "?",
+    actionType: event.autonomy?.actionType ?? "?",
+    status: `stage ${event.autonomy?.to ?? "?"}`,
+  };
+}
+
+/**
+ * Where a message links: the review for review events and for a dead-lettered execution (its
+ * reconciliation review), the proposal's audit trail otherwise.
+ */
 function link(event: NotificationEvent): { url: string; label: string } {
-  return event.review === null
-    ? { url: event.proposal.url, label: "Open the proposal" }
-    : { url: event.review.url, label: "Open the review" };
+  if (event.review !== null) return { url: event.review.url, label: "Open the review" };
+  if (event.proposal !== null) return { url: event.proposal.url, label: "Open the proposal" };
+  return { url: event.autonomy?.url ?? "", label: "Open autonomy" };
 }
 
 /** A plain-text email body: the headline, the facts a reviewer needs, and the deep link. */
 export function emailText(event: NotificationEvent): string {
   const { url, label } = link(event);
+  const facts = subject(event);
   return [
     headline(event),
     "",
-    `Action:   ${event.proposal.actionType}`,
-    `Agent:    ${event.proposal.agent}`,
+    `Action:   ${facts.actionType}`,
+    `Agent:    ${facts.agent}`,
     ...(event.review === null
       ? []
       : [`Queue:    ${event.review.queue} (level ${event.review.level})`, `Due:      ${event.review.dueAt}`]),
-    `Status:   ${event.proposal.status}`,
+    `Status:   ${facts.status}`,
     "",
     `${label}: ${url}`,
     "",
@@ -55,11 +76,12 @@ export function emailText(event: NotificationEvent): string {
 export function slackMessage(event: NotificationEvent): { text: string; blocks: unknown[] } {
   const { url, label } = link(event);
   const text = `${headline(event)} <${url}|${label}>`;
+  const facts = subject(event);
   const fields = [
-    { type: "mrkdwn", text: `*Action*\n${escapeSlack(event.proposal.actionType)}` },
-    { type: "mrkdwn", text: `*Agent*\n${escapeSlack(event.proposal.agent)}` },
+    { type: "mrkdwn", text: `*Action*\n${escapeSlack(facts.actionType)}` },
+    { type: "mrkdwn", text: `*Agent*\n${escapeSlack(facts.agent)}` },
     ...(event.review === null
-      ? [{ type: "mrkdwn", text: `*Status*\n${escapeSlack(event.proposal.status)}` }]
+      ? [{ type: "mrkdwn", text: `*Status*\n${escapeSlack(facts.status)}` }]
       : [
           {
             type: "mrkdwn",

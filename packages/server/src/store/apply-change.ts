@@ -1,4 +1,5 @@
 import { type AuditDraft, type AuditEntry, sealAuditEntry } from "@loopgate/core";
+import { applyAutonomyWrite } from "./autonomy-rows.ts";
 import { applyCalibrationWrite } from "./calibration-rows.ts";
 import { applyExecutionWrite } from "./execution-sql.ts";
 import { sha256HexNative } from "./native-sha256.ts";
@@ -19,6 +20,7 @@ import { applySessionWrite } from "./session-rows.ts";
 import type { ChainHead, SqlRunner } from "./sql-runner.ts";
 import { insertAuditSql, SQL, updateSql } from "./statements.ts";
 import type { Change, CommitResult, Conflict, Write } from "./store.ts";
+import { applyVigilanceWrite } from "./vigilance-rows.ts";
 
 /** Most audit entries written by one `INSERT`, well under either engine's parameter limit. */
 const AUDIT_ROWS_PER_INSERT = 50;
@@ -181,6 +183,20 @@ async function applyWrite(tx: SqlRunner, ws: string, write: Write): Promise<Writ
     case "approveRecommendation":
     case "putThreshold": {
       const conflict = await applyCalibrationWrite(tx, ws, write);
+      return conflict === null ? {} : { conflict };
+    }
+    case "insertOutcome":
+    case "putUnattendedReview":
+    case "insertPromotion":
+    case "supersedePromotion":
+    case "approvePromotion":
+    case "changeStage": {
+      const conflict = await applyAutonomyWrite(tx, ws, write);
+      return conflict === null ? {} : { conflict };
+    }
+    case "noteReviewActivity":
+    case "insertCanary": {
+      const conflict = await applyVigilanceWrite(tx, ws, write);
       return conflict === null ? {} : { conflict };
     }
     default:

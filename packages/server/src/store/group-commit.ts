@@ -69,7 +69,7 @@ export class GroupCommit {
   }
 
   /**
-   * Writes one batch. The fast way first: submissions (a new proposal and its review) are written
+   * Writes one batch. The fast way first: submissions (a new proposal, its amount, its review) are written
    * together in a multi-row insert per table (see insertSubmissions); any other change of a single
    * write needs no savepoint (a conflict changes no row, see applyChange); and the batch's audit
    * entries are sealed in batch order and go in at the end, in a few multi-row inserts. That keeps

@@ -1,4 +1,5 @@
 import { decideBucketMetric, hourBucket, type RollupCell } from "@loopgate/core";
+import { eventIncrements, hasMetricEvents, metricEvents, reviewIdsOf } from "./metric-events.ts";
 import type { DbRecord, SqlValue } from "./rows.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 import { placeholders } from "./statements.ts";
@@ -7,7 +8,9 @@ import type { Change, DecisionRow, ReviewRow } from "./store.ts";
 /**
  * Metric rollups (migration 0005): counters per hour, action type, agent, queue and reviewer, kept
  * up to date in the transaction that writes the proposals, decisions and expiries they count, so
- * metrics never scan history and never disagree with it.
+ * metrics never scan history and never disagree with it. The same counters are also summed by slice
+ * (migration 0011: everything, one dimension, or action type and agent), which is what reads use
+ * whenever a slice answers the filter: a month is then one range of hours × counters rows.
  */
 
 /** One counter to add to: its dimensions, the counter's name and the amount. */
@@ -52,9 +55,11 @@ const IDS_PER_LOOKUP = 200;
 
 /**
  * The counters the written changes add to: for each new proposal `proposals` and `route.<verdict>`;
- * for each decision `decisions.<verdict>` and its time since the review opened (`decide.count`,
- * `decide.seconds_sum`, `decide.le.<bound>`); for each review that expired, `expiries`. Decisions and
- * expiries take their action type, agent and queue from the review, read inside the same transaction.
+ * for each decision `decisions.<verdict>`, its correction category (`category.<category>`) and its time
+ * since the review opened (`decide.count`, `decide.seconds_sum`, `decide.le.<bound>`); for each review
+ * that expired, `expiries`; `approved` for each auto-approved proposal; and the counters of
+ * metric-events.ts (claims, approvals, rollbacks, incidents, false approvals). Decisions and expiries
+ * take their action type, agent and queue from the review, read inside the same transaction.
  */
 export async function rollupIncrements(tx: SqlRunner, ws: string, changes: readonly Change[]) {
   const increments: RollupIncrement[] = [];
@@ -68,6 +73,7 @@ export async function rollupIncrements(tx: SqlRunner, ws: string, changes: reado
     for (const write of change.writes) {
       if (write.kind === "insertProposal") {
         const { row } = write;
+        if (row.doc.canary !== undefined) continue; // seeded canaries are not the agent's traffic
         const verdict = (row.doc.route as { verdict?: unknown } | null)?.verdict;
         const base = {
           bucket: hourBucket(row.createdAt),
@@ -78,6 +84,7 @@ export async function rollupIncrements(tx: SqlRunner, ws: string, changes: reado
         };
         increments.push({ ...base, metric: "proposals", value: 1 });
         if (typeof verdict === "string") increments.push({ ...base, metric: `route.${verdict}`, value: 1 });
+        if (row.status === "auto_approved") increments.push({ ...base, metric: "approved", value: 1 });
       } else if (write.kind === "insertDecision") {
         decisions.push(write.row);
       } else if (write.kind === "updateReview" && write.set.status === "expired") {
@@ -85,11 +92,13 @@ export async function rollupIncrements(tx: SqlRunner, ws: string, changes: reado
       }
     }
   }
-  if (decisions.length === 0 && expiries.length === 0) return increments;
+  const events = metricEvents(changes);
+  if (decisions.length === 0 && expiries.length === 0 && !hasMetricEvents(events)) return increments;
 
   const reviews = await reviewsById(tx, ws, [
     ...decisions.map((d) => d.reviewId),
     ...expiries.map((e) => e.reviewId),
+    ...reviewIdsOf(events),
   ]);
   for (const decision of decisions) {
     const review = reviews.get(decision.reviewId);
@@ -102,6 +111,8 @@ export async function rollupIncrements(tx: SqlRunner, ws: string, changes: reado
       { ...base, metric: "decide.seconds_sum", value: seconds },
       { ...base, metric: decideBucketMetric(seconds), value: 1 },
     );
+    if (decision.category !== null)
+      increments.push({ ...base, metric: `category.${decision.category}`, value: 1 });
   }
   for (const expiry of expiries) {
     const review = reviews.get(expiry.reviewId);
@@ -115,6 +126,7 @@ export async function rollupIncrements(tx: SqlRunner, ws: string, changes: reado
       value: 1,
     });
   }
+  if (hasMetricEvents(events)) increments.push(...(await eventIncrements(tx, ws, events, reviews)));
   return increments;
 }
 
@@ -130,8 +142,46 @@ export async function writeRollups(tx: SqlRunner, ws: string, increments: readon
     i.metric,
   ]);
   const totals = merge(increments, (i) => [i.actionType, i.agentId, i.queue, i.reviewerId, i.metric]);
+  // Summed straight into a map: a proposal adds to four or five slices, so no object per slice.
+  const sliced = new Map<string, { key: string[]; value: number }>();
+  for (const i of increments) {
+    for (const slice of slicesOf(i)) {
+      const id = `${slice}\u0000${i.bucket}\u0000${i.metric}`;
+      const entry = sliced.get(id);
+      if (entry === undefined) sliced.set(id, { key: [slice, i.bucket, i.metric], value: i.value });
+      else entry.value += i.value;
+    }
+  }
+  const slices = [...sliced.values()];
   await upsert(tx, "metric_rollups", ["bucket", ...TOTAL_KEY], ws, hourly);
   await upsert(tx, "metric_totals", TOTAL_KEY, ws, totals);
+  await upsert(tx, "metric_slices", ["slice", "bucket", "metric"], ws, slices);
+}
+
+/** The slices (migration 0011) an increment adds to: everything, and each filter it can be read by. */
+function slicesOf(i: RollupIncrement): string[] {
+  const slices = [
+    "*",
+    `type:${i.actionType}`,
+    `agent:${i.agentId}`,
+    `type+agent:${i.actionType}|${i.agentId}`,
+  ];
+  if (i.queue !== "") slices.push(`queue:${i.queue}`);
+  if (i.reviewerId !== "") slices.push(`reviewer:${i.reviewerId}`);
+  return slices;
+}
+
+/** The one slice that answers a filter exactly, or null when only the full rollups can. */
+function sliceFor(filter: RollupFilter): string | null {
+  const { actionType, agentId, queue, reviewerId } = filter;
+  const given = [actionType, agentId, queue, reviewerId].filter((v) => v !== undefined).length;
+  if (given === 0) return "*";
+  if (given === 2 && actionType !== undefined && agentId !== undefined)
+    return `type+agent:${actionType}|${agentId}`;
+  if (given !== 1) return null;
+  if (actionType !== undefined) return `type:${actionType}`;
+  if (agentId !== undefined) return `agent:${agentId}`;
+  return queue !== undefined ? `queue:${queue}` : `reviewer:${reviewerId}`;
 }
 
 const TOTAL_KEY = ["action_type", "agent_id", "queue", "reviewer_id", "metric"] as const;
@@ -147,6 +197,9 @@ export class MetricReads {
   async rollups(filter: RollupFilter): Promise<RollupCell[]> {
     const where = ["workspace_id = ?", "bucket >= ?", "bucket < ?"];
     const params: SqlValue[] = [this.ws, filter.from, filter.to];
+    const slice = sliceFor(filter);
+    if (slice !== null)
+      return this.#sum("metric_slices", [...where, "slice = ?"], [...params, slice], filter);
     const optional: [string, string | undefined][] = [
       ["action_type", filter.actionType],
       ["agent_id", filter.agentId],
@@ -158,11 +211,20 @@ export class MetricReads {
       where.push(`${column} = ?`);
       params.push(value);
     }
+    return this.#sum("metric_rollups", where, params, filter);
+  }
+
+  async #sum(
+    table: "metric_rollups" | "metric_slices",
+    where: string[],
+    params: SqlValue[],
+    filter: RollupFilter,
+  ): Promise<RollupCell[]> {
     // Daily points are summed in SQL: a month is then 30 groups per counter instead of 720 rows each.
     const daily = filter.granularity === "day";
     const key = daily ? "substr(bucket, 1, 10)" : "bucket";
     const rows = await this.reader.all(
-      `SELECT ${key} AS bucket, metric, SUM(value) AS value FROM metric_rollups WHERE ${where.join(" AND ")}
+      `SELECT ${key} AS bucket, metric, SUM(value) AS value FROM ${table} WHERE ${where.join(" AND ")}
         GROUP BY ${key}, metric ORDER BY ${key}, metric`,
       params,
     );
@@ -205,7 +267,9 @@ async function reviewsById(tx: SqlRunner, ws: string, ids: string[]) {
     const slice = unique.slice(i, i + IDS_PER_LOOKUP);
     const rows: DbRecord[] = await tx.all(
       `SELECT id, action_type, agent_id, queue, created_at, updated_at FROM reviews
-        WHERE workspace_id = ? AND id IN (${placeholders(slice.length)})`,
+        WHERE workspace_id = ? AND id IN (${placeholders(slice.length)})
+          AND NOT EXISTS (SELECT 1 FROM canaries c
+            WHERE c.workspace_id = reviews.workspace_id AND c.proposal_id = reviews.proposal_id)`,
       [ws, ...slice],
     );
     for (const row of rows) {
@@ -226,7 +290,7 @@ function merge(increments: readonly RollupIncrement[], key: (i: RollupIncrement)
   const merged = new Map<string, { key: string[]; value: number }>();
   for (const increment of increments) {
     const parts = key(increment);
-    const id = JSON.stringify(parts);
+    const id = parts.join("\u0000");
     const entry = merged.get(id);
     if (entry === undefined) merged.set(id, { key: parts, value: increment.value });
     else entry.value += increment.value;
@@ -236,7 +300,7 @@ function merge(increments: readonly RollupIncrement[], key: (i: RollupIncrement)
 
 async function upsert(
   tx: SqlRunner,
-  table: "metric_rollups" | "metric_totals",
+  table: "metric_rollups" | "metric_totals" | "metric_slices",
   keyColumns: readonly string[],
   ws: string,
   rows: { key: string[]; value: number }[],

@@ -1,7 +1,7 @@
 import type { NotificationEvent, NotificationEventType } from "@loopgate/core";
-import { type DbRecord, proposalFromDb, type SqlValue } from "./rows.ts";
+import type { DbRecord, SqlValue } from "./rows.ts";
 import type { SqlRunner } from "./sql-runner.ts";
-import type { Conflict, ProposalRow } from "./store.ts";
+import type { Conflict } from "./store.ts";
 
 /**
  * Rows of migration 0003: reminder timers of reviews, the notification outbox, the notification feed's
@@ -35,7 +35,8 @@ export interface NotificationRow {
   id: string;
   eventType: NotificationEventType;
   channel: NotificationTarget["kind"];
-  proposalId: string;
+  /** The proposal the event is about; null for events about an agent (`autonomy.demoted`). */
+  proposalId: string | null;
   /** The review the event is about; null for proposal events (blocked, held). */
   reviewId: string | null;
   /** `sending` while an attempt holds the lease (until `nextAttemptAt`); `failed` after the last attempt. */
@@ -109,20 +110,6 @@ const SQL = {
   notificationsOfReview:
     "SELECT * FROM notifications WHERE workspace_id = ? AND review_id = ? ORDER BY created_at, id",
   feedPosition: "SELECT seq FROM feed_cursors WHERE workspace_id = ? AND name = ?",
-  // One equality per status, ordered by created_at alone, so each half walks
-  // proposals_agent_type_status_created: with `status IN (…)` or `ORDER BY created_at, id` the planner
-  // reads every proposal in the window through proposals_created instead (5.6 ms at 4,700 proposals).
-  refusedProposals: `SELECT * FROM (
-      SELECT * FROM (SELECT * FROM proposals WHERE workspace_id = ? AND agent_id = ? AND action_type = ?
-        AND status = 'rejected' AND created_at >= ? ORDER BY created_at DESC LIMIT ?) rejected
-      UNION ALL
-      SELECT * FROM (SELECT * FROM proposals WHERE workspace_id = ? AND agent_id = ? AND action_type = ?
-        AND status = 'blocked' AND created_at >= ? ORDER BY created_at DESC LIMIT ?) blocked
-    ) refused ORDER BY created_at DESC, id DESC LIMIT ?`,
-  amountsOfEntity: `SELECT p.*, a.amount AS entity_amount FROM proposal_amounts a
-    JOIN proposals p ON p.workspace_id = a.workspace_id AND p.id = a.proposal_id
-    WHERE a.workspace_id = ? AND a.action_type = ? AND a.entity = ? AND a.created_at >= ?
-    ORDER BY a.created_at DESC LIMIT ?`,
 } as const;
 
 const PATCH_COLUMNS: Record<keyof NotificationPatch, string> = {
@@ -241,27 +228,6 @@ export class NotificationReads {
     const [row] = await this.reader.all(SQL.feedPosition, [this.ws, name]);
     return row === undefined ? null : Number(row.seq);
   }
-
-  async refusedProposals(
-    agentId: string,
-    actionType: string,
-    since: string,
-    limit: number,
-  ): Promise<ProposalRow[]> {
-    const half = [this.ws, agentId, actionType, since, limit];
-    const rows = await this.reader.all(SQL.refusedProposals, [...half, ...half, limit]);
-    return rows.map(proposalFromDb);
-  }
-
-  async amountsOfEntity(
-    actionType: string,
-    entity: string,
-    since: string,
-    limit: number,
-  ): Promise<{ proposal: ProposalRow; amount: number }[]> {
-    const rows = await this.reader.all(SQL.amountsOfEntity, [this.ws, actionType, entity, since, limit]);
-    return rows.map((row) => ({ proposal: proposalFromDb(row), amount: Number(row.entity_amount) }));
-  }
 }
 
 const duplicate = (table: string, id: string): Conflict => ({ kind: "duplicate", table, id });
@@ -286,7 +252,7 @@ function notificationFromDb(r: DbRecord): NotificationRow {
     id: String(r.id),
     eventType: String(r.event_type) as NotificationEventType,
     channel: String(r.channel) as NotificationRow["channel"],
-    proposalId: String(r.proposal_id),
+    proposalId: r.proposal_id == null ? null : String(r.proposal_id),
     reviewId: r.review_id == null ? null : String(r.review_id),
     status: String(r.status) as NotificationRow["status"],
     attempts: Number(r.attempts),

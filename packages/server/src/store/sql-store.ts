@@ -1,4 +1,7 @@
 import type { AuditEntry, RollupCell } from "@loopgate/core";
+import { type AutonomyFilter, AutonomyReads, type ExecutionCounts } from "./autonomy-reads.ts";
+import type { AutonomyChangeRow, AutonomyStageRow, OutcomeRow, PromotionRow } from "./autonomy-rows.ts";
+import { BypassReads, type EntityAmount, type RefusedProposal } from "./bypass-reads.ts";
 import { CalibrationReads, type RecommendationFilter } from "./calibration-reads.ts";
 import type {
   CalibrationMapRow,
@@ -10,7 +13,15 @@ import { decodeAuditCursor, decodeReviewCursor, encodeAuditCursor, encodeReviewC
 import type { ExecutionRow, GrantUseRow, StopRow } from "./execution-rows.ts";
 import { ExecutionReads } from "./execution-sql.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { HistoryReads, type HistoryRow } from "./history-sql.ts";
+import {
+  type HistoryDecisions,
+  type HistoryPosition,
+  HistoryReads,
+  type HistoryRow,
+  type ReplayDocPart,
+  type ReplayRange,
+  type ReplayRow,
+} from "./history-sql.ts";
 import { MetricReads, type MetricTotalRow, type RollupFilter } from "./metric-rollups.ts";
 import { NotificationReads, type NotificationRow, type ReviewTimerRow } from "./notification-rows.ts";
 import { proposalsOfEntitySql, queueSummarySql } from "./review-desk-sql.ts";
@@ -44,6 +55,12 @@ import type {
   Store,
   UserRow,
 } from "./store.ts";
+import {
+  type CanaryRow,
+  type ReviewActivityRow,
+  type VigilanceFactRow,
+  VigilanceReads,
+} from "./vigilance-rows.ts";
 
 export interface SqlStoreOptions {
   /** @defaultValue "default" */
@@ -274,7 +291,7 @@ export abstract class SqlStore implements Store {
     return this.#exec.grantUse(grantId);
   }
 
-  // Reminder, notification and bypass reads live in notification-rows.ts; these delegate.
+  // Reminder and notification reads live in notification-rows.ts; these delegate.
   #notificationReads?: NotificationReads;
   get #notes(): NotificationReads {
     this.#notificationReads ??= new NotificationReads(this.reader, this.workspaceId);
@@ -306,16 +323,22 @@ export abstract class SqlStore implements Store {
     const rows = await this.#notes.listNotifications(filter, limit + 1, position);
     return page(rows, limit, (last) => encodeReviewCursor(last.createdAt, last.id));
   }
+  // The bypass check's reads live in bypass-reads.ts; these delegate.
+  #bypassReads?: BypassReads;
+  get #bypass(): BypassReads {
+    this.#bypassReads ??= new BypassReads(this.reader, this.workspaceId, this.engine);
+    return this.#bypassReads;
+  }
   refusedProposals(
     agentId: string,
     actionType: string,
     since: string,
     limit: number,
-  ): Promise<ProposalRow[]> {
-    return this.#notes.refusedProposals(agentId, actionType, isoTime(since), limit);
+  ): Promise<RefusedProposal[]> {
+    return this.#bypass.refusedProposals(agentId, actionType, isoTime(since), limit);
   }
-  amountsOfEntity(actionType: string, entity: string, since: string, limit: number) {
-    return this.#notes.amountsOfEntity(actionType, entity, isoTime(since), limit);
+  amountsOfEntity(actionType: string, entity: string, since: string, limit: number): Promise<EntityAmount[]> {
+    return this.#bypass.amountsOfEntity(actionType, entity, isoTime(since), limit);
   }
 
   // Metric rollups live in metric-rollups.ts; these delegate.
@@ -332,14 +355,29 @@ export abstract class SqlStore implements Store {
   }
 
   // History for replay and feedback export (history-sql.ts).
-  #history?: HistoryReads;
+  #historyReads?: HistoryReads;
+  get #history(): HistoryReads {
+    this.#historyReads ??= new HistoryReads(this.reader, this.workspaceId, this.engine);
+    return this.#historyReads;
+  }
   historyPage(since: string | null, limit: number, cursor?: string): Promise<ListPage<HistoryRow>> {
-    this.#history ??= new HistoryReads(this.reader, this.workspaceId);
     return this.#history.page(since === null ? null : isoTime(since), limit, cursor);
   }
   historySize(since: string | null): Promise<number> {
-    this.#history ??= new HistoryReads(this.reader, this.workspaceId);
     return this.#history.size(since === null ? null : isoTime(since));
+  }
+  replayRows(range: ReplayRange, parts: readonly ReplayDocPart[], limit: number): Promise<ReplayRow[]> {
+    return this.#history.replayRows(
+      { ...range, since: range.since === null ? null : isoTime(range.since) },
+      parts,
+      limit,
+    );
+  }
+  historyPosition(since: string | null, offset: number): Promise<HistoryPosition | null> {
+    return this.#history.position(since === null ? null : isoTime(since), offset);
+  }
+  historyDecisions(proposalIds: readonly string[]): Promise<Map<string, HistoryDecisions>> {
+    return this.#history.decisionsOf(proposalIds);
   }
 
   // Learning-loop reads live in calibration-reads.ts; these delegate.
@@ -369,6 +407,60 @@ export abstract class SqlStore implements Store {
   }
   thresholdsInForce(): Promise<ThresholdRow[]> {
     return this.#learning.thresholdsInForce();
+  }
+
+  // Earned autonomy and outcomes live in autonomy-reads.ts; these delegate.
+  #autonomyReads?: AutonomyReads;
+  get #autonomy(): AutonomyReads {
+    this.#autonomyReads ??= new AutonomyReads(this.reader, this.workspaceId);
+    return this.#autonomyReads;
+  }
+  outcomesOfProposal(proposalId: string): Promise<OutcomeRow[]> {
+    return this.#autonomy.outcomesOfProposal(proposalId);
+  }
+  autonomyStages(): Promise<AutonomyStageRow[]> {
+    return this.#autonomy.stagesInForce();
+  }
+  autonomyPromotion(id: string): Promise<PromotionRow | null> {
+    return this.#autonomy.promotion(id);
+  }
+  autonomyPromotions(filter: AutonomyFilter, limit: number): Promise<PromotionRow[]> {
+    return this.#autonomy.promotions(filter, limit);
+  }
+  autonomyChanges(
+    filter: AutonomyFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<ListPage<AutonomyChangeRow>> {
+    return this.#autonomy.changes(filter, limit, cursor);
+  }
+  executionCounts(agentId: string, actionType: string, from: string, to: string): Promise<ExecutionCounts> {
+    return this.#autonomy.executionCounts(agentId, actionType, from, to);
+  }
+  unattendedCounts(agentId: string, actionType: string, from: string, to: string) {
+    return this.#autonomy.unattendedCounts(agentId, actionType, from, to);
+  }
+  incidentCount(agentId: string, actionType: string, from: string, to: string): Promise<number> {
+    return this.#autonomy.incidentCount(agentId, actionType, from, to);
+  }
+  proposingPairs(): Promise<{ agentId: string; actionType: string }[]> {
+    return this.#autonomy.proposingPairs();
+  }
+
+  // Reviewer vigilance reads live in vigilance-rows.ts; these delegate.
+  #vigilanceReads?: VigilanceReads;
+  get #vigilance(): VigilanceReads {
+    this.#vigilanceReads ??= new VigilanceReads(this.reader, this.workspaceId);
+    return this.#vigilanceReads;
+  }
+  reviewActivity(reviewId: string, userId: string): Promise<ReviewActivityRow | null> {
+    return this.#vigilance.activity(reviewId, userId);
+  }
+  canary(proposalId: string): Promise<CanaryRow | null> {
+    return this.#vigilance.canary(proposalId);
+  }
+  vigilanceFacts(from: string, to: string, reviewerId?: string): Promise<VigilanceFactRow[]> {
+    return this.#vigilance.facts(isoTime(from), isoTime(to), reviewerId);
   }
 
   async #one<T>(sql: string, params: SqlValue[], map: (row: DbRecord) => T): Promise<T | null> {

@@ -44,6 +44,8 @@ export const sqliteFile = (dataDir: string): string => join(dataDir, "loopgate.d
  */
 export class SqliteStore extends SqlStore {
   readonly engine = "sqlite" as const;
+  /** The database file, for readers on other threads (replay's workers open it read-only). */
+  readonly file: string;
   protected readonly reader: SqliteRunner;
   readonly #writeDb: Database.Database;
   readonly #readDb: Database.Database;
@@ -55,6 +57,7 @@ export class SqliteStore extends SqlStore {
     super(options);
     mkdirSync(options.dataDir, { recursive: true });
     const file = sqliteFile(options.dataDir);
+    this.file = file;
     const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
     // Opened before the worker starts, so the file is in WAL mode before any other connection uses it.
     this.#writeDb = openSqliteWriter(file, busyTimeoutMs);
@@ -72,6 +75,11 @@ export class SqliteStore extends SqlStore {
 
   async migrate(): Promise<void> {
     migrateSqlite(this.#writeDb);
+  }
+
+  /** Where another thread finds this store's rows: the file and the workspace. */
+  readerSource(): { file: string; workspaceId: string } {
+    return { file: this.file, workspaceId: this.workspaceId };
   }
 
   override commit(change: Change): Promise<CommitResult> {

@@ -7,6 +7,15 @@ import type {
   Role,
   RollupCell,
 } from "@loopgate/core";
+import type { AutonomyFilter, ExecutionCounts } from "./autonomy-reads.ts";
+import type {
+  AutonomyChangeRow,
+  AutonomyStageRow,
+  AutonomyWrite,
+  OutcomeRow,
+  PromotionRow,
+} from "./autonomy-rows.ts";
+import type { EntityAmount, RefusedProposal } from "./bypass-reads.ts";
 import type { RecommendationFilter } from "./calibration-reads.ts";
 import type {
   CalibrationMapRow,
@@ -16,9 +25,17 @@ import type {
   ThresholdRow,
 } from "./calibration-rows.ts";
 import type { ExecutionRow, ExecutionWrite, GrantUseRow, StopRow } from "./execution-rows.ts";
-import type { HistoryRow } from "./history-sql.ts";
+import type {
+  HistoryDecisions,
+  HistoryPosition,
+  HistoryRow,
+  ReplayDocPart,
+  ReplayRange,
+  ReplayRow,
+} from "./history-sql.ts";
 import type { MetricTotalRow, RollupFilter } from "./metric-rollups.ts";
 import type { NotificationRow, NotificationWrite, ReviewTimerRow } from "./notification-rows.ts";
+import type { CanaryRow, ReviewActivityRow, VigilanceFactRow, VigilanceWrite } from "./vigilance-rows.ts";
 
 /**
  * The Store port: everything Loopgate keeps, behind one contract that both engines (the embedded
@@ -102,15 +119,18 @@ export interface Store {
   ): Promise<ListPage<NotificationRow>>;
   /** How far the named audit-log feed has read (the last seq handled), or null before it started. */
   feedPosition(name: string): Promise<number | null>;
-  /** An agent's rejected or blocked proposals of one action type created since `since`, newest first. */
-  refusedProposals(agentId: string, actionType: string, since: string, limit: number): Promise<ProposalRow[]>;
-  /** Proposals of an action type with an amount for `entity` created since `since`, newest first. */
-  amountsOfEntity(
+  /**
+   * An agent's rejected or blocked proposals of one action type created since `since`, newest first:
+   * only their ids, times and payloads (what a near-repeat is compared with).
+   */
+  refusedProposals(
+    agentId: string,
     actionType: string,
-    entity: string,
     since: string,
     limit: number,
-  ): Promise<{ proposal: ProposalRow; amount: number }[]>;
+  ): Promise<RefusedProposal[]>;
+  /** Amounts of an action type proposed for `entity` since `since`, newest first, with their status. */
+  amountsOfEntity(actionType: string, entity: string, since: string, limit: number): Promise<EntityAmount[]>;
 
   // Metric rollups (migration 0005), maintained by every commit.
   /** Summed counters per hour bucket and metric in `[from, to)` (hour buckets), filtered by dimension. */
@@ -126,6 +146,15 @@ export interface Store {
   historyPage(since: string | null, limit: number, cursor?: string): Promise<ListPage<HistoryRow>>;
   /** How many proposals {@link Store.historyPage} walks from `since` (for progress). */
   historySize(since: string | null): Promise<number>;
+  /**
+   * Replay's narrow read (history-sql.ts): proposals in the range, oldest first, with only the named
+   * document parts, at most `limit`.
+   */
+  replayRows(range: ReplayRange, parts: readonly ReplayDocPart[], limit: number): Promise<ReplayRow[]>;
+  /** The position of the `offset`-th proposal from `since`, to cut the history into parts; null past the end. */
+  historyPosition(since: string | null, offset: number): Promise<HistoryPosition | null>;
+  /** Final payloads and decisions of the given proposals, by id (absent: no such proposal). */
+  historyDecisions(proposalIds: readonly string[]): Promise<Map<string, HistoryDecisions>>;
 
   // The learning loop (migration 0006).
   /** Labelled proposals per agent and action type. */
@@ -143,6 +172,42 @@ export interface Store {
   ): Promise<ListPage<RecommendationRow>>;
   /** Approved `thresholds.auto` per agent and action type. */
   thresholdsInForce(): Promise<ThresholdRow[]>;
+
+  // Earned autonomy and outcomes (autonomy-reads.ts).
+  /** Outcomes recorded for a proposal, oldest first. */
+  outcomesOfProposal(proposalId: string): Promise<OutcomeRow[]>;
+  /** Stages set by promotions and demotions, per agent and action type. */
+  autonomyStages(): Promise<AutonomyStageRow[]>;
+  autonomyPromotion(id: string): Promise<PromotionRow | null>;
+  /** Promotions, newest first, at most `limit`. */
+  autonomyPromotions(filter: AutonomyFilter, limit: number): Promise<PromotionRow[]>;
+  /** Promotions and demotions, newest first, after `cursor`. */
+  autonomyChanges(
+    filter: AutonomyFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<ListPage<AutonomyChangeRow>>;
+  /** What one agent's executions of an action type did within `[from, to)`. */
+  executionCounts(agentId: string, actionType: string, from: string, to: string): Promise<ExecutionCounts>;
+  /** Post-review decisions (of actions that ran unattended) within `[from, to)`, and the overriding ones. */
+  unattendedCounts(
+    agentId: string,
+    actionType: string,
+    from: string,
+    to: string,
+  ): Promise<{ decided: number; overridden: number }>;
+  /** Incident outcomes of one agent and action type within `[from, to)`. */
+  incidentCount(agentId: string, actionType: string, from: string, to: string): Promise<number>;
+  /** Every agent and action type that has proposed anything. */
+  proposingPairs(): Promise<{ agentId: string; actionType: string }[]>;
+
+  // Reviewer vigilance (migration 0010).
+  /** What a person was seen doing with a review (first open, evidence, judgement), or null. */
+  reviewActivity(reviewId: string, userId: string): Promise<ReviewActivityRow | null>;
+  /** The canary mark of a proposal, or null for a real one. */
+  canary(proposalId: string): Promise<CanaryRow | null>;
+  /** Decisions made in `[from, to)`, oldest first, with the decider's activity and canary marks. */
+  vigilanceFacts(from: string, to: string, reviewerId?: string): Promise<VigilanceFactRow[]>;
 }
 
 /** One page of a list, with the cursor for the next page or null at the end. */
@@ -213,6 +278,11 @@ export interface ProposalDoc {
   traceparent?: string;
   /** Earlier refused proposals this one nearly repeats or splits (bypass resistance). */
   linkedTo?: string[];
+  /**
+   * Set on a seeded known-bad proposal (reviewer vigilance): never shown to anyone but in vigilance
+   * reports, and it keeps the proposal out of execution, notifications, labels, metrics and history.
+   */
+  canary?: { name: string };
 }
 
 export interface ReviewRow {
@@ -322,6 +392,8 @@ export type Write =
   | ExecutionWrite
   | NotificationWrite
   | CalibrationWrite
+  | AutonomyWrite
+  | VigilanceWrite
   | { kind: "setUserPassword"; id: string; passwordHash: string }
   | { kind: "insertSession"; row: SessionRow }
   | { kind: "touchSession"; id: string; lastSeenAt: string }

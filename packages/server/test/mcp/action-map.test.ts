@@ -59,3 +59,42 @@ describe("the MCP gateway's tool map, scoped by mcpServer", () => {
     expect(await map.actionTypeFor("delete_file")).toBeUndefined();
   });
 });
+
+describe("refreshing the map", () => {
+  it("takes a new policy version within its refresh interval, reading it in the background", async () => {
+    const map = new McpActionMap(connection, { ttlMs: 100 });
+    expect(await map.actionTypeFor("read_file")).toBeUndefined();
+    const owner = await server.key("map-owner", "owner");
+    const text = `${POLICY}  files.read:\n    payload: { type: object }\n    execute: { via: agent }\n    mcpTool: read_file\n`;
+    const put = await fetch(`${server.url}/v1/policy`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${owner}`, "content-type": "application/json" },
+      body: JSON.stringify({ text }),
+    });
+    expect(put.status).toBe(200);
+    let mapped: string | undefined;
+    const changedAt = Date.now();
+    while (mapped === undefined && Date.now() - changedAt < 5_000) {
+      await new Promise((r) => setTimeout(r, 10));
+      mapped = await map.actionTypeFor("read_file");
+    }
+    expect(mapped).toBe("files.read");
+    map.close();
+  });
+
+  it("keeps the last map when Loopgate cannot be reached, and will not start without one", async () => {
+    const reachable = { ...connection };
+    const map = new McpActionMap(reachable, { ttlMs: 20 });
+    expect(await map.actionTypeFor("write_file")).toBe("files.write");
+    reachable.url = "http://127.0.0.1:9";
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 30)); // past twice the interval: the call reads again, and fails
+      expect(await map.actionTypeFor("write_file")).toBe("files.write");
+    }
+    map.close();
+    const never = new McpActionMap({ url: "http://127.0.0.1:9", apiKey: "x" });
+    await expect(never.actionTypeFor("write_file")).rejects.toThrow(
+      /could not read the action types from http:\/\/127\.0\.0\.1:9/,
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Change, Store } from "../../src/store/store.ts";
+import type { ExecutionRow } from "../../src/store/execution-rows.ts";
+import type { Change, ProposalRow, Store } from "../../src/store/store.ts";
 import { verifiedAuditChain } from "../support/audit-chain.ts";
 import {
   auditDraft,
@@ -7,6 +8,7 @@ import {
   proposalRow,
   proposeChange,
   reviewRow,
+  testId,
   userRow,
 } from "../support/store-fixtures.ts";
 import { createTestStore, storeEngines, type TestStore } from "../support/stores.ts";
@@ -92,6 +94,87 @@ describe.each(storeEngines())("Store contract, submissions in one batch: %s", (e
       if (result.ok)
         for (const entry of result.audit) expect(chain.find((e) => e.seq === entry.seq)).toEqual(entry);
     });
+  });
+
+  it("writes the amounts of submissions that carry one, and none of a refused submission", async () => {
+    const withAmount = (entity: string, amount: number, idempotencyKey: string | null = null): Change => {
+      const change = submission(idempotencyKey);
+      const proposal = (change.writes[0] as { row: ProposalRow }).row;
+      const row = {
+        proposalId: proposal.id,
+        actionType: "billing.refund",
+        entity,
+        amount,
+        createdAt: proposal.createdAt,
+      };
+      change.writes.splice(1, 0, { kind: "insertProposalAmount", row });
+      return change;
+    };
+    const batch = [
+      withAmount("customer:c_1", 10, "a-1"),
+      submission(),
+      withAmount("customer:c_1", 20, "a-1"),
+      withAmount("customer:c_2", 30),
+    ];
+    const results = await Promise.all(batch.map((change) => store.commit(change)));
+    expect(results.map((r) => r.ok)).toEqual([true, true, false, true]);
+    const since = "2000-01-01T00:00:00.000Z";
+    expect(
+      (await store.amountsOfEntity("billing.refund", "customer:c_1", since, 10)).map((a) => a.amount),
+    ).toEqual([10]);
+    expect(
+      (await store.amountsOfEntity("billing.refund", "customer:c_2", since, 10)).map((a) => a.proposalId),
+    ).toEqual([proposalOf(batch[3]!)]);
+    for (const change of [batch[0]!, batch[3]!]) {
+      expect(await store.review((change.writes[2] as { row: { id: string } }).row.id)).not.toBeNull();
+    }
+    await verifiedAuditChain(store);
+  });
+
+  it("writes the execution an auto-approved submission queues, and none of a refused one", async () => {
+    const autoApproved = (idempotencyKey: string | null): Change => {
+      const proposal = proposalRow({ idempotencyKey, status: "auto_approved" });
+      const execution: ExecutionRow = {
+        id: testId("exec"),
+        proposalId: proposal.id,
+        kind: "execute",
+        agentId: proposal.agentId,
+        actionType: proposal.actionType,
+        status: "queued",
+        attempts: 0,
+        nextAttemptAt: proposal.createdAt,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        reconciliationReviewId: null,
+        rollbackOf: null,
+        version: 1,
+        createdAt: proposal.createdAt,
+        updatedAt: proposal.createdAt,
+        doc: {
+          action: proposal.doc.action,
+          decision: null,
+          executor: { via: "agent" },
+          traceparent: null,
+          lastError: null,
+          lastStatusCode: null,
+        } as ExecutionRow["doc"],
+      };
+      return {
+        writes: [
+          { kind: "insertProposal", row: proposal },
+          { kind: "insertExecution", row: execution },
+        ],
+        audit: [auditDraft("proposal.submitted", proposal.id), auditDraft("proposal.routed", proposal.id)],
+      };
+    };
+    const executionOf = (change: Change) => (change.writes[1] as { row: ExecutionRow }).row.id;
+    const batch = [autoApproved("e-1"), submission(), autoApproved("e-1"), autoApproved(null)];
+    const results = await Promise.all(batch.map((change) => store.commit(change)));
+    expect(results.map((r) => r.ok)).toEqual([true, true, false, true]);
+    expect((await store.execution(executionOf(batch[0]!)))?.proposalId).toBe(proposalOf(batch[0]!));
+    expect(await store.execution(executionOf(batch[2]!))).toBeNull();
+    expect((await store.execution(executionOf(batch[3]!)))?.status).toBe("queued");
+    await verifiedAuditChain(store);
   });
 
   it("confines an unexpected failure to its own submission", async () => {

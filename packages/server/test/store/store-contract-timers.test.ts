@@ -235,7 +235,12 @@ describe.each(storeEngines())("Store contract, timers and notifications: %s", (e
     for (const row of [old, rejected, blocked, pending, otherAgent, otherType]) await ok(proposeChange(row));
     const found = await store.refusedProposals("agent_support", "support.reply", at(-3600), 10);
     expect(found.map((p) => p.id)).toEqual([blocked.id, rejected.id]);
-    expect(found[0]).toEqual(blocked);
+    expect(found[0]).toEqual({
+      id: blocked.id,
+      createdAt: blocked.createdAt,
+      payload: blocked.doc.action.payload,
+    });
+    expect(await store.refusedProposals("agent_support", "support.reply", at(-3600), 1)).toHaveLength(1);
   });
 
   it("finds the amounts proposed for an entity inside a window, with their proposals", async () => {
@@ -261,10 +266,11 @@ describe.each(storeEngines())("Store contract, timers and notifications: %s", (e
       });
     }
     const found = await store.amountsOfEntity("billing.refund", "customer:c_1", at(-60), 10);
-    expect(found.map((f) => [f.proposal.id, f.amount])).toEqual([
-      [rows[1]!.id, 21],
-      [rows[0]!.id, 10.5],
+    expect(found.map((f) => [f.proposalId, f.amount, f.createdAt, f.status])).toEqual([
+      [rows[1]!.id, 21, rows[1]!.createdAt, rows[1]!.status],
+      [rows[0]!.id, 10.5, rows[0]!.createdAt, rows[0]!.status],
     ]);
+    expect(found[0]!.verdict).toBe("review");
     expect(await store.amountsOfEntity("billing.refund", "customer:c_1", at(30), 10)).toHaveLength(1);
     expect(await store.amountsOfEntity("support.reply", "customer:c_1", at(-60), 10)).toEqual([]);
   });

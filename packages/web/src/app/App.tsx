@@ -5,7 +5,9 @@ import type { ActionList, SessionView } from "../api/types.ts";
 import { Inbox } from "../inbox/Inbox.tsx";
 import { type InboxFilters, NO_FILTERS, useInbox } from "../inbox/use-inbox.ts";
 import { AuditView } from "../owner/AuditView.tsx";
+import { DashboardView, OverseersOnly } from "../owner/DashboardView.tsx";
 import { PolicyView } from "../owner/PolicyView.tsx";
+import { SimulatorView } from "../owner/SimulatorView.tsx";
 import { StopsView } from "../owner/StopsView.tsx";
 import { ReviewPage } from "../review/ReviewPage.tsx";
 import { Header } from "./Header.tsx";
@@ -110,6 +112,17 @@ function Desk({ session, onSignOut }: { session: SessionView; onSignOut: () => v
       break;
     case "stops":
       content = <StopsView />;
+      break;
+    case "dashboard":
+      content = <DashboardView user={user} actions={actions} />;
+      break;
+    case "simulator":
+      content =
+        user.role === "owner" || user.role === "auditor" ? (
+          <SimulatorView actions={actions} />
+        ) : (
+          <OverseersOnly title="Policy simulator" />
+        );
       break;
     default:
       content = (

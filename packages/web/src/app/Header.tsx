@@ -36,10 +36,12 @@ export function Header({
       <span className="brand">Loopgate</span>
       <nav aria-label="Main">
         <NavLink page={{ name: "inbox" }} current={page} label="Inbox" />
+        {overseer ? <NavLink page={{ name: "dashboard" }} current={page} label="Dashboard" /> : null}
         {overseer ? (
           <NavLink page={{ name: "audit", proposalId: null }} current={page} label="Audit" />
         ) : null}
         {overseer ? <NavLink page={{ name: "policy" }} current={page} label="Policy" /> : null}
+        {overseer ? <NavLink page={{ name: "simulator" }} current={page} label="Simulator" /> : null}
         {user.role === "owner" ? <NavLink page={{ name: "stops" }} current={page} label="Stops" /> : null}
       </nav>
       <span className={`live ${live ? "on" : "off"}`} role="status" aria-live="polite">

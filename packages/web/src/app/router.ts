@@ -6,7 +6,9 @@ export type Page =
   | { name: "review"; reviewId: string; proposalId: string | null }
   | { name: "audit"; proposalId: string | null }
   | { name: "policy" }
-  | { name: "stops" };
+  | { name: "stops" }
+  | { name: "dashboard" }
+  | { name: "simulator" };
 
 export function parseLocation(location: Location): Page {
   const path = location.pathname;
@@ -17,6 +19,8 @@ export function parseLocation(location: Location): Page {
   if (path === "/audit") return { name: "audit", proposalId: params.get("proposal") };
   if (path === "/policy") return { name: "policy" };
   if (path === "/stops") return { name: "stops" };
+  if (path === "/dashboard") return { name: "dashboard" };
+  if (path === "/simulator") return { name: "simulator" };
   return { name: "inbox" };
 }
 
@@ -32,6 +36,10 @@ export function hrefOf(page: Page): string {
       return "/policy";
     case "stops":
       return "/stops";
+    case "dashboard":
+      return "/dashboard";
+    case "simulator":
+      return "/simulator";
   }
 }
 

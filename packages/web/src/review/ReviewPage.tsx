@@ -8,11 +8,13 @@ import { duration, when, words } from "../ui/format.ts";
 import { PlainText } from "../ui/safe.tsx";
 import { Shortcut, useShortcuts } from "../ui/shortcuts.tsx";
 import { type DecisionDraft, DecisionPanel, VERDICTS } from "./DecisionPanel.tsx";
+import { JudgementPanel } from "./JudgementPanel.tsx";
 import { AlternativesSection, EvidenceSection, RequestSection, ToolCallsSection } from "./PacketSections.tsx";
 import { PayloadDiff } from "./PayloadDiff.tsx";
 import { PayloadForm } from "./PayloadForm.tsx";
 import { type JsonSchema, mergePatch, validatePayload } from "./payload-schema.ts";
 import { HistorySection, IfApprovedSection, SignalsSection, WhyHereSection } from "./RiskSections.tsx";
+import { useEvidenceReport } from "./use-evidence-report.ts";
 import { useReview } from "./use-review.ts";
 
 const EMPTY_DRAFT: DecisionDraft = { verdict: null, category: "", comment: "" };
@@ -44,6 +46,9 @@ export function ReviewPage({
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [closedBy, setClosedBy] = useState<string | null>(null);
+  const evidenceRef = useRef<HTMLDivElement>(null);
+  // Blind review: the decision waits for the reviewer's own first judgement.
+  const judgementPending = proposal?.blindReview?.judgementRequired === true;
 
   const base = useMemo(() => proposal?.finalPayload ?? proposal?.action.payload ?? {}, [proposal]);
   // A new packet (another review, or a reload after a change) starts from what it proposes.
@@ -99,6 +104,7 @@ export function ReviewPage({
   const effective = draft.verdict === "approve" && isEdited ? "edit" : draft.verdict;
 
   async function submit() {
+    if (judgementPending) return;
     if (!proposal || effective === null || busy || decided !== null || closedBy !== null) return;
     if (effective === "reject" && draft.category === "") return;
     if ((effective === "request_info" || effective === "escalate") && draft.comment.trim() === "") return;
@@ -162,6 +168,9 @@ export function ReviewPage({
     g: () => navigate({ name: "inbox" }),
     "mod+Enter": () => void submit(),
   });
+
+  const evidenceShown = proposal !== null && proposal.evidence.length > 0 && review.blocked === null;
+  useEvidenceReport(reviewId, evidenceRef, evidenceShown && decided === null);
 
   if (review.error) {
     return (
@@ -246,21 +255,33 @@ export function ReviewPage({
               </button>
             ) : null}
           </section>
-          <EvidenceSection evidence={proposal.evidence} />
+          <div ref={evidenceRef}>
+            <EvidenceSection evidence={proposal.evidence} />
+          </div>
           <ToolCallsSection toolCalls={proposal.toolCalls} />
         </div>
         <div className="packet-side">
-          <DecisionPanel
-            draft={draft}
-            categories={actions?.categories ?? []}
-            edited={isEdited}
-            editProblems={editProblems}
-            busy={busy}
-            disabled={locked}
-            onDraft={setDraft}
-            onSubmit={() => void submit()}
-            focusTick={focusTick}
-          />
+          {proposal.blindReview && proposal.review ? (
+            <JudgementPanel
+              reviewId={reviewId}
+              blind={proposal.blindReview}
+              disabled={locked}
+              onJudged={review.reload}
+            />
+          ) : null}
+          {judgementPending ? null : (
+            <DecisionPanel
+              draft={draft}
+              categories={actions?.categories ?? []}
+              edited={isEdited}
+              editProblems={editProblems}
+              busy={busy}
+              disabled={locked}
+              onDraft={setDraft}
+              onSubmit={() => void submit()}
+              focusTick={focusTick}
+            />
+          )}
           <WhyHereSection proposal={proposal} />
           <SignalsSection proposal={proposal} />
           <IfApprovedSection proposal={proposal} action={action} />

@@ -1,4 +1,5 @@
 import { streamSSE } from "hono/streaming";
+import { isCanaryProposal } from "../../app/canaries.ts";
 import type { ChangeEvent } from "../../app/events.ts";
 import { type Principal, worksQueue } from "../../app/principal.ts";
 import type { RouteTable } from "../route-table.ts";
@@ -45,6 +46,9 @@ export function eventRoutes(routes: RouteTable): void {
         while (!stream.aborted) {
           const event = queue.shift();
           if (event !== undefined) {
+            // A seeded canary borrows a real agent's name; that agent never hears of it.
+            const mayBeCanary = principal!.kind === "agent" && event.proposalId !== null;
+            if (mayBeCanary && (await isCanaryProposal(c.var.deps, event.proposalId!))) continue;
             await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
             continue;
           }

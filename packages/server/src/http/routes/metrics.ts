@@ -16,7 +16,7 @@ export function metricsRoutes(routes: RouteTable): void {
       method: "get",
       path: "/v1/metrics",
       summary:
-        "Volumes, route mix, decision and expiry rates, time to decide: totals and a series (owners, auditors)",
+        "Volumes, route mix, decision, expiry and false-approval rates, time to claim and decide, correction categories, incidents, calibration error: totals and a series (owners, auditors)",
       tag: "metrics",
       access: "authenticated",
       query: MetricsQuery,
@@ -39,8 +39,8 @@ export function metricsRoutes(routes: RouteTable): void {
     },
     async (c, principal) => {
       const deps = c.var.deps;
-      const { totals, queues } = await metricTotals(deps, principal!);
-      const { contentType, body } = await prometheusText({ totals, queues, now: deps.now() });
+      const { totals, queues, calibration } = await metricTotals(deps, principal!);
+      const { contentType, body } = await prometheusText({ totals, queues, calibration, now: deps.now() });
       return c.body(body, 200, { "content-type": contentType });
     },
   );
