@@ -43,6 +43,8 @@ export async function replayHistory(
     onProgress?: (done: number, total: number) => void;
     /** Worker threads for a large history on the embedded store. @defaultValue up to 2, by cores */
     workers?: number;
+    /** Proposals per stretch handed to a worker (tests use small ones). @defaultValue 25,000 */
+    stretch?: number;
   },
 ): Promise<ReplayReport> {
   // Approved thresholds and autonomy stages stay in force under a candidate (they survive loading a
@@ -54,17 +56,14 @@ export async function replayHistory(
     stages: stages.map((row) => [`${row.agentId}\u0000${row.actionType}`, row.stage]),
     since: options.since,
   };
-  const total =
-    options.onProgress === undefined && options.workers === undefined
-      ? null
-      : await store.historySize(options.since);
   const replay = newReplay(candidate.policy, settings);
   const parallel = await replayInParallel(store, candidate, settings, {
-    total,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.stretch === undefined ? {} : { stretch: options.stretch }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
   if (parallel === null) {
+    const total = options.onProgress === undefined ? null : await store.historySize(options.since);
     await replayRange(
       store,
       replay,

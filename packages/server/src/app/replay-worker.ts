@@ -5,7 +5,10 @@ import { openSqlite, SqliteRunner } from "../store/sqlite-connection.ts";
 import { newReplay, type ReplaySettings } from "./replay-settings.ts";
 import { replayRange } from "./replay-walk.ts";
 
-/** What a replay worker is given (see replay-workers.ts). */
+/**
+ * What a replay worker is given (see replay-workers.ts). It loads its modules and the candidate policy,
+ * says it is ready, then replays each stretch of history it is handed until it is told to finish.
+ */
 export interface ReplayWorkerData {
   file: string;
   workspaceId: string;
@@ -13,44 +16,54 @@ export interface ReplayWorkerData {
   policyVersion: number;
   settings: ReplaySettings;
   parts: ReplayDocPart[];
-  range: ReplayRange;
 }
 
-/** What it reports: progress after each page, then its tallies, or why it failed. */
+/** What the caller tells a worker: replay a stretch, or post the counts and stop. */
+export type ReplayWorkerOrder = { type: "replay"; range: ReplayRange } | { type: "finish" };
+
+/** What a worker reports: ready for a stretch, a stretch replayed, its counts, or why it failed. */
 export type ReplayWorkerMessage =
-  | { type: "progress"; done: number }
+  | { type: "ready" }
+  | { type: "replayed"; count: number }
   | { type: "done"; tallies: ReturnType<ReturnType<typeof newReplay>["tallies"]> }
   | { type: "error"; message: string };
 
-/** Replays one part of the history on its own read connection and posts the counts. */
-async function run(data: ReplayWorkerData): Promise<ReplayWorkerMessage> {
+const post = (message: ReplayWorkerMessage) => parentPort?.postMessage(message);
+
+/** Replays the stretches it is handed on its own read connection, then posts the counts. */
+function start(data: ReplayWorkerData): void {
   const loaded = loadPolicy(data.policyText, { version: data.policyVersion });
-  if (!loaded.ok) return { type: "error", message: "the candidate policy no longer loads" };
-  const db = openSqlite(data.file, 10_000);
-  try {
-    const reads = new HistoryReads(new SqliteRunner(db), data.workspaceId, "sqlite");
-    const replay = newReplay(loaded.policy, data.settings);
-    await replayRange(
-      {
-        replayRows: (range, parts, limit) => reads.replayRows(range, parts, limit),
-        historyDecisions: (ids) => reads.decisionsOf(ids),
-      },
-      replay,
-      data.parts,
-      data.range,
-      (done) => parentPort?.postMessage({ type: "progress", done } satisfies ReplayWorkerMessage),
-    );
-    return { type: "done", tallies: replay.tallies() };
-  } finally {
-    db.close();
+  if (!loaded.ok) {
+    post({ type: "error", message: "the candidate policy no longer loads" });
+    return;
   }
+  const db = openSqlite(data.file, 10_000);
+  const reads = new HistoryReads(new SqliteRunner(db), data.workspaceId, "sqlite");
+  const store = {
+    replayRows: (range: ReplayRange, parts: readonly ReplayDocPart[], limit: number) =>
+      reads.replayRows(range, parts, limit),
+    historyDecisions: (ids: readonly string[]) => reads.decisionsOf(ids),
+  };
+  const replay = newReplay(loaded.policy, data.settings);
+  parentPort?.on("message", (order: ReplayWorkerOrder) => {
+    if (order.type === "finish") {
+      db.close();
+      post({ type: "done", tallies: replay.tallies() });
+      return;
+    }
+    let count = 0;
+    replayRange(store, replay, data.parts, order.range, (done) => {
+      count = done;
+    }).then(
+      () => post({ type: "replayed", count }),
+      (error: unknown) => post({ type: "error", message: (error as Error).message ?? String(error) }),
+    );
+  });
+  post({ type: "ready" });
 }
 
-run(workerData as ReplayWorkerData).then(
-  (message) => parentPort?.postMessage(message),
-  (error: unknown) =>
-    parentPort?.postMessage({
-      type: "error",
-      message: (error as Error).message ?? String(error),
-    } satisfies ReplayWorkerMessage),
-);
+try {
+  start(workerData as ReplayWorkerData);
+} catch (error) {
+  post({ type: "error", message: (error as Error).message ?? String(error) });
+}

@@ -151,14 +151,28 @@ export class HistoryReads {
     });
   }
 
-  /** The position of the `offset`-th proposal from `since` (0 the first), or null past the end. */
-  async position(since: string | null, offset: number): Promise<HistoryPosition | null> {
-    const sql = `SELECT created_at, id FROM proposals WHERE workspace_id = ? AND ${NOT_CANARY}${since === null ? "" : " AND created_at >= ?"}
+  /**
+   * The position of the `offset`-th proposal from `since` (0 the first) and, when given, from position
+   * `from` (inclusive) — so cutting a history into many parts reads each stretch once — or null past the end.
+   */
+  async position(
+    since: string | null,
+    offset: number,
+    from: HistoryPosition | null = null,
+  ): Promise<HistoryPosition | null> {
+    const where = [`workspace_id = ?`, NOT_CANARY];
+    const params: (string | number)[] = [this.workspaceId];
+    if (since !== null) {
+      where.push("created_at >= ?");
+      params.push(since);
+    }
+    if (from !== null) {
+      where.push("(created_at, id) >= (?, ?)");
+      params.push(from.createdAt, from.id);
+    }
+    const sql = `SELECT created_at, id FROM proposals WHERE ${where.join(" AND ")}
       ORDER BY created_at, id LIMIT 1 OFFSET ?`;
-    const [row] = await this.reader.all(
-      sql,
-      since === null ? [this.workspaceId, offset] : [this.workspaceId, since, offset],
-    );
+    const [row] = await this.reader.all(sql, [...params, offset]);
     return row === undefined ? null : { createdAt: String(row.created_at), id: String(row.id) };
   }
 

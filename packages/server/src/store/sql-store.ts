@@ -373,8 +373,12 @@ export abstract class SqlStore implements Store {
       limit,
     );
   }
-  historyPosition(since: string | null, offset: number): Promise<HistoryPosition | null> {
-    return this.#history.position(since === null ? null : isoTime(since), offset);
+  historyPosition(
+    since: string | null,
+    offset: number,
+    from: HistoryPosition | null = null,
+  ): Promise<HistoryPosition | null> {
+    return this.#history.position(since === null ? null : isoTime(since), offset, from);
   }
   historyDecisions(proposalIds: readonly string[]): Promise<Map<string, HistoryDecisions>> {
     return this.#history.decisionsOf(proposalIds);

@@ -13,7 +13,7 @@ describe("policy replay on worker threads", () => {
   });
   afterAll(async () => t.close());
 
-  it("cuts the history into parts, replays them on workers and merges the same report", async () => {
+  it("hands the history out in stretches to workers and merges the same report", async () => {
     const store = t.server.deps.store;
     const loaded = await replayCandidate(store, AUTOMATING_CANDIDATE);
     if (!loaded.ok) throw new Error("the candidate does not load");
@@ -23,6 +23,8 @@ describe("policy replay on worker threads", () => {
     const parallel = await replayHistory(store, loaded.candidate, {
       ...options,
       workers: 3,
+      // 7 proposals in stretches of 2: four stretches, taken by whichever worker is free.
+      stretch: 2,
       onProgress: (done, total) => progress.push([done, total]),
     });
     expect(JSON.stringify(parallel)).toBe(JSON.stringify(inProcess));
