@@ -73,7 +73,7 @@ export interface PromotionSettings {
 
 /** Circuit breakers with the defaults filled in; a null bound is a breaker turned off. */
 export interface BreakerSettings {
-  /** The window the rates are measured over, in ms (whole hours: rates come from hourly rollups). @defaultValue 24h */
+  /** The window the rates are measured over, ending now, in ms. @defaultValue 24h */
   windowMs: number;
   /** Opportunities (decisions, executions) a breaker needs in its window before it may trip. @defaultValue 20 */
   minEvents: number;
@@ -122,7 +122,7 @@ export function resolvePromotion(
  *
  * @example
  * ```ts
- * resolveBreakers({ override: 0.2, window: "1h" }, undefined)?.windowMs; // 3_600_000
+ * resolveBreakers({ override: 0.2, window: "90m" }, undefined)?.windowMs; // 5_400_000
  * resolveBreakers(false, undefined); // null
  * ```
  */
@@ -138,16 +138,12 @@ export function resolveBreakers(
   return {
     ...DEFAULT_BREAKERS,
     ...rest,
-    windowMs: window === undefined ? DEFAULT_BREAKERS.windowMs : roundUpToHour(parseDuration(window)),
+    windowMs: window === undefined ? DEFAULT_BREAKERS.windowMs : parseDuration(window),
     override: off(override, DEFAULT_BREAKERS.override),
     incident: off(incident, DEFAULT_BREAKERS.incident),
     rollback: off(rollback, DEFAULT_BREAKERS.rollback),
     executorFailure: off(executorFailure, DEFAULT_BREAKERS.executorFailure),
   };
-}
-
-function roundUpToHour(ms: number): number {
-  return Math.max(1, Math.ceil(ms / 3_600_000)) * 3_600_000;
 }
 
 function stripUndefined<T extends object>(value: T | undefined): Partial<T> {

@@ -145,7 +145,7 @@ actions:
     const one = policy.actionTypes.get("a.one")!;
     expect(one.promotion).toEqual({ minDecisions: 50, maxOverrideRate: 0.1, maxCalibrationError: 0.05 });
     expect(one.breakers).toMatchObject({
-      windowMs: 2 * 3_600_000,
+      windowMs: 90 * 60_000,
       override: 0.25,
       incident: null,
       demoteTo: "threshold",
@@ -154,7 +154,7 @@ actions:
     expect(policy.actionTypes.get("a.two")!.promotion.maxOverrideRate).toBe(0.05);
     expect(policy.actionTypes.get("a.three")!.breakers).toEqual({
       ...DEFAULT_BREAKERS,
-      windowMs: 2 * 3_600_000,
+      windowMs: 90 * 60_000,
       override: 0.25,
     });
   });

@@ -16,8 +16,9 @@ import type { Store } from "../store/store.ts";
 
 /**
  * What earned autonomy knows about one agent and action type right now (SPEC §5): the stage in force,
- * the evidence for a promotion, and the circuit breakers' readings. Decisions are counted from the hourly
- * metric rollups (never a scan of history), executions and incidents by indexed counts.
+ * the evidence for a promotion, and the circuit breakers' readings. A promotion's decisions are counted
+ * from the hourly metric rollups (never a scan of history); the breakers count post-reviews, executions
+ * and incidents by indexed counts over their exact window.
  */
 
 const HOUR_MS = 3_600_000;
