@@ -13,7 +13,7 @@ import { commitStageChange } from "./autonomy-change.ts";
 import { promotionEvidence, stageInForce } from "./autonomy-state.ts";
 import { promotionView } from "./autonomy-views.ts";
 import type { AppDeps } from "./deps.ts";
-import { actorOf, type Principal, requireRole } from "./principal.ts";
+import { actorOf, type Principal, requireRole, requireSecondOwner } from "./principal.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
 /**
@@ -102,14 +102,7 @@ export async function approvePromotion(
       },
     );
   }
-  if (row.requestedBy.id === owner.user.id) {
-    throw new AppError(
-      "forbidden",
-      "second_owner_required",
-      "You asked for this promotion; a different owner must approve it",
-      { requestedBy: row.requestedBy },
-    );
-  }
+  requireSecondOwner(owner, row.requestedBy, "You asked for this promotion");
   const settings = declared(deps, row.actionType);
   const judged = await judge(deps, row.agentId, row.actionType, settings, row.to, row);
   const at = deps.now().toISOString();

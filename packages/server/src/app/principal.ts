@@ -59,3 +59,26 @@ export function worksQueue(principal: Principal, queue: string): boolean {
   if (user.role === "owner" || user.role === "auditor") return true;
   return user.queues.length === 0 || user.queues.includes(queue);
 }
+
+/**
+ * The second owner of a two-person change (a threshold recommendation, an autonomy promotion): an
+ * owner who is not the one who asked for it (403 `second_owner_required` otherwise).
+ *
+ * @example
+ * ```ts
+ * const approver = requireSecondOwner(principal, row.requestedBy, "You asked to apply this recommendation");
+ * ```
+ */
+export function requireSecondOwner(
+  principal: Principal,
+  requestedBy: { id: string; name: string },
+  asked: string,
+): Extract<Principal, { kind: "user" }> {
+  const owner = requireRole(principal, ["owner"]);
+  if (requestedBy.id === owner.user.id) {
+    throw new AppError("forbidden", "second_owner_required", `${asked}; a different owner must approve it`, {
+      requestedBy,
+    });
+  }
+  return owner;
+}

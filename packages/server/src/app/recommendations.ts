@@ -8,7 +8,7 @@ import type { RecommendationRow } from "../store/calibration-rows.ts";
 import { AppError, invalidInput } from "./app-error.ts";
 import { calibrationCache } from "./calibrate.ts";
 import type { AppDeps } from "./deps.ts";
-import { actorOf, type Principal, requireRole } from "./principal.ts";
+import { actorOf, type Principal, requireRole, requireSecondOwner } from "./principal.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
 /** The wire form of a stored recommendation. */
@@ -110,14 +110,7 @@ export async function approveRecommendation(
       `No owner has asked to apply this recommendation yet: one owner asks with POST /v1/recommendations/${id}/apply, a different owner approves`,
     );
   }
-  if (row.requestedBy.id === owner.user.id) {
-    throw new AppError(
-      "forbidden",
-      "second_owner_required",
-      "You asked to apply this recommendation; a different owner must approve it",
-      { requestedBy: row.requestedBy },
-    );
-  }
+  requireSecondOwner(owner, row.requestedBy, "You asked to apply this recommendation");
   const [maps, thresholds, active] = await Promise.all([
     deps.store.calibrationMaps(),
     deps.store.thresholdsInForce(),
