@@ -8,7 +8,7 @@ import {
   AutonomyQuery,
   type CompiledPolicy,
 } from "@loopgate/core";
-import type { AutonomyChangeRow, PromotionRow } from "../store/autonomy-rows.ts";
+import type { AutonomyChangeRow, AutonomyStageRow, PromotionRow } from "../store/autonomy-rows.ts";
 import { invalidInput } from "./app-error.ts";
 import { autonomyStateOf } from "./autonomy-state.ts";
 import type { AppDeps } from "./deps.ts";
@@ -56,27 +56,39 @@ export function changeView(row: AutonomyChangeRow): AutonomyChange {
   };
 }
 
+/** One agent and action type autonomy applies to, with its settings and the stage row set for it, if any. */
+export interface AutonomyPair {
+  agentId: string;
+  actionType: string;
+  settings: ActionTypeSettings;
+  stageRow: AutonomyStageRow | undefined;
+}
+
 /**
  * The agents and action types autonomy applies to: every pair that has proposed, has a stage in force
- * or a promotion waiting, limited to action types the active policy declares.
+ * or a promotion waiting, limited to action types the active policy declares — each with its stage row,
+ * from the same read.
  */
 export async function autonomyPairs(
   deps: Pick<AppDeps, "store">,
   policy: CompiledPolicy,
-): Promise<{ agentId: string; actionType: string; settings: ActionTypeSettings }[]> {
+): Promise<AutonomyPair[]> {
   const [proposing, stages, pending] = await Promise.all([
     deps.store.proposingPairs(),
     deps.store.autonomyStages(),
     deps.store.autonomyPromotions({ status: "requested" }, 500),
   ]);
-  const seen = new Map<string, { agentId: string; actionType: string; settings: ActionTypeSettings }>();
+  const key = (pair: { agentId: string; actionType: string }) => `${pair.agentId}\u0000${pair.actionType}`;
+  const stageOf = new Map(stages.map((row) => [key(row), row]));
+  const seen = new Map<string, AutonomyPair>();
   for (const pair of [...proposing, ...stages, ...pending]) {
     const settings = policy.actionTypes.get(pair.actionType);
     if (settings === undefined) continue;
-    seen.set(`${pair.agentId}\u0000${pair.actionType}`, {
+    seen.set(key(pair), {
       agentId: pair.agentId,
       actionType: pair.actionType,
       settings,
+      stageRow: stageOf.get(key(pair)),
     });
   }
   return [...seen.values()].sort(
@@ -115,9 +127,8 @@ export async function autonomyStates(
       (filter.agent === undefined || p.agentId === filter.agent) &&
       (filter.actionType === undefined || p.actionType === filter.actionType),
   );
-  const [stages, maps] = await Promise.all([deps.store.autonomyStages(), deps.store.calibrationMaps()]);
+  const maps = await deps.store.calibrationMaps();
   const key = (a: string, t: string) => `${a}\u0000${t}`;
-  const stageOf = new Map(stages.map((s) => [key(s.agentId, s.actionType), s]));
   const mapOf = new Map(maps.map((m) => [key(m.agentId, m.actionType), m]));
   const items = await Promise.all(
     pairs.map(async (pair) => {
@@ -130,7 +141,7 @@ export async function autonomyStates(
         store: deps.store,
         settings: pair.settings,
         pair,
-        stageRow: stageOf.get(key(pair.agentId, pair.actionType)),
+        stageRow: pair.stageRow,
         map: mapOf.get(key(pair.agentId, pair.actionType)),
         pending: pending[0] ?? null,
         history: history.items,

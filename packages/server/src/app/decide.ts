@@ -5,11 +5,9 @@ import {
   type DecisionInput,
   DecisionInput as DecisionInputSchema,
   type DecisionResult,
-  dueAfter,
   escalationTarget,
   PII_MASK_PATTERN,
   proposalTransition,
-  queueSettings,
   validatePayload,
 } from "@loopgate/core";
 import type {
@@ -23,6 +21,7 @@ import type {
 import { AppError, invalidInput } from "./app-error.ts";
 import { decisionRow } from "./decision-row.ts";
 import type { AppDeps } from "./deps.ts";
+import { escalatedReview } from "./escalated-review.ts";
 import { executionPlan } from "./execution-plan.ts";
 import { expireReview } from "./expire.ts";
 import { applyMergePatch } from "./merge-patch.ts";
@@ -278,21 +277,7 @@ function plan(
     case "escalate": {
       proposalStatus = transition({ kind: "escalated" });
       const target = escalationTarget(policy, review.queue) ?? review.queue;
-      const settings = queueSettings(policy, target);
-      newReview = {
-        ...review,
-        id: deps.newId(),
-        queue: target,
-        status: "escalated",
-        level: review.level + 1,
-        dueAt: dueAfter(now, settings.slaMs, settings.businessHours).toISOString(),
-        approvers: [],
-        claimedBy: null,
-        claimExpiresAt: null,
-        version: 1,
-        createdAt: at,
-        updatedAt: at,
-      };
+      newReview = escalatedReview(deps, review, policy, target, now);
       break;
     }
     default:

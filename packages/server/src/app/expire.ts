@@ -1,13 +1,13 @@
 import {
   type AuditDraft,
   type CompiledPolicy,
-  dueAfter,
   escalationTarget,
   proposalTransition,
   queueSettings,
 } from "@loopgate/core";
 import type { ProposalPatch, ProposalRow, ReviewRow, Write } from "../store/store.ts";
 import type { AppDeps } from "./deps.ts";
+import { escalatedReview } from "./escalated-review.ts";
 import { executionPlan } from "./execution-plan.ts";
 import { SYSTEM_ACTOR } from "./principal.ts";
 import { reviewOpenedEntry } from "./propose.ts";
@@ -44,22 +44,8 @@ export async function expireReview(deps: AppDeps, review: ReviewRow, now: Date):
   let applied: string = rule;
   if (rule === "escalate") {
     const target = escalationTarget(policy, review.queue);
-    const targetSettings = queueSettings(policy, target ?? review.queue);
     if (target !== null) {
-      next = {
-        ...review,
-        id: deps.newId(),
-        queue: target,
-        status: "escalated",
-        level: review.level + 1,
-        dueAt: dueAfter(now, targetSettings.slaMs, targetSettings.businessHours).toISOString(),
-        approvers: [],
-        claimedBy: null,
-        claimExpiresAt: null,
-        version: 1,
-        createdAt: at,
-        updatedAt: at,
-      };
+      next = escalatedReview(deps, review, policy, target, now);
       writes.push({ kind: "insertReview", row: next });
     } else {
       applied = "expire"; // nowhere left to escalate to

@@ -8,6 +8,7 @@ import {
 import type { ExecutionRow } from "../store/execution-rows.ts";
 import type { ReviewRow, Write } from "../store/store.ts";
 import type { AppDeps } from "./deps.ts";
+import { escalatedReview } from "./escalated-review.ts";
 import { SYSTEM_ACTOR } from "./principal.ts";
 import { reviewOpenedEntry } from "./propose.ts";
 
@@ -92,21 +93,7 @@ function escalated(
   now: Date,
 ): ExpiryChange {
   const at = now.toISOString();
-  const settings = queueSettings(policy, target);
-  const next: ReviewRow = {
-    ...review,
-    id: deps.newId(),
-    queue: target,
-    status: "escalated",
-    level: review.level + 1,
-    dueAt: dueAfter(now, settings.slaMs, settings.businessHours).toISOString(),
-    approvers: [],
-    claimedBy: null,
-    claimExpiresAt: null,
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-  };
+  const next = escalatedReview(deps, review, policy, target, now);
   const reconciliation = { executionId: execution.id, status: execution.status };
   const opened = reviewOpenedEntry(at, next);
   return {

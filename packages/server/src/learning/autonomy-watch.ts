@@ -27,12 +27,12 @@ export async function checkBreakers(deps: AppDeps): Promise<Demotion[]> {
   const policy = await deps.policies.refresh();
   if (policy === null) return [];
   const now = deps.now();
-  const [pairs, stages] = await Promise.all([autonomyPairs(deps, policy), deps.store.autonomyStages()]);
+  const pairs = await autonomyPairs(deps, policy);
   const demotions: Demotion[] = [];
   for (const pair of pairs) {
     const breakers = pair.settings.breakers;
     if (breakers === null) continue;
-    const stageRow = stages.find((s) => s.agentId === pair.agentId && s.actionType === pair.actionType);
+    const { stageRow } = pair;
     const stage = stageInForce(pair.settings, stageRow);
     if (stageRank(stage) <= stageRank(breakers.demoteTo)) continue;
     const { readings, window } = await breakerReadings(deps.store, pair, pair.settings, now);
@@ -77,12 +77,10 @@ export async function checkBreakers(deps: AppDeps): Promise<Demotion[]> {
         },
       },
     });
-    demotions.push({ ...pair, from: stage, to: target.to, breaker, stored: change !== null });
+    const { agentId, actionType } = pair;
+    demotions.push({ agentId, actionType, from: stage, to: target.to, breaker, stored: change !== null });
     if (change !== null)
-      deps.logger.warn(
-        { ...pair, settings: undefined, from: stage, to: target.to, breaker },
-        "autonomy demoted",
-      );
+      deps.logger.warn({ agentId, actionType, from: stage, to: target.to, breaker }, "autonomy demoted");
   }
   return demotions;
 }

@@ -4,14 +4,13 @@ import { applyCalibrationWrite } from "./calibration-rows.ts";
 import { applyExecutionWrite } from "./execution-sql.ts";
 import { sha256HexNative } from "./native-sha256.ts";
 import { applyNotificationWrite } from "./notification-rows.ts";
+import { proposalPatch, reviewPatch } from "./row-patches.ts";
 import {
   apiKeyValues,
   auditValues,
   decisionValues,
   policyValues,
-  proposalPatch,
   proposalValues,
-  reviewPatch,
   reviewValues,
   type SqlValue,
   userValues,

@@ -1,14 +1,5 @@
 import type { AuditEntry } from "@loopgate/core";
-import type {
-  ApiKeyRow,
-  DecisionRow,
-  PolicyRow,
-  ProposalPatch,
-  ProposalRow,
-  ReviewPatch,
-  ReviewRow,
-  UserRow,
-} from "./store.ts";
+import type { ApiKeyRow, DecisionRow, PolicyRow, ProposalRow, ReviewRow, UserRow } from "./store.ts";
 
 /**
  * Mapping between the port's rows and table columns, shared by both engines. SQLite hands JSON
@@ -21,8 +12,10 @@ export type DbRecord = Record<string, unknown>;
 /** A bound parameter. Booleans become 0/1 on SQLite. */
 export type SqlValue = string | number | boolean | null;
 
-const toJson = (value: unknown): string => JSON.stringify(value);
-const toJsonOrNull = (value: unknown): string | null => (value == null ? null : JSON.stringify(value));
+/** A JSON column's text. */
+export const toJson = (value: unknown): string => JSON.stringify(value);
+/** A nullable JSON column's text. */
+export const toJsonOrNull = (value: unknown): string | null => (value == null ? null : JSON.stringify(value));
 /** Every JSON column holds an object or an array, so a string can only be SQLite's JSON text. */
 const fromJson = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
 const fromJsonOrNull = <T>(value: unknown): T | null => (value == null ? null : fromJson<T>(value));
@@ -351,52 +344,4 @@ export function auditFromDb(r: DbRecord): AuditEntry {
     prevHash: text(r.prev_hash),
     hash: text(r.hash),
   };
-}
-
-/** How each patchable field maps to a column, in a fixed order so equal key sets share one statement. */
-type PatchColumns<P> = { [K in keyof Required<P>]: [column: string, encode: (value: P[K]) => SqlValue] };
-
-const same = (value: unknown): SqlValue => value as SqlValue;
-
-const PROPOSAL_PATCH: PatchColumns<ProposalPatch> = {
-  status: ["status", same],
-  executionStatus: ["execution_status", same],
-  policyVersion: ["policy_version", same],
-  infoDueAt: ["info_due_at", same],
-  updatedAt: ["updated_at", same],
-  doc: ["doc", toJson],
-};
-
-const REVIEW_PATCH: PatchColumns<ReviewPatch> = {
-  status: ["status", same],
-  dueAt: ["due_at", same],
-  approvers: ["approvers", toJson],
-  claimedBy: ["claimed_by", toJsonOrNull],
-  claimExpiresAt: ["claim_expires_at", same],
-  priority: ["priority", same],
-  updatedAt: ["updated_at", same],
-  queue: ["queue", same],
-  level: ["level", same],
-};
-
-/** The columns a patch sets and their values; fields left undefined are not touched. */
-export interface PatchSet {
-  columns: string[];
-  values: SqlValue[];
-}
-
-export const proposalPatch = (set: ProposalPatch): PatchSet => patchSet(PROPOSAL_PATCH, set);
-export const reviewPatch = (set: ReviewPatch): PatchSet => patchSet(REVIEW_PATCH, set);
-
-function patchSet<P extends object>(spec: PatchColumns<P>, set: P): PatchSet {
-  const columns: string[] = [];
-  const values: SqlValue[] = [];
-  for (const key of Object.keys(spec) as (keyof P)[]) {
-    const value = set[key];
-    if (value === undefined) continue;
-    const [column, encode] = spec[key];
-    columns.push(column);
-    values.push(encode(value));
-  }
-  return { columns, values };
 }

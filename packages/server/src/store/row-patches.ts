@@ -1,0 +1,55 @@
+import { type SqlValue, toJson, toJsonOrNull } from "./rows.ts";
+import type { ProposalPatch, ReviewPatch } from "./store.ts";
+
+/**
+ * The `UPDATE … SET` of a proposal or review patch: which columns a patch sets and the values to bind,
+ * shared by both engines.
+ */
+
+/** How each patchable field maps to a column, in a fixed order so equal key sets share one statement. */
+type PatchColumns<P> = { [K in keyof Required<P>]: [column: string, encode: (value: P[K]) => SqlValue] };
+
+const same = (value: unknown): SqlValue => value as SqlValue;
+
+const PROPOSAL_PATCH: PatchColumns<ProposalPatch> = {
+  status: ["status", same],
+  executionStatus: ["execution_status", same],
+  policyVersion: ["policy_version", same],
+  infoDueAt: ["info_due_at", same],
+  updatedAt: ["updated_at", same],
+  doc: ["doc", toJson],
+};
+
+const REVIEW_PATCH: PatchColumns<ReviewPatch> = {
+  status: ["status", same],
+  dueAt: ["due_at", same],
+  approvers: ["approvers", toJson],
+  claimedBy: ["claimed_by", toJsonOrNull],
+  claimExpiresAt: ["claim_expires_at", same],
+  priority: ["priority", same],
+  updatedAt: ["updated_at", same],
+  queue: ["queue", same],
+  level: ["level", same],
+};
+
+/** The columns a patch sets and their values; fields left undefined are not touched. */
+export interface PatchSet {
+  columns: string[];
+  values: SqlValue[];
+}
+
+export const proposalPatch = (set: ProposalPatch): PatchSet => patchSet(PROPOSAL_PATCH, set);
+export const reviewPatch = (set: ReviewPatch): PatchSet => patchSet(REVIEW_PATCH, set);
+
+function patchSet<P extends object>(spec: PatchColumns<P>, set: P): PatchSet {
+  const columns: string[] = [];
+  const values: SqlValue[] = [];
+  for (const key of Object.keys(spec) as (keyof P)[]) {
+    const value = set[key];
+    if (value === undefined) continue;
+    const [column, encode] = spec[key];
+    columns.push(column);
+    values.push(encode(value));
+  }
+  return { columns, values };
+}
