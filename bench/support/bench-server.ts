@@ -31,7 +31,9 @@ const server = workers > 1 ? await startCluster({ ...options, workers }) : await
 const deps = { now: () => new Date().toISOString(), ids: server.deps.newId, actor: SYSTEM_ACTOR };
 const agent = await createApiKey(server.deps.store, { name: "bench-agent", role: "agent" }, deps);
 const reviewerKeys: string[] = [];
-for (const name of ["rev-a", "rev-b"]) {
+// BENCH_REVIEWERS=N creates N reviewer keys (default 2) for benchmarks that decide as several people.
+const reviewerCount = Number(process.env.BENCH_REVIEWERS ?? "2");
+for (const name of Array.from({ length: reviewerCount }, (_, i) => `rev-${i}`)) {
   reviewerKeys.push((await createApiKey(server.deps.store, { name, role: "reviewer" }, deps)).secret);
 }
 process.stdout.write(

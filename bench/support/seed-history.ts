@@ -1,7 +1,8 @@
 /**
  * Stored history for the benchmarks that read it (`bench/replay`, `bench/metrics`): proposals as
  * `propose` stores them under the 20-rule bench policy, with their reviews, claims and decisions, a
- * million in about a minute on the embedded store.
+ * million in about a minute on the embedded store. With `pending` it stores a backlog instead, every
+ * proposal one that waits for review (`bench/claim-next`).
  *
  * Fast because it is written in bulk, yet through the store's own write path: each `store.commit`
  * carries a few thousand proposals with everything that happened to them (a claim, the decision, the
@@ -55,6 +56,11 @@ export interface SeedOptions {
   days?: number;
   /** Called after each commit with how many proposals are stored. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Store only proposals the policy sends to review and decide none of them: `total` open reviews
+   * (pending, or escalated where the route escalates), as a desk's backlog. @defaultValue false
+   */
+  pending?: boolean;
 }
 
 /** A template's input: mostly support replies (some angry, some without evidence), a fifth refunds. */
@@ -92,6 +98,8 @@ function templateInput(t: number): ProposalInput {
 export class HistorySeed {
   readonly policy: CompiledPolicy;
   readonly #templates: Template[] = [];
+  /** The templates the policy sends to review, for {@link SeedOptions.pending}. */
+  readonly #reviewed: Template[] = [];
 
   constructor(policyText: string = BENCH_POLICY) {
     const loaded = loadPolicy(policyText, { version: 1 });
@@ -105,6 +113,7 @@ export class HistorySeed {
       const input = templateInput(t);
       const { signals, decision } = evaluate(this.policy, `tpl${t}`, "agent-0", input);
       this.#templates.push({ input, signals, decision });
+      if (decision.review !== null) this.#reviewed.push({ input, signals, decision });
     }
   }
 
@@ -116,7 +125,8 @@ export class HistorySeed {
     for (let first = 0; first < options.total; first += PER_COMMIT) {
       const writes: Write[] = [];
       const last = Math.min(options.total, first + PER_COMMIT);
-      for (let i = first; i < last; i++) writes.push(...this.writesOf(i, options.total, end, span));
+      for (let i = first; i < last; i++)
+        writes.push(...this.writesOf(i, options.total, end, span, options.pending ?? false));
       const result = await store.commit({ writes, audit: [] });
       if (!result.ok) throw new Error(`seeding failed: ${JSON.stringify(result.conflict)}`);
       options.onProgress?.(last, options.total);
@@ -127,10 +137,11 @@ export class HistorySeed {
   /**
    * The writes of proposal `i`: the proposal as routed; for a review, the review opening, then for
    * every other reviewed proposal a claim, the decision (approve, edit or reject; refunds need two
-   * approvals) and the review closing, with the proposal's final status.
+   * approvals) and the review closing, with the proposal's final status. With `pending`, proposal `i`
+   * is the i-th of the reviewed templates and its review stays open.
    */
-  writesOf(i: number, total: number, end: number, span: number): Write[] {
-    const template = this.#templates[i % TEMPLATES]!;
+  writesOf(i: number, total: number, end: number, span: number, pending = false): Write[] {
+    const template = pending ? this.#reviewed[i % this.#reviewed.length]! : this.#templates[i % TEMPLATES]!;
     const { input, signals, decision } = template;
     const id = `p${String(i).padStart(8, "0")}`;
     const agentId = `agent-${i % AGENTS}`;
@@ -211,7 +222,7 @@ export class HistorySeed {
       updatedAt: createdAt,
     };
     writes.push({ kind: "insertReview", row: review });
-    if (i % 2 !== 0) return writes;
+    if (pending || i % 2 !== 0) return writes;
 
     const claimAt = created + ((i * 13) % 1800) * 1000;
     const reviewer = (n: number) => ({ id: `reviewer-${n % REVIEWERS}`, name: `reviewer-${n % REVIEWERS}` });
@@ -281,12 +292,13 @@ export class HistorySeed {
 export async function seedOrReuse(
   store: Store,
   options: Omit<SeedOptions, "onProgress">,
+  policyText: string = BENCH_POLICY,
 ): Promise<number | null> {
   const stored = await store.historySize(null);
   if (stored >= options.total) return null;
   if (stored > 0)
     throw new Error(`the store holds ${stored} proposals, fewer than ${options.total}: use an empty one`);
-  return new HistorySeed().seed(store, { ...options, onProgress: seedProgress("seeded") });
+  return new HistorySeed(policyText).seed(store, { ...options, onProgress: seedProgress("seeded") });
 }
 
 /** A progress line on stderr, every ~5% and at the end. */

@@ -44,6 +44,23 @@ const MAX_ATTEMPTS = 5;
  * gets 409 with the winning decision. With `approvals: N`, N distinct people must approve; an edit
  * resets the approvals given so far; the proposing agent can never decide.
  */
+/**
+ * Plans a decision; when the proposal's status no longer allows it, the review was most likely decided
+ * by someone else between this request's two reads (the review while open, then the proposal after the
+ * winner's commit): answer as for any late decider, 409 `already_decided` with the winner.
+ */
+async function planOrRefuse(deps: AppDeps, review: ReviewRow, planned: () => Outcome): Promise<Outcome> {
+  try {
+    return planned();
+  } catch (error) {
+    if (error instanceof AppError && error.code === "transition_not_allowed") {
+      const fresh = await deps.store.review(review.id);
+      if (fresh !== null && !isOpen(fresh)) await refuseClosed(deps, fresh);
+    }
+    throw error;
+  }
+}
+
 export async function decide(
   deps: AppDeps,
   principal: Principal,
@@ -111,7 +128,9 @@ export async function decide(
     const afterExecution = await decideAfterExecution(deps, person.user, review, proposal, input, now);
     if (afterExecution !== null) return afterExecution;
     const policy = await deps.policies.version(review.policyVersion);
-    const outcome = plan(deps, person.user, review, proposal, policy, input, now);
+    const outcome = await planOrRefuse(deps, review, () =>
+      plan(deps, person.user, review, proposal, policy, input, now),
+    );
     withDecisionVigilance(
       outcome,
       await decisionVigilance(deps, review, proposal, person.user, outcome.decision.at),

@@ -5,6 +5,7 @@ import type { SigningKey } from "../app/signing-key.ts";
 import { keyAuthenticator } from "./auth.ts";
 import { bodyLimit } from "./body-limit.ts";
 import { errorResponse } from "./error-mapper.ts";
+import type { HotPathParts } from "./fast-propose.ts";
 import type { HttpEnv } from "./http-env.ts";
 import { openApiDocument } from "./openapi.ts";
 import { RateLimiter, rateLimited } from "./rate-limit.ts";
@@ -30,27 +31,37 @@ export const API_VERSION = "1.0.0";
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
+export interface HttpAppOptions {
+  signingKey: SigningKey;
+  /** The built reviewer app; packages/web/dist by default. */
+  webDir?: string;
+}
+
 /**
  * Builds the HTTP app over the use cases. No port is opened here: tests call `app.request(...)`
  * in-process and `startServer` puts it behind a listener.
  */
-export function createHttpApp(
+export function createHttpApp(deps: AppDeps, options: HttpAppOptions): Hono<HttpEnv> {
+  return createHttp(deps, options).app;
+}
+
+/**
+ * The HTTP app and, sharing its request ids, key authentication and rate limiter, the hot path for
+ * agents' proposals (see fast-propose.ts) that `startServer` puts in front of it.
+ */
+export function createHttp(
   deps: AppDeps,
-  options: {
-    signingKey: SigningKey;
-    /** The built reviewer app; packages/web/dist by default. */
-    webDir?: string;
-  },
-): Hono<HttpEnv> {
+  options: HttpAppOptions,
+): { app: Hono<HttpEnv>; hotPath: HotPathParts } {
   const app = new Hono<HttpEnv>();
   // Request ids need to be unique, not secret: a per-process prefix and a counter cost nothing.
   const bootId = deps.newId().slice(-12);
   let requests = 0;
+  const requestIdFor = (given: string | undefined): string =>
+    given !== undefined && REQUEST_ID.test(given) ? given : `${bootId}-${(++requests).toString(36)}`;
 
   app.use(async (c, next) => {
-    const given = c.req.header("x-request-id");
-    const requestId =
-      given !== undefined && REQUEST_ID.test(given) ? given : `${bootId}-${(++requests).toString(36)}`;
+    const requestId = requestIdFor(c.req.header("x-request-id"));
     c.set("requestId", requestId);
     c.set("deps", deps);
     c.header("X-Request-Id", requestId);
@@ -60,20 +71,14 @@ export function createHttpApp(
     bodyLimit({
       maxSize: deps.config.maxBodyBytes,
       onError: () => {
-        throw new AppError(
-          "too_large",
-          "body_too_large",
-          `The request body is larger than ${deps.config.maxBodyBytes} bytes: send less evidence, or shorter snippets`,
-        );
+        throw bodyTooLarge(deps.config.maxBodyBytes);
       },
     }),
   );
 
   const limiter = new RateLimiter(deps.config.rateLimit);
-  const routes = new RouteTable(
-    app,
-    rateLimited(sessionOrKeyAuthenticator(deps, keyAuthenticator(deps)), limiter),
-  );
+  const authenticateKey = keyAuthenticator(deps);
+  const routes = new RouteTable(app, rateLimited(sessionOrKeyAuthenticator(deps, authenticateKey), limiter));
   healthRoutes(routes, async () => {
     try {
       await deps.store.auditHead();
@@ -118,5 +123,14 @@ export function createHttpApp(
     if (status >= 500) deps.logger.error({ err: error, requestId, path: c.req.path }, "request failed");
     return c.json(body, status as 500, headers);
   });
-  return app;
+  return { app, hotPath: { deps, requestIdFor, authenticateKey, limiter } };
+}
+
+/** 413 for a body over the limit, wherever it is found too large. */
+export function bodyTooLarge(maxBytes: number): AppError {
+  return new AppError(
+    "too_large",
+    "body_too_large",
+    `The request body is larger than ${maxBytes} bytes: send less evidence, or shorter snippets`,
+  );
 }

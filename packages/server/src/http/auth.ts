@@ -1,23 +1,23 @@
-import type { Context } from "hono";
 import { hashApiKey } from "../app/api-keys.ts";
 import { AppError } from "../app/app-error.ts";
 import type { AppDeps } from "../app/deps.ts";
 import type { Principal } from "../app/principal.ts";
-import type { HttpEnv } from "./http-env.ts";
 
 /** How long a resolved key is trusted before it is read again (revocations take effect within this). */
 const CACHE_MS = 5_000;
 const CACHE_MAX = 10_000;
+
+/** Resolves the `Authorization` header's value (undefined when absent) to a principal. */
+export type KeyAuthenticate = (authorization: string | undefined) => Promise<Principal>;
 
 /**
  * Resolves `Authorization: Bearer <key>` to a principal. Keys are looked up by the SHA-256 of the
  * secret; a short cache keeps the store out of the hot path without delaying new keys (a miss is never
  * cached, so a key created by the CLI works at once).
  */
-export function keyAuthenticator(deps: AppDeps): (c: Context<HttpEnv>) => Promise<Principal> {
+export function keyAuthenticator(deps: AppDeps): KeyAuthenticate {
   const cache = new Map<string, { principal: Principal; expiresAt: string | null; until: number }>();
-  return async (c) => {
-    const header = c.req.header("authorization");
+  return async (header) => {
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
     if (match === null) {
       throw new AppError(

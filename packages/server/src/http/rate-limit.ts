@@ -75,15 +75,24 @@ export function rateLimited(
 ): (c: Context<HttpEnv>) => Promise<Principal> {
   return async (c) => {
     const principal = await authenticate(c);
-    const wait = limiter.take(callerOf(principal), now());
-    if (wait !== undefined) {
-      throw new AppError(
-        "rate_limited",
-        "rate_limited",
-        `Too many requests from this caller: wait ${wait} s (Retry-After) and send fewer requests per second`,
-        { retryAfterSeconds: wait },
-      );
-    }
+    takeToken(limiter, principal, now());
     return principal;
   };
+}
+
+/**
+ * Takes a token from the principal's bucket.
+ *
+ * @throws AppError `rate_limited` (429, `details.retryAfterSeconds`) when the bucket is empty.
+ */
+export function takeToken(limiter: RateLimiter, principal: Principal, now: number): void {
+  const wait = limiter.take(callerOf(principal), now);
+  if (wait !== undefined) {
+    throw new AppError(
+      "rate_limited",
+      "rate_limited",
+      `Too many requests from this caller: wait ${wait} s (Retry-After) and send fewer requests per second`,
+      { retryAfterSeconds: wait },
+    );
+  }
 }

@@ -5,6 +5,7 @@ import { AppError } from "../app/app-error.ts";
 import type { AppDeps } from "../app/deps.ts";
 import type { Principal } from "../app/principal.ts";
 import { csrfTokenOf, resolveSession, type SessionSettings } from "../app/sessions.ts";
+import type { KeyAuthenticate } from "./auth.ts";
 import type { HttpEnv } from "./http-env.ts";
 
 /** The session cookie. `__Host-` would pin it further but demands https; see {@link cookieName}. */
@@ -57,13 +58,14 @@ export function refuseForeignOrigin(c: Context<HttpEnv>): void {
  */
 export function sessionOrKeyAuthenticator(
   deps: AppDeps,
-  keyAuthenticate: (c: Context<HttpEnv>) => Promise<Principal>,
+  keyAuthenticate: KeyAuthenticate,
   settings?: SessionSettings,
 ): (c: Context<HttpEnv>) => Promise<Principal> {
   return async (c) => {
-    if (c.req.header("authorization") !== undefined) return keyAuthenticate(c);
+    const authorization = c.req.header("authorization");
+    if (authorization !== undefined) return keyAuthenticate(authorization);
     const secret = sessionSecret(c);
-    if (secret === undefined) return keyAuthenticate(c); // answers with the missing-key message
+    if (secret === undefined) return keyAuthenticate(undefined); // answers with the missing-key message
     const found = await resolveSession(deps, secret, settings);
     if (found === null) {
       throw new AppError(

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { pino } from "pino";
 import { type AppConfig, type AppDeps, DEFAULT_APP_CONFIG } from "../app/deps.ts";
 import { EventBus } from "../app/events.ts";
@@ -19,7 +20,8 @@ import type { Store } from "../store/store.ts";
 import { startExpiryTimer } from "../timers/expiry-timer.ts";
 import { startLadderTimer } from "../timers/ladder-timer.ts";
 import { startOverloadRelease } from "../timers/overload-release.ts";
-import { createHttpApp } from "./app.ts";
+import { createHttp } from "./app.ts";
+import { withFastPropose } from "./fast-propose.ts";
 
 export interface ServerOptions {
   port: number;
@@ -95,7 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const signingKey = await loadOrCreateSigningKey(options.dataDir);
   deps.signingKey = signingKey;
-  const app = createHttpApp(deps, { signingKey });
+  const { app, hotPath } = createHttp(deps, { signingKey });
   const timer = startExpiryTimer(deps);
   const dispatcher = new ExecutionDispatcher(deps, {
     owner: `${hostname()}:${process.pid}:${deps.newId().slice(-8)}`,
@@ -105,14 +107,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   dispatcher.start();
 
   const host = options.host ?? "127.0.0.1";
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve(
-      { fetch: withMounts(app.fetch, options.mounts ?? []), port: options.port, hostname: host },
-      () => resolve(s),
-    );
+  // Agents' proposals take the hot path (fast-propose.ts); everything else reaches the app.
+  const server = createServer(
+    withFastPropose(
+      hotPath,
+      getRequestListener(withMounts(app.fetch, options.mounts ?? []), { hostname: host }),
+    ),
+  );
+  await new Promise<void>((resolve, reject) => {
+    // A port in use (EADDRINUSE) rejects instead of crashing the process.
+    server.once("error", reject);
+    server.listen(options.port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
   // Agents hold connections open between proposals; keep them longer than typical client pools do.
-  (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 65_000;
+  server.keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
   // Deep links in notifications point here unless LOOPGATE_PUBLIC_URL names the public address.
@@ -135,7 +146,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await overloadRelease.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.closeAllConnections();
       });
       if (options.store === undefined) await store.close();
     },

@@ -1,16 +1,12 @@
 /**
- * SQL for the reviewer app's reads. An entity's recent proposals: the entity lives in the proposal's
- * JSON document (`context.entity`), read with each engine's JSON operator; migration 0004 indexes
- * exactly these expressions, so the query stays an index range scan however many proposals there are.
+ * SQL for the reviewer app's reads. An entity's recent proposals: the proposal's `context.entity` is
+ * kept in the `entity` column (migration 0012), indexed with the creation order, so the query stays
+ * an index range scan however many proposals there are.
  */
-const ENTITY_EXPRESSION = {
-  sqlite: "json_extract(doc, '$.context.entity')",
-  postgres: "(doc->'context'->>'entity')",
-} as const;
 
 /** Newest first, after an optional `(created_at, id)` position; `limit` is the last parameter. */
-export function proposalsOfEntitySql(engine: "sqlite" | "postgres", afterPosition: boolean): string {
-  const where = ["workspace_id = ?", `${ENTITY_EXPRESSION[engine]} = ?`];
+export function proposalsOfEntitySql(afterPosition: boolean): string {
+  const where = ["workspace_id = ?", "entity = ?"];
   if (afterPosition) where.push("(created_at, id) < (?, ?)");
   return `SELECT * FROM proposals WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`;
 }

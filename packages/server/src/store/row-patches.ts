@@ -1,4 +1,4 @@
-import { type SqlValue, toJson, toJsonOrNull } from "./rows.ts";
+import { entityOf, type SqlValue, toJson, toJsonOrNull } from "./rows.ts";
 import type { ProposalPatch, ReviewPatch } from "./store.ts";
 
 /**
@@ -38,7 +38,15 @@ export interface PatchSet {
   values: SqlValue[];
 }
 
-export const proposalPatch = (set: ProposalPatch): PatchSet => patchSet(PROPOSAL_PATCH, set);
+export function proposalPatch(set: ProposalPatch): PatchSet {
+  const patch = patchSet(PROPOSAL_PATCH, set);
+  // The entity column follows the document (a revision may change its context).
+  if (set.doc !== undefined) {
+    patch.columns.push("entity");
+    patch.values.push(entityOf(set.doc));
+  }
+  return patch;
+}
 export const reviewPatch = (set: ReviewPatch): PatchSet => patchSet(REVIEW_PATCH, set);
 
 function patchSet<P extends object>(spec: PatchColumns<P>, set: P): PatchSet {

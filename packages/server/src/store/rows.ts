@@ -38,7 +38,18 @@ export const PROPOSAL_COLUMNS = [
   "created_at",
   "updated_at",
   "doc",
+  "entity",
 ] as const;
+
+/**
+ * The `entity` column: the document's `context.entity` when it is a string (or a number, as its
+ * text), kept beside the document so the reviewer app's entity history has a plain index (0012).
+ */
+export function entityOf(doc: { context?: Record<string, unknown> }): string | null {
+  const entity = doc.context?.entity;
+  if (typeof entity === "string") return entity;
+  return typeof entity === "number" && Number.isFinite(entity) ? String(entity) : null;
+}
 
 export function proposalValues(workspaceId: string, row: ProposalRow): SqlValue[] {
   return [
@@ -56,6 +67,7 @@ export function proposalValues(workspaceId: string, row: ProposalRow): SqlValue[
     row.createdAt,
     row.updatedAt,
     toJson(row.doc),
+    entityOf(row.doc),
   ];
 }
 

@@ -8,6 +8,7 @@ import { isoTime } from "./iso-time.ts";
 import { LearningSqlReads } from "./learning-sql-reads.ts";
 import { NotificationReads, type NotificationRow, type ReviewTimerRow } from "./notification-rows.ts";
 import { proposalsOfEntitySql, queueSummarySql } from "./review-desk-sql.ts";
+import { reviewListSql } from "./review-list-sql.ts";
 import {
   apiKeyFromDb,
   auditFromDb,
@@ -21,7 +22,7 @@ import {
 } from "./rows.ts";
 import { SESSION_SQL, sessionFromDb } from "./session-rows.ts";
 import type { BatchTransaction } from "./sql-runner.ts";
-import { placeholders, SQL } from "./statements.ts";
+import { SQL } from "./statements.ts";
 import type {
   ApiKeyRow,
   AuditFilter,
@@ -118,7 +119,7 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
     if (limit < 1) return { items: [], nextCursor: null };
     const after = cursor === undefined ? null : decodeReviewCursor(cursor);
     const params: SqlValue[] = [this.workspaceId, entity, ...(after ? [after.dueAt, after.id] : [])];
-    const sql = proposalsOfEntitySql(this.engine, after !== null);
+    const sql = proposalsOfEntitySql(after !== null);
     const rows = (await this.reader.all(sql, [...params, limit + 1])).map(proposalFromDb);
     return page(rows, limit, (last) => encodeReviewCursor(last.createdAt, last.id));
   }
@@ -164,31 +165,14 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
     if (statuses.length === 0 || filter.queues?.length === 0 || limit < 1)
       return { items: [], nextCursor: null };
 
-    const where = ["workspace_id = ?", `status IN (${placeholders(statuses.length)})`];
-    const params: SqlValue[] = [this.workspaceId, ...statuses];
-    if (filter.queues !== undefined) {
-      where.push(`queue IN (${placeholders(filter.queues.length)})`);
-      params.push(...filter.queues);
-    }
-    if (filter.actionType !== undefined) {
-      where.push("action_type = ?");
-      params.push(filter.actionType);
-    }
-    if (filter.agentId !== undefined) {
-      where.push("agent_id = ?");
-      params.push(filter.agentId);
-    }
-    if (after !== null) {
-      where.push("(due_at, id) > (?, ?)");
-      params.push(after.dueAt, after.id);
-    }
-    const sql = `SELECT * FROM reviews WHERE ${where.join(" AND ")} ORDER BY due_at, id LIMIT ?`;
-    const rows = (await this.reader.all(sql, [...params, limit + 1])).map(reviewFromDb);
+    const { sql, params } = reviewListSql(this.workspaceId, { ...filter, statuses }, after, limit + 1);
+    const rows = (await this.reader.all(sql, params)).map(reviewFromDb);
     return page(rows, limit, (last) => encodeReviewCursor(last.dueAt, last.id));
   }
 
   async dueReviews(now: string, limit: number): Promise<ReviewRow[]> {
-    return (await this.reader.all(SQL.dueReviews, [this.workspaceId, isoTime(now), limit])).map(reviewFromDb);
+    const branch = [this.workspaceId, isoTime(now), limit];
+    return (await this.reader.all(SQL.dueReviews, [...branch, ...branch, limit])).map(reviewFromDb);
   }
 
   async dueInfoRequests(now: string, limit: number): Promise<ProposalRow[]> {

@@ -7,6 +7,12 @@ import {
 } from "./sqlite-writer-protocol.ts";
 import type { Change, CommitResult } from "./store.ts";
 
+interface InFlight {
+  batch: Pending[];
+  /** The worker writing it; null: this thread, and then it is the only batch in flight. */
+  worker: Worker | null;
+}
+
 interface Pending {
   change: Change;
   resolve: (result: CommitResult) => void;
@@ -19,6 +25,13 @@ type Outcome = { ok: true; result: CommitResult } | { ok: false; error: unknown 
 export type CommitHere = (change: Change) => Promise<CommitResult>;
 
 const WORKER_ENTRY = new URL("./sqlite-writer-entry.js", import.meta.url);
+
+/**
+ * Batches the worker may hold at once. With one, the worker idles from reporting a batch until the
+ * event loop has settled it and sent the next (a whole turn of HTTP work later); with two, the next
+ * batch is already waiting when a COMMIT returns, so the writer and the event loop overlap.
+ */
+const MAX_IN_FLIGHT = 2;
 
 /**
  * The embedded store's commits, written on a worker thread. On the main thread, a COMMIT with
@@ -43,8 +56,11 @@ export class SqliteWriter {
   #worker: Worker | null = null;
   #ready = false;
   #queue: Pending[] = [];
-  /** The batch being written and by which worker (null: on this thread); null when idle. */
-  #inFlight: { batch: Pending[]; worker: Worker | null } | null = null;
+  /**
+   * The batches being written, oldest first, and by which worker (null: on this thread, then it is
+   * the only one). The worker answers in the order it was asked.
+   */
+  #inFlight: InFlight[] = [];
   #scheduled = false;
   #closed = false;
   #closing: Promise<void> | null = null;
@@ -77,7 +93,7 @@ export class SqliteWriter {
    * the continuations of the batch that just settled, join it.
    */
   #schedule(): void {
-    if (this.#scheduled || this.#inFlight !== null || this.#queue.length === 0) return;
+    if (this.#scheduled || !this.#canSend() || this.#queue.length === 0) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
@@ -85,19 +101,30 @@ export class SqliteWriter {
     });
   }
 
+  /** Whether another batch may go now: the worker takes a few; this thread one, and alone. */
+  #canSend(): boolean {
+    const last = this.#inFlight.at(-1);
+    if (last === undefined) return true;
+    return last.worker !== null && last.worker === this.#worker && this.#inFlight.length < MAX_IN_FLIGHT;
+  }
+
   #send(): void {
-    if (this.#inFlight !== null) return;
+    if (!this.#canSend()) return;
     if (this.#queue.length === 0) {
       this.#afterBatch();
       return;
     }
-    const batch = this.#queue.splice(0, this.#config.maxBatch);
     const worker = this.#ready ? this.#worker : null;
+    // The thread's own path waits for the worker's batches, so the two never write at once.
+    if (worker === null && this.#inFlight.length > 0) return;
+    const batch = this.#queue.splice(0, this.#config.maxBatch);
     if (worker === null) {
-      this.#inFlight = { batch, worker: null };
+      const entry: InFlight = { batch, worker: null };
+      this.#inFlight.push(entry);
       // Issued in one turn, so the store's group commit writes them in one transaction.
       void Promise.allSettled(batch.map((p) => this.#commitHere(p.change))).then((settled) =>
         this.#settle(
+          entry,
           settled.map((s) =>
             s.status === "fulfilled" ? { ok: true, result: s.value } : { ok: false, error: s.reason },
           ),
@@ -116,14 +143,17 @@ export class SqliteWriter {
       this.#afterBatch();
       return;
     }
-    this.#inFlight = { batch, worker };
+    this.#inFlight.push({ batch, worker });
     // Keeps the process alive until the batch is reported, as a pending write on this thread would.
     worker.ref();
+    // A second batch may follow at once if more is queued.
+    this.#schedule();
   }
 
-  #settle(outcomes: readonly Outcome[]): void {
-    const batch = this.#inFlight?.batch ?? [];
-    this.#inFlight = null;
+  #settle(entry: InFlight, outcomes: readonly Outcome[]): void {
+    const index = this.#inFlight.indexOf(entry);
+    if (index >= 0) this.#inFlight.splice(index, 1);
+    const { batch } = entry;
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
       if (outcome === undefined) pending.reject(new Error("the writer did not report this change"));
@@ -138,13 +168,14 @@ export class SqliteWriter {
       this.#schedule();
       return;
     }
+    if (this.#inFlight.length > 0) return;
     // An idle worker does not keep the process alive, as an open connection on this thread would not.
     this.#worker?.unref();
     this.#onIdle?.();
   }
 
   async #drain(): Promise<void> {
-    while (this.#inFlight !== null || this.#queue.length > 0 || this.#scheduled) {
+    while (this.#inFlight.length > 0 || this.#queue.length > 0 || this.#scheduled) {
       await new Promise<void>((resolve) => {
         this.#onIdle = resolve;
       });
@@ -168,8 +199,13 @@ export class SqliteWriter {
     worker.on("message", (response: WriterResponse) => {
       if (response.kind === "ready") {
         this.#ready = this.#worker === worker;
-      } else if (this.#inFlight?.worker === worker) {
-        this.#settle(response.outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) })));
+      } else {
+        const oldest = this.#inFlight[0];
+        if (oldest?.worker !== worker) return;
+        this.#settle(
+          oldest,
+          response.outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) })),
+        );
       }
     });
     worker.on("error", (error) => {
@@ -180,12 +216,12 @@ export class SqliteWriter {
       const wasReady = this.#ready;
       this.#worker = null;
       this.#ready = false;
-      if (this.#closed && this.#inFlight?.worker !== worker) return;
+      const lost = this.#inFlight.filter((entry) => entry.worker === worker);
+      if (this.#closed && lost.length === 0) return;
       const error = failure ?? new Error(`the SQLite writer worker stopped (exit code ${code})`);
-      if (this.#inFlight?.worker === worker) {
-        const { batch } = this.#inFlight;
-        this.#inFlight = null;
-        for (const pending of batch) pending.reject(error);
+      if (lost.length > 0) {
+        this.#inFlight = this.#inFlight.filter((entry) => entry.worker !== worker);
+        for (const entry of lost) for (const pending of entry.batch) pending.reject(error);
         this.#afterBatch();
       }
       if (this.#closed) return;

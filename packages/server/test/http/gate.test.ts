@@ -173,6 +173,53 @@ describe.each(engines())("the gate end to end on %s", (engine) => {
     expect(loser.body.error.details.decision.verdict).toBe(winner.body.decision.verdict);
   });
 
+  it("answers already_decided to a decider who read the review open just before the winner committed", async () => {
+    const created = await t.call("POST", "/v1/proposals", {
+      key: agent,
+      body: reply("Your card arrives within 5 working days."),
+    });
+    const reviewId = created.body.review.id;
+    const proposalId = created.body.id;
+    // The late decider reads the review (open), then waits at its proposal read while the winner commits.
+    const store = t.server.deps.store;
+    const read = store.proposal.bind(store);
+    let paused: (() => void) | null = null;
+    let reached!: () => void;
+    const atRead = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    let armed = true;
+    store.proposal = async (id: string) => {
+      if (armed && id === proposalId) {
+        armed = false;
+        await new Promise<void>((resolve) => {
+          paused = resolve;
+          reached();
+        });
+      }
+      return read(id);
+    };
+    try {
+      const late = t.call("POST", `/v1/reviews/${reviewId}/decisions`, {
+        key: ben,
+        body: { verdict: "reject", category: "wrong_tone" },
+      });
+      await atRead;
+      const winner = await t.call("POST", `/v1/reviews/${reviewId}/decisions`, {
+        key: anna,
+        body: { verdict: "approve" },
+      });
+      expect(winner.status).toBe(201);
+      (paused as (() => void) | null)?.();
+      const loser = await late;
+      expect(loser.status).toBe(409);
+      expect(loser.body.error.code).toBe("already_decided");
+      expect(loser.body.error.details.decision.verdict).toBe("approve");
+    } finally {
+      store.proposal = read;
+    }
+  });
+
   it("needs two distinct people for two approvals; the proposing agent can never decide", async () => {
     const created = await t.call("POST", "/v1/proposals", { key: agent, body: refund(150) });
     const reviewId = created.body.review.id;

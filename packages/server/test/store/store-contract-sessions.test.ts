@@ -154,6 +154,32 @@ describe.each(storeEngines())("Store contract, sessions and the review desk: %s"
     expect((await store.proposalsOfEntity("customer:none", 10)).items).toEqual([]);
   });
 
+  it("follows a revision that changes the entity; a numeric entity is found by its text", async () => {
+    const row = proposalRow({ doc: { ...proposalRow().doc, context: { entity: "customer:c_1" } } });
+    const numeric = proposalRow({ createdAt: at(1), doc: { ...proposalRow().doc, context: { entity: 42 } } });
+    const none = proposalRow({ createdAt: at(2), doc: { ...proposalRow().doc, context: {} } });
+    for (const p of [row, numeric, none]) {
+      await ok({
+        writes: [{ kind: "insertProposal", row: p }],
+        audit: [auditDraft("proposal.created", p.id)],
+      });
+    }
+    await ok({
+      writes: [
+        {
+          kind: "updateProposal",
+          id: row.id,
+          expectVersion: row.version,
+          set: { doc: { ...row.doc, revision: 2, context: { entity: "customer:c_9" } }, updatedAt: at(5) },
+        },
+      ],
+      audit: [auditDraft("proposal.revised", row.id)],
+    });
+    expect((await store.proposalsOfEntity("customer:c_1", 10)).items).toEqual([]);
+    expect((await store.proposalsOfEntity("customer:c_9", 10)).items.map((p) => p.id)).toEqual([row.id]);
+    expect((await store.proposalsOfEntity("42", 10)).items.map((p) => p.id)).toEqual([numeric.id]);
+  });
+
   it("summarises open reviews per queue: count, oldest, next due; closed reviews and other queues left out", async () => {
     const seed = async (
       queue: string,

@@ -2,12 +2,12 @@ import { ErrorEnvelope, InfoInput, Proposal, ProposalInput, ResultInput } from "
 import { z } from "zod";
 import { AppError } from "../../app/app-error.ts";
 import { cancelProposal } from "../../app/cancel.ts";
-import { propose } from "../../app/propose.ts";
 import { provideInfo } from "../../app/provide-info.ts";
 import { getProposal, waitForDecision } from "../../app/read-proposal.ts";
 import { reportResult } from "../../app/report-result.ts";
 import { readJson } from "../read-json.ts";
 import type { RouteTable } from "../route-table.ts";
+import { submitProposal } from "../submit-proposal.ts";
 
 const errors = {
   400: {
@@ -18,10 +18,6 @@ const errors = {
   403: { description: "The key may not do this", schema: ErrorEnvelope },
   404: { description: "No such proposal (or not this agent's)", schema: ErrorEnvelope },
 };
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-/** A W3C trace context header; passed on to executors only when well formed. */
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export const DecisionWaitQuery = z.object({
   wait: z.coerce
@@ -59,26 +55,14 @@ export function proposalRoutes(routes: RouteTable): void {
       },
     },
     async (c, principal) => {
-      const key = c.req.header("idempotency-key") ?? null;
-      if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
-        throw new AppError(
-          "invalid_input",
-          "invalid_idempotency_key",
-          "Idempotency-Key must be 1–200 visible ASCII characters, e.g. a UUID",
-          { issues: [{ path: "header.Idempotency-Key", message: "1–200 visible ASCII characters" }] },
-        );
-      }
-      const traceparent = c.req.header("traceparent") ?? null;
-      const result = await propose(
+      // The same as the hot path in fast-propose.ts, which serves agents' key-authenticated requests.
+      const { json, headers } = await submitProposal(
         c.var.deps,
         principal!,
-        await readJson(c),
-        key,
-        traceparent !== null && TRACEPARENT.test(traceparent) ? traceparent : null,
+        () => readJson(c),
+        (name) => c.req.header(name),
       );
-      if (result.replayed) c.header("Idempotent-Replayed", "true");
-      c.header("Location", `/v1/proposals/${result.proposal.id}`);
-      return c.body(result.json, 201, { "Content-Type": "application/json" });
+      return c.body(json, 201, headers);
     },
   );
 

@@ -1,0 +1,98 @@
+import type { SqlValue } from "./rows.ts";
+import { placeholders } from "./statements.ts";
+
+/**
+ * SQL for the review list (`GET /v1/reviews`, the reviewer's "next item"): reviews in `(due_at, id)`
+ * order, after an optional `(due_at, id)` position.
+ *
+ * Why a branch per status (and per queue) instead of one `status IN (…)`: the indexes
+ * `(workspace_id, status, due_at, id)` and `(workspace_id, queue, status, due_at, id)` (migration 0001)
+ * hold each status's reviews in due order, but not two statuses together, so PostgreSQL answered
+ * `status IN ('pending', 'escalated') ORDER BY due_at, id LIMIT n` by reading every open review and
+ * sorting for the first n: a sequential scan that grows with the backlog (SPEC §9, claim-next). With
+ * one `status = ?` (and `queue = ?`) each, every branch is an index range already in order that stops
+ * after n rows; `UNION ALL` with the same `ORDER BY … LIMIT` merges them (PostgreSQL: a Merge Append of
+ * index scans; SQLite sorts the few rows the branches return). The first n of the union are the first n
+ * of the branches' first n, so the list and its cursor mean what they meant with `IN`.
+ */
+
+export interface ReviewListFilter {
+  /** Non-empty. */
+  statuses: readonly string[];
+  /** Non-empty when given; undefined for every queue. */
+  queues?: readonly string[] | undefined;
+  actionType?: string | undefined;
+  agentId?: string | undefined;
+}
+
+export interface ReviewListQuery {
+  sql: string;
+  params: SqlValue[];
+}
+
+/**
+ * Most branches before the queues go into one `queue IN (…)` per status instead of a branch per
+ * queue and status: a reviewer in many queues would otherwise make a statement of hundreds of branches
+ * (SQLite allows 500 in a compound SELECT).
+ */
+export const MAX_REVIEW_LIST_BRANCHES = 32;
+
+/**
+ * Up to `fetch` reviews matching `filter`, after `after` when given, in `(due_at, id)` order.
+ *
+ * @example
+ * ```ts
+ * const { sql, params } = reviewListSql("default", { statuses: ["pending", "escalated"] }, null, 51);
+ * const rows = await reader.all(sql, params);
+ * ```
+ */
+export function reviewListSql(
+  workspaceId: string,
+  filter: ReviewListFilter,
+  after: { dueAt: string; id: string } | null,
+  fetch: number,
+): ReviewListQuery {
+  const statuses = [...new Set(filter.statuses)];
+  const queues = filter.queues === undefined ? undefined : [...new Set(filter.queues)];
+  const perQueue = queues !== undefined && queues.length * statuses.length <= MAX_REVIEW_LIST_BRANCHES;
+
+  const branches: ReviewListQuery[] = [];
+  for (const queue of perQueue ? queues : [null]) {
+    for (const status of statuses) {
+      const where = ["workspace_id = ?"];
+      const params: SqlValue[] = [workspaceId];
+      if (queue !== null) {
+        where.push("queue = ?");
+        params.push(queue);
+      } else if (queues !== undefined) {
+        where.push(`queue IN (${placeholders(queues.length)})`);
+        params.push(...queues);
+      }
+      where.push("status = ?");
+      params.push(status);
+      if (filter.actionType !== undefined) {
+        where.push("action_type = ?");
+        params.push(filter.actionType);
+      }
+      if (filter.agentId !== undefined) {
+        where.push("agent_id = ?");
+        params.push(filter.agentId);
+      }
+      if (after !== null) {
+        where.push("(due_at, id) > (?, ?)");
+        params.push(after.dueAt, after.id);
+      }
+      branches.push({
+        sql: `SELECT * FROM reviews WHERE ${where.join(" AND ")} ORDER BY due_at, id LIMIT ?`,
+        params: [...params, fetch],
+      });
+    }
+  }
+
+  if (branches.length === 1) return branches[0]!;
+  // Each branch is a subquery: SQLite allows no ORDER BY or LIMIT on a bare member of a compound SELECT.
+  return {
+    sql: `${branches.map((b, i) => `SELECT * FROM (${b.sql}) AS b${i}`).join(" UNION ALL ")} ORDER BY due_at, id LIMIT ?`,
+    params: [...branches.flatMap((b) => b.params), fetch],
+  };
+}

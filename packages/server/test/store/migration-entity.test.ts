@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "../../src/store/migrations.ts";
+import { migrateSqlite, openSqliteWriter } from "../../src/store/sqlite-connection.ts";
+
+/** Migration 0012 on a database written before it: the entity column is filled from each document. */
+describe("migration 0012, the proposal entity column", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("backfills string and numeric entities, leaves the rest null, and the index answers", () => {
+    const dir = mkdtempSync(join(tmpdir(), "loopgate-migration-"));
+    dirs.push(dir);
+    const db = openSqliteWriter(join(dir, "loopgate.db"), 1000);
+    db.exec(SCHEMA_MIGRATIONS_DDL);
+    for (const migration of loadMigrations("sqlite").filter((m) => m.version < 12)) {
+      db.exec(migration.sql);
+      db.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(
+        migration.version,
+        migration.name,
+        "x",
+      );
+    }
+    const insert = db.prepare(
+      `INSERT INTO proposals (id, agent_id, action_type, status, execution_status, request_hash,
+        policy_version, version, created_at, updated_at, doc) VALUES (?, 'a', 't', 'pending_review',
+        'not_started', 'h', 1, 1, ?, ?, ?)`,
+    );
+    const contexts = { p1: { entity: "customer:c_1" }, p2: { entity: 7 }, p3: { entity: { id: 1 } }, p4: {} };
+    Object.entries(contexts).forEach(([id, context], i) => {
+      const at = `2026-01-01T00:00:0${i}.000Z`;
+      insert.run(id, at, at, JSON.stringify({ context }));
+    });
+
+    migrateSqlite(db);
+
+    const rows = db.prepare("SELECT id, entity FROM proposals ORDER BY id").all();
+    expect(rows).toEqual([
+      { id: "p1", entity: "customer:c_1" },
+      { id: "p2", entity: "7" },
+      { id: "p3", entity: null },
+      { id: "p4", entity: null },
+    ]);
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT id FROM proposals WHERE workspace_id = ? AND entity = ? ORDER BY created_at DESC",
+      )
+      .all("default", "customer:c_1") as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(" ")).toContain("proposals_entity");
+    db.close();
+  });
+});

@@ -1,0 +1,285 @@
+import Database from "better-sqlite3";
+import pg from "pg";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { encodeReviewCursor } from "../../src/store/cursor.ts";
+import { MAX_REVIEW_LIST_BRANCHES, reviewListSql } from "../../src/store/review-list-sql.ts";
+import { sqliteFile } from "../../src/store/sqlite-store.ts";
+import { SQL } from "../../src/store/statements.ts";
+import type { ReviewFilter, ReviewRow, Store, Write } from "../../src/store/store.ts";
+import { at, auditDraft, proposalRow, reviewRow } from "../support/store-fixtures.ts";
+import { createTestStore, storeEngines, type TestStore, testDatabaseUrl } from "../support/stores.ts";
+
+/**
+ * The review list (the reviewer's "next item", SPEC §9 claim-next): `(due_at, id)` order across both
+ * open statuses and every queue, paged by cursor, and read from the indexes rather than by scanning
+ * and sorting the open reviews.
+ */
+
+const QUEUES = ["support", "billing", "ops"] as const;
+const STATUSES = ["pending", "escalated", "decided", "expired", "cancelled"] as const;
+
+/** `(due_at, id)` order as both engines sort it (`COLLATE "C"` on PostgreSQL, binary on SQLite). */
+const byDueThenId = (a: ReviewRow, b: ReviewRow): number =>
+  a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/** What `filter` should list, from the rows in memory. */
+function expected(rows: readonly ReviewRow[], filter: ReviewFilter): ReviewRow[] {
+  const statuses: readonly string[] = filter.statuses ?? ["pending", "escalated"];
+  return rows
+    .filter(
+      (r) =>
+        statuses.includes(r.status) &&
+        (filter.queues === undefined || filter.queues.includes(r.queue)) &&
+        (filter.actionType === undefined || r.actionType === filter.actionType) &&
+        (filter.agentId === undefined || r.agentId === filter.agentId),
+    )
+    .sort(byDueThenId);
+}
+
+/** Every page of the list, following cursors to the end. */
+async function allPages(store: Store, filter: ReviewFilter, limit: number) {
+  const pages: ReviewRow[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listReviews(filter, limit, cursor);
+    pages.push(page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return pages;
+}
+
+/** Proposals and their reviews in one commit, as many as the rows given. */
+async function seed(store: Store, specs: Partial<ReviewRow>[]): Promise<ReviewRow[]> {
+  const reviews: ReviewRow[] = [];
+  const writes: Write[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const proposal = proposalRow(
+      i % 4 === 0 ? { actionType: "billing.refund", agentId: "agent_billing" } : {},
+    );
+    const review = reviewRow(proposal, spec);
+    reviews.push(review);
+    writes.push({ kind: "insertProposal", row: proposal }, { kind: "insertReview", row: review });
+  }
+  const result = await store.commit({ writes, audit: [auditDraft("test.seed", null)] });
+  if (!result.ok) throw new Error(`seeding failed: ${JSON.stringify(result.conflict)}`);
+  return reviews;
+}
+
+describe.each(storeEngines())("Review list: %s", (engine) => {
+  let db: TestStore;
+  let store: Store;
+
+  beforeEach(async () => {
+    db = await createTestStore(engine);
+    store = db.store;
+  });
+  afterEach(async () => {
+    await db.cleanup();
+  });
+
+  describe("order and paging", () => {
+    let rows: ReviewRow[];
+
+    beforeEach(async () => {
+      const specs: Partial<ReviewRow>[] = [];
+      for (let i = 0; i < 60; i++) {
+        specs.push({
+          // Ids out of insertion order, and due times shared across statuses and queues, so ties
+          // between a pending and an escalated review are broken by id across the two.
+          id: `rev_${String((i * 37) % 101).padStart(3, "0")}`,
+          dueAt: at(60 * (i % 9)),
+          queue: QUEUES[i % 3]!,
+          status:
+            i % 10 === 9 ? STATUSES[2 + (i % 3)]! : i % 4 === 1 || i % 7 === 0 ? "escalated" : "pending",
+        });
+      }
+      rows = await seed(store, specs);
+    });
+
+    const filters: [string, ReviewFilter][] = [
+      ["the default inbox (pending and escalated, every queue)", {}],
+      ["one queue", { queues: ["support"] }],
+      ["two queues", { queues: ["support", "billing"] }],
+      ["a queue with no reviews beside one with some", { queues: ["nobody", "ops"] }],
+      ["one status", { statuses: ["escalated"] }],
+      ["one status in one queue", { statuses: ["pending"], queues: ["billing"] }],
+      ["closed statuses", { statuses: ["decided", "expired", "cancelled"] }],
+      ["an action type", { actionType: "billing.refund" }],
+      ["an agent in two queues", { agentId: "agent_billing", queues: ["support", "ops"] }],
+      [
+        "an action type and agent in one queue",
+        { actionType: "support.reply", agentId: "agent_support", queues: ["ops"] },
+      ],
+      [
+        "a status or queue named twice",
+        { statuses: ["pending", "escalated", "pending"], queues: ["ops", "ops"] },
+      ],
+      [
+        "more queues than the list reads one by one",
+        {
+          queues: [...Array.from({ length: MAX_REVIEW_LIST_BRANCHES }, (_, i) => `q${i}`), "billing", "ops"],
+        },
+      ],
+    ];
+
+    it.each(filters)("lists %s in (due, id) order, page after page", async (_name, filter) => {
+      const want = expected(rows, filter);
+      expect(want.length).toBeGreaterThan(0);
+      expect((await store.listReviews(filter, 1000)).items).toEqual(want);
+
+      for (const limit of [1, 4]) {
+        const pages = await allPages(store, filter, limit);
+        expect(pages.flat()).toEqual(want);
+        expect(pages).toHaveLength(Math.max(1, Math.ceil(want.length / limit)));
+        expect(pages.every((page) => page.length === limit || page === pages.at(-1))).toBe(true);
+      }
+    });
+
+    it("starts after a cursor's (due, id) position, whichever status or queue it came from", async () => {
+      const open = expected(rows, {});
+      // A cursor at a tie: an escalated review's position, with pending reviews due at the same time.
+      const pivot = open.find(
+        (r) =>
+          r.status === "escalated" &&
+          open.some((o) => o.dueAt === r.dueAt && o.status === "pending" && o.id > r.id),
+      )!;
+      expect(pivot).toBeDefined();
+      const cursor = encodeReviewCursor(pivot.dueAt, pivot.id);
+      const after = (filter: ReviewFilter) => expected(rows, filter).filter((r) => byDueThenId(r, pivot) > 0);
+
+      for (const filter of [{}, { queues: ["support"] }, { queues: ["billing", "ops"] }] as ReviewFilter[]) {
+        const page = await store.listReviews(filter, 5, cursor);
+        const want = after(filter);
+        expect(page.items).toEqual(want.slice(0, 5));
+        expect(page.nextCursor === null).toBe(want.length <= 5);
+      }
+      // A position no review holds (its review moved on) still starts at the next due.
+      const gap = encodeReviewCursor(at(90), "rev_");
+      expect((await store.listReviews({}, 100, gap)).items).toEqual(
+        open.filter((r) => r.dueAt > at(90) || (r.dueAt === at(90) && r.id > "rev_")),
+      );
+    });
+
+    it("answers nothing for empty filters and past the end", async () => {
+      expect(await store.listReviews({ statuses: [] }, 10)).toEqual({ items: [], nextCursor: null });
+      expect(await store.listReviews({ queues: [] }, 10)).toEqual({ items: [], nextCursor: null });
+      expect(await store.listReviews({ queues: ["nobody"] }, 10)).toEqual({ items: [], nextCursor: null });
+      const last = expected(rows, {}).at(-1)!;
+      expect(await store.listReviews({}, 10, encodeReviewCursor(last.dueAt, last.id))).toEqual({
+        items: [],
+        nextCursor: null,
+      });
+    });
+  });
+
+  describe("plan", () => {
+    /** The list queries the app runs: the inbox, a queue, a reviewer's queues, with and without a cursor. */
+    const queries = () => {
+      const open = ["pending", "escalated"];
+      const after = { dueAt: at(600), id: "rev_zzz" };
+      return [
+        reviewListSql("default", { statuses: open }, null, 2),
+        reviewListSql("default", { statuses: open, queues: ["support"] }, null, 2),
+        reviewListSql("default", { statuses: open, queues: ["support", "billing"] }, null, 51),
+        reviewListSql("default", { statuses: open }, after, 51),
+        reviewListSql("default", { statuses: open, queues: ["billing"] }, after, 51),
+        reviewListSql("default", { statuses: open, actionType: "billing.refund" }, null, 51),
+        reviewListSql("default", { statuses: ["escalated"], queues: ["ops"] }, after, 51),
+        // The expiry timer's sweep, on every tick.
+        { sql: SQL.dueReviews, params: ["default", at(700), 50, "default", at(700), 50, 50] },
+      ];
+    };
+
+    beforeEach(async () => {
+      // A few thousand open reviews over three queues, and closed ones beside them.
+      const specs: Partial<ReviewRow>[] = [];
+      for (let i = 0; i < 3000; i++) {
+        specs.push({
+          dueAt: at(i * 7),
+          queue: QUEUES[i % 3]!,
+          status: i % 10 === 0 ? "decided" : i % 4 === 1 ? "escalated" : "pending",
+        });
+      }
+      for (let from = 0; from < specs.length; from += 1000) await seed(store, specs.slice(from, from + 1000));
+    });
+
+    it("reads reviews from the due-order indexes, with no scan of the table", async () => {
+      if (engine === "sqlite") {
+        const sqlite = new Database(sqliteFile(db.location), { readonly: true });
+        try {
+          // No ANALYZE: the embedded store never runs it, so the plan is the one it gets without statistics.
+          for (const { sql, params } of queries()) {
+            const plan = sqlite
+              .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+              .all(...params)
+              .map((row) => (row as { detail: string }).detail);
+            const reads = plan.filter((line) => /\breviews\b/.test(line));
+            expect(reads.length, `${sql}\n${plan.join("\n")}`).toBeGreaterThan(0);
+            for (const line of reads)
+              expect(line, `${sql}\n${plan.join("\n")}`).toMatch(
+                /^SEARCH reviews USING (COVERING )?INDEX reviews_(queue_)?status_due /,
+              );
+          }
+        } finally {
+          sqlite.close();
+        }
+        return;
+      }
+
+      const client = new pg.Client({
+        connectionString: testDatabaseUrl()!,
+        options: `-c search_path=${db.location}`,
+      });
+      await client.connect();
+      try {
+        await client.query("ANALYZE reviews");
+        for (const { sql, params } of queries()) {
+          let n = 0;
+          const text = sql.replace(/\?/g, () => `$${++n}`);
+          // As the store first runs it (a plan for these values) ...
+          const custom = await client.query(`EXPLAIN (FORMAT JSON) ${text}`, params);
+          expectIndexReads(custom.rows[0]["QUERY PLAN"], text);
+          // ... and as PostgreSQL may later run the prepared statement (one plan for any values).
+          await client.query(`PREPARE list_reviews AS ${text}`);
+          await client.query("SET plan_cache_mode = force_generic_plan");
+          const values = params.map((v) =>
+            typeof v === "number" ? String(v) : client.escapeLiteral(String(v)),
+          );
+          const generic = await client.query(
+            `EXPLAIN (FORMAT JSON) EXECUTE list_reviews(${values.join(", ")})`,
+          );
+          expectIndexReads(generic.rows[0]["QUERY PLAN"], `${text} (generic plan)`);
+          await client.query("RESET plan_cache_mode");
+          await client.query("DEALLOCATE list_reviews");
+        }
+      } finally {
+        await client.end();
+      }
+    });
+  });
+});
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
+}
+
+/** Every read of `reviews` in the plan is an index scan of a due-order index, and nothing sorts them. */
+function expectIndexReads(explained: [{ Plan: PlanNode }], sql: string): void {
+  const nodes: PlanNode[] = [];
+  const walk = (node: PlanNode) => {
+    nodes.push(node);
+    for (const child of node.Plans ?? []) walk(child);
+  };
+  walk(explained[0].Plan);
+  const shape = JSON.stringify(explained[0].Plan, ["Node Type", "Relation Name", "Index Name", "Plans"]);
+  const reads = nodes.filter((node) => node["Relation Name"] === "reviews");
+  expect(reads.length, `${sql}\n${shape}`).toBeGreaterThan(0);
+  for (const read of reads) {
+    expect(read["Node Type"], `${sql}\n${shape}`).toMatch(/^Index (Only )?Scan$/);
+    expect(read["Index Name"], `${sql}\n${shape}`).toMatch(/^reviews_(queue_)?status_due$/);
+  }
+  expect(nodes.filter((node) => node["Node Type"] === "Sort").length, `${sql}\n${shape}`).toBe(0);
+}
