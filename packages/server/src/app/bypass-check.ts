@@ -93,10 +93,9 @@ async function refusedProposals(
 ) {
   const cache = refusalCacheOf(deps);
   if (cache.knownNone(agentId, actionType, since, nowMs)) return [];
-  const generation = cache.generation;
-  const refused = await deps.store.refusedProposals(agentId, actionType, since, REPEAT_CANDIDATES);
-  if (refused.length === 0) cache.rememberNone(agentId, actionType, since, nowMs, generation);
-  return refused;
+  return cache.readShared(agentId, actionType, since, nowMs, () =>
+    deps.store.refusedProposals(agentId, actionType, since, REPEAT_CANDIDATES),
+  );
 }
 
 const SETTLED_APPROVED = new Set(["approved", "approved_with_edits", "auto_approved"]);

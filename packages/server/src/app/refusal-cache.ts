@@ -13,6 +13,11 @@ export const REFUSAL_CACHE_MS = 100;
 const MAX_AGENTS = 10_000;
 const REFUSED_STATUSES = new Set(["rejected", "blocked"]);
 
+/** What a shared read returns: rows with their creation time, newest first. */
+interface Dated {
+  createdAt: string;
+}
+
 interface NoneRefused {
   /** The window start the answer covers: it also holds for any later start. */
   since: string;
@@ -30,6 +35,8 @@ interface NoneRefused {
  */
 export class RefusalCache {
   readonly #none = new Map<string, Map<string, NoneRefused>>();
+  /** Reads in flight, by agent and action type: later checks join them instead of reading again. */
+  readonly #reading = new Map<string, { generation: number; since: string; rows: Promise<Dated[]> }>();
   /** Moves on every forget, so an answer read before a refusal is never stored after it. */
   #generation = 0;
 
@@ -45,6 +52,45 @@ export class RefusalCache {
   /** The current generation, taken before reading so {@link rememberNone} can tell if it is stale. */
   get generation(): number {
     return this.#generation;
+  }
+
+  /**
+   * The agent's refused proposals of the type since `since`, read by `read` — or by a read of the same
+   * agent and type already in flight, begun for the same or an earlier window and before any refusal
+   * this process has seen since; its rows are cut to `since`. Without this, every check arriving
+   * while the "none refused" answer is being renewed reads too: on PostgreSQL, under load, that was a
+   * read for a third of all proposals. A "none" answer is remembered as by {@link rememberNone}.
+   *
+   * @example
+   * ```ts
+   * const rows = await cache.readShared("bot", "billing.refund", since, Date.now(), () =>
+   *   store.refusedProposals("bot", "billing.refund", since, 20),
+   * );
+   * ```
+   */
+  async readShared<Row extends Dated>(
+    agentId: string,
+    actionType: string,
+    since: string,
+    nowMs: number,
+    read: () => Promise<Row[]>,
+  ): Promise<Row[]> {
+    const key = `${agentId}\u0000${actionType}`;
+    const pending = this.#reading.get(key);
+    if (pending !== undefined && pending.generation === this.#generation && pending.since <= since) {
+      const rows = (await pending.rows) as Row[];
+      return rows.filter((row) => row.createdAt >= since);
+    }
+    const generation = this.#generation;
+    const entry = { generation, since, rows: read() };
+    this.#reading.set(key, entry);
+    try {
+      const rows = (await entry.rows) as Row[];
+      if (rows.length === 0) this.rememberNone(agentId, actionType, since, nowMs, generation);
+      return rows;
+    } finally {
+      if (this.#reading.get(key) === entry) this.#reading.delete(key);
+    }
   }
 
   /** True when the agent is known to have no refused proposals of the type since `since`. */

@@ -69,6 +69,61 @@ describe("the bypass check's cache of agents with nothing refused", () => {
     cache.rememberNone("bot", "billing.refund", since, T, before);
     expect(cache.knownNone("bot", "billing.refund", since, T)).toBe(false);
   });
+
+  /** Reads the test finishes by hand, oldest first, counting how many were started. */
+  const manualRead = () => {
+    const waiting: ((rows: { id: string; createdAt: string }[]) => void)[] = [];
+    const read = {
+      calls: 0,
+      fn: () => {
+        read.calls++;
+        return new Promise<{ id: string; createdAt: string }[]>((resolve) => {
+          waiting.push(resolve);
+        });
+      },
+      finish: (rows: { id: string; createdAt: string }[]) => waiting.shift()?.(rows),
+    };
+    return read;
+  };
+
+  it("lets checks that arrive during a read share it, each seeing only its own window", async () => {
+    const cache = new RefusalCache(new EventBus());
+    const read = manualRead();
+    const later = "2026-11-29T06:00:00.000Z";
+    const first = cache.readShared("bot", "billing.refund", since, T, read.fn);
+    const second = cache.readShared("bot", "billing.refund", later, T, read.fn);
+    const earlier = cache.readShared("bot", "billing.refund", "2026-11-28T00:00:00.000Z", T, read.fn);
+    expect(read.calls).toBe(2); // a wider window than the one in flight needs a read of its own
+    read.finish([
+      { id: "new", createdAt: "2026-11-29T08:00:00.000Z" },
+      { id: "old", createdAt: "2026-11-29T02:00:00.000Z" },
+    ]);
+    expect((await first).map((r) => r.id)).toEqual(["new", "old"]);
+    expect((await second).map((r) => r.id)).toEqual(["new"]);
+    read.finish([]);
+    expect(await earlier).toEqual([]);
+    // Once the reads are over, the next check reads again.
+    void cache.readShared("bot", "billing.refund", since, T, read.fn);
+    expect(read.calls).toBe(3);
+  });
+
+  it("does not let a check join a read begun before a refusal it has seen, and remembers 'none'", async () => {
+    const events = new EventBus();
+    const cache = new RefusalCache(events);
+    const read = manualRead();
+    const first = cache.readShared("bot", "billing.refund", since, T, read.fn);
+    events.publish(refusal("rejected"));
+    const second = cache.readShared("bot", "billing.refund", since, T, read.fn);
+    expect(read.calls).toBe(2);
+    read.finish([]);
+    await first;
+    // The read begun before the refusal found none, but that answer is not kept ...
+    expect(cache.knownNone("bot", "billing.refund", since, T)).toBe(false);
+    read.finish([]);
+    await second;
+    // ... the one begun after it is.
+    expect(cache.knownNone("bot", "billing.refund", since, T)).toBe(true);
+  });
 });
 
 describe.each(storeEngines())("bypass resistance across replicas: %s", (engine) => {
