@@ -1,15 +1,12 @@
 /**
  * The server side of bench/review-desk: Loopgate on a fresh store with a two-queue support policy,
  * an agent key and a reviewer who signs in with a password. Prints `{ url, agentKey, name, password,
- * engine }` as one JSON line; stops on SIGTERM.
+ * engine }` as one JSON line; on SIGTERM stops and removes its data directory.
  */
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApiKey } from "../../packages/server/src/app/api-keys.ts";
-import { addUser } from "../../packages/server/src/app/people.ts";
-import { SYSTEM_ACTOR } from "../../packages/server/src/app/principal.ts";
-import { startServer } from "../../packages/server/src/http/start-server.ts";
+import { startBenchServer } from "./start-bench-server.ts";
 
 export const DESK_BENCH_POLICY = `version: 1
 defaults: { route: review, review: { sla: 8h, onExpiry: escalate } }
@@ -34,25 +31,10 @@ queues:
 `;
 
 const dataDir = await mkdtemp(join(tmpdir(), "loopgate-bench-desk-"));
-const policyFile = join(dataDir, "policy.yaml");
-await writeFile(policyFile, DESK_BENCH_POLICY);
-const databaseUrl = process.env.LOOPGATE_DATABASE_URL;
-const server = await startServer({
-  port: 0,
-  dataDir,
-  ...(databaseUrl ? { databaseUrl } : {}),
-  policyFile,
-  logLevel: "warn",
-  // The seeding agent submits 10,000 proposals as fast as it can; this is not what the bench measures.
-  config: { rateLimit: { perSecond: 0, burst: 0 } },
-});
-const deps = { now: () => new Date().toISOString(), ids: server.deps.newId, actor: SYSTEM_ACTOR };
-const agent = await createApiKey(server.deps.store, { name: "bench-agent", role: "agent" }, deps);
+const bench = await startBenchServer(dataDir, DESK_BENCH_POLICY, "policy.yaml");
+const agentKey = await bench.key("bench-agent", "agent");
 const password = "bench reviewer password";
-await addUser(server.deps.store, { name: "bench-reviewer", role: "reviewer", password, pii: false }, deps);
-process.stdout.write(
-  `${JSON.stringify({ url: server.url, agentKey: agent.secret, name: "bench-reviewer", password, engine: server.deps.store.engine })}\n`,
+await bench.person("bench-reviewer", "reviewer", password);
+bench.announce({ url: bench.server.url, agentKey, name: "bench-reviewer", password }, () =>
+  rm(dataDir, { recursive: true, force: true }),
 );
-process.on("SIGTERM", () => {
-  void server.close().then(() => process.exit(0));
-});
