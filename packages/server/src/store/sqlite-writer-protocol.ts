@@ -18,15 +18,15 @@ export interface WriterConfig {
 
 export type WriterRequest =
   /** One group-commit batch: the JSON text of at most `maxBatch` changes, written in one transaction. */
-  | { kind: "commit"; changes: string }
+  | { kind: "commit"; id: number; changes: string }
   /** Close the connection and exit; sent only when nothing is in flight. */
   | { kind: "close" };
 
 export type WriterResponse =
   /** Sent once, when the worker has its connection and listens: batches may go to it from now on. */
   | { kind: "ready" }
-  /** The answer to a commit request: one outcome per change, in order. */
-  | { kind: "committed"; outcomes: CommitOutcome[] };
+  /** The answer to the commit request of the same `id`: one outcome per change, in order. */
+  | { kind: "committed"; id: number; outcomes: CommitOutcome[] };
 
 export type CommitOutcome = { ok: true; result: CommitResult } | { ok: false; error: WireError };
 

@@ -34,20 +34,22 @@ const groupCommit = new GroupCommit({
  * transaction (the main thread never sends more than `maxBatch`), each succeeding, conflicting or
  * failing on its own. GroupCommit settles every promise, so every change gets an outcome.
  */
-async function commit(changes: Change[]): Promise<WriterResponse> {
+async function commit(id: number, changes: Change[]): Promise<WriterResponse> {
   const settled = await Promise.allSettled(changes.map((change) => groupCommit.commit(change)));
   const outcomes = settled.map(
     (s): CommitOutcome =>
       s.status === "fulfilled" ? { ok: true, result: s.value } : { ok: false, error: toWireError(s.reason) },
   );
-  return { kind: "committed", outcomes };
+  return { kind: "committed", id, outcomes };
 }
 
 port.on("message", (request: WriterRequest) => {
   if (request.kind === "commit") {
     // An error escaping here (a failed postMessage) ends the worker; the main thread then fails the
     // batch it was waiting for instead of hanging.
-    void commit(JSON.parse(request.changes) as Change[]).then((response) => port.postMessage(response));
+    void commit(request.id, JSON.parse(request.changes) as Change[]).then((response) =>
+      port.postMessage(response),
+    );
   } else {
     void groupCommit.close().then(() => {
       db.close();

@@ -8,6 +8,8 @@ import {
 import type { Change, CommitResult } from "./store.ts";
 
 interface InFlight {
+  /** Echoed by the worker's answer. */
+  id: number;
   batch: Pending[];
   /** The worker writing it; null: this thread, and then it is the only batch in flight. */
   worker: Worker | null;
@@ -58,9 +60,10 @@ export class SqliteWriter {
   #queue: Pending[] = [];
   /**
    * The batches being written, oldest first, and by which worker (null: on this thread, then it is
-   * the only one). The worker answers in the order it was asked.
+   * the only one). The worker's answers name the batch they settle.
    */
   #inFlight: InFlight[] = [];
+  #nextId = 1;
   #scheduled = false;
   #closed = false;
   #closing: Promise<void> | null = null;
@@ -119,7 +122,7 @@ export class SqliteWriter {
     if (worker === null && this.#inFlight.length > 0) return;
     const batch = this.#queue.splice(0, this.#config.maxBatch);
     if (worker === null) {
-      const entry: InFlight = { batch, worker: null };
+      const entry: InFlight = { id: this.#nextId++, batch, worker: null };
       this.#inFlight.push(entry);
       // Issued in one turn, so the store's group commit writes them in one transaction.
       void Promise.allSettled(batch.map((p) => this.#commitHere(p.change))).then((settled) =>
@@ -132,8 +135,13 @@ export class SqliteWriter {
       );
       return;
     }
+    const id = this.#nextId++;
     try {
-      const request: WriterRequest = { kind: "commit", changes: JSON.stringify(batch.map((p) => p.change)) };
+      const request: WriterRequest = {
+        kind: "commit",
+        id,
+        changes: JSON.stringify(batch.map((p) => p.change)),
+      };
       worker.postMessage(request);
     } catch (error) {
       // A change JSON cannot carry (a bigint, a cycle) fails alone; the others are sent again.
@@ -143,7 +151,7 @@ export class SqliteWriter {
       this.#afterBatch();
       return;
     }
-    this.#inFlight.push({ batch, worker });
+    this.#inFlight.push({ id, batch, worker });
     // Keeps the process alive until the batch is reported, as a pending write on this thread would.
     worker.ref();
     // A second batch may follow at once if more is queued.
@@ -200,10 +208,10 @@ export class SqliteWriter {
       if (response.kind === "ready") {
         this.#ready = this.#worker === worker;
       } else {
-        const oldest = this.#inFlight[0];
-        if (oldest?.worker !== worker) return;
+        const entry = this.#inFlight.find((e) => e.id === response.id && e.worker === worker);
+        if (entry === undefined) return;
         this.#settle(
-          oldest,
+          entry,
           response.outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) })),
         );
       }
