@@ -119,7 +119,13 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
 
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", new URL("./support/claim-next-server.ts", import.meta.url).pathname],
+    [
+      // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof", profiles the server side, as for bench/propose.
+      ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean),
+      "--import",
+      "tsx",
+      new URL("./support/claim-next-server.ts", import.meta.url).pathname,
+    ],
     {
       env: { ...process.env, ...env, CLAIM_NEXT_DATA_DIR: dataDir, CLAIM_NEXT_POLICY },
       stdio: ["ignore", "pipe", "inherit"],
