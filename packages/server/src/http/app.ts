@@ -3,7 +3,7 @@ import { AppError } from "../app/app-error.ts";
 import type { AppDeps } from "../app/deps.ts";
 import type { SigningKey } from "../app/signing-key.ts";
 import { keyAuthenticator } from "./auth.ts";
-import { bodyLimit } from "./body-limit.ts";
+import { bodyLimit, bodyTooLarge } from "./body-limit.ts";
 import { errorResponse } from "./error-mapper.ts";
 import type { HotPathParts } from "./fast-propose.ts";
 import type { HttpEnv } from "./http-env.ts";
@@ -124,13 +124,4 @@ export function createHttp(
     return c.json(body, status as 500, headers);
   });
   return { app, hotPath: { deps, requestIdFor, authenticateKey, limiter } };
-}
-
-/** 413 for a body over the limit, wherever it is found too large. */
-export function bodyTooLarge(maxBytes: number): AppError {
-  return new AppError(
-    "too_large",
-    "body_too_large",
-    `The request body is larger than ${maxBytes} bytes: send less evidence, or shorter snippets`,
-  );
 }

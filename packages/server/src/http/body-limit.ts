@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit as streamingBodyLimit } from "hono/body-limit";
+import { AppError } from "../app/app-error.ts";
 import type { HttpEnv } from "./http-env.ts";
 
 /**
@@ -20,4 +21,13 @@ export function bodyLimit(options: { maxSize: number; onError: () => never }): M
     if (length !== undefined && Number.parseInt(length, 10) > options.maxSize) options.onError();
     return next();
   };
+}
+
+/** 413 for a body over the limit, wherever it is found too large (the app's middleware, the hot path). */
+export function bodyTooLarge(maxBytes: number): AppError {
+  return new AppError(
+    "too_large",
+    "body_too_large",
+    `The request body is larger than ${maxBytes} bytes: send less evidence, or shorter snippets`,
+  );
 }

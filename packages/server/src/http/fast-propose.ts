@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { AppDeps } from "../app/deps.ts";
-import { bodyTooLarge } from "./app.ts";
 import type { KeyAuthenticate } from "./auth.ts";
+import { bodyTooLarge } from "./body-limit.ts";
 import { errorResponse } from "./error-mapper.ts";
 import { type RateLimiter, takeToken } from "./rate-limit.ts";
 import { parseJsonBody } from "./read-json.ts";

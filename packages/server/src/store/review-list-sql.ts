@@ -2,8 +2,8 @@ import type { SqlValue } from "./rows.ts";
 import { placeholders } from "./statements.ts";
 
 /**
- * SQL for the review list (`GET /v1/reviews`, the reviewer's "next item"): reviews in `(due_at, id)`
- * order, after an optional `(due_at, id)` position.
+ * SQL for the review list (`GET /v1/reviews`, the reviewer's "next item") and the expiry timer's sweep
+ * of due reviews: reviews in `(due_at, id)` order, after an optional `(due_at, id)` position.
  *
  * Why a branch per status (and per queue) instead of one `status IN (…)`: the indexes
  * `(workspace_id, status, due_at, id)` and `(workspace_id, queue, status, due_at, id)` (migration 0001)
@@ -23,6 +23,8 @@ export interface ReviewListFilter {
   queues?: readonly string[] | undefined;
   actionType?: string | undefined;
   agentId?: string | undefined;
+  /** Only reviews due at or before this time (the expiry timer's sweep). */
+  dueBy?: string | undefined;
 }
 
 export interface ReviewListQuery {
@@ -77,6 +79,10 @@ export function reviewListSql(
       if (filter.agentId !== undefined) {
         where.push("agent_id = ?");
         params.push(filter.agentId);
+      }
+      if (filter.dueBy !== undefined) {
+        where.push("due_at <= ?");
+        params.push(filter.dueBy);
       }
       if (after !== null) {
         where.push("(due_at, id) > (?, ?)");

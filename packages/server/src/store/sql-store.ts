@@ -171,8 +171,14 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
   }
 
   async dueReviews(now: string, limit: number): Promise<ReviewRow[]> {
-    const branch = [this.workspaceId, isoTime(now), limit];
-    return (await this.reader.all(SQL.dueReviews, [...branch, ...branch, limit])).map(reviewFromDb);
+    // One index range per open status, as the review list reads (see review-list-sql.ts).
+    const { sql, params } = reviewListSql(
+      this.workspaceId,
+      { statuses: ["pending", "escalated"], dueBy: isoTime(now) },
+      null,
+      limit,
+    );
+    return (await this.reader.all(sql, params)).map(reviewFromDb);
   }
 
   async dueInfoRequests(now: string, limit: number): Promise<ProposalRow[]> {

@@ -41,13 +41,6 @@ export const SQL = {
   reviewsOfProposal:
     "SELECT * FROM reviews WHERE workspace_id = ? AND proposal_id = ? ORDER BY created_at, id",
   decisionsOfProposal: "SELECT * FROM decisions WHERE workspace_id = ? AND proposal_id = ? ORDER BY at, id",
-  // One branch per open status, each an index range in due order (see review-list-sql.ts): with
-  // `status IN (…)` PostgreSQL read every open review on each timer tick to find the few due ones.
-  dueReviews: `SELECT * FROM (SELECT * FROM reviews WHERE workspace_id = ? AND status = 'pending' AND due_at <= ?
-      ORDER BY due_at, id LIMIT ?) AS due_pending
-    UNION ALL SELECT * FROM (SELECT * FROM reviews WHERE workspace_id = ? AND status = 'escalated' AND due_at <= ?
-      ORDER BY due_at, id LIMIT ?) AS due_escalated
-    ORDER BY due_at, id LIMIT ?`,
   dueInfoRequests: `SELECT * FROM proposals WHERE workspace_id = ? AND status = 'needs_info' AND info_due_at <= ?
     ORDER BY info_due_at, id LIMIT ?`,
   auditHead: "SELECT * FROM audit_entries WHERE workspace_id = ? ORDER BY seq DESC LIMIT 1",

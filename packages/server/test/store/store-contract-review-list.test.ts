@@ -4,7 +4,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeReviewCursor } from "../../src/store/cursor.ts";
 import { MAX_REVIEW_LIST_BRANCHES, reviewListSql } from "../../src/store/review-list-sql.ts";
 import { sqliteFile } from "../../src/store/sqlite-store.ts";
-import { SQL } from "../../src/store/statements.ts";
 import type { ReviewFilter, ReviewRow, Store, Write } from "../../src/store/store.ts";
 import { at, auditDraft, proposalRow, reviewRow } from "../support/store-fixtures.ts";
 import { createTestStore, storeEngines, type TestStore, testDatabaseUrl } from "../support/stores.ts";
@@ -186,7 +185,7 @@ describe.each(storeEngines())("Review list: %s", (engine) => {
         reviewListSql("default", { statuses: open, actionType: "billing.refund" }, null, 51),
         reviewListSql("default", { statuses: ["escalated"], queues: ["ops"] }, after, 51),
         // The expiry timer's sweep, on every tick.
-        { sql: SQL.dueReviews, params: ["default", at(700), 50, "default", at(700), 50, 50] },
+        reviewListSql("default", { statuses: open, dueBy: at(700) }, null, 50),
       ];
     };
 
