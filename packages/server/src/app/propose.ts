@@ -130,13 +130,14 @@ export async function propose(
     createdAt: at,
     updatedAt: at,
     doc,
+    response: null,
   };
   const review = held ? null : reviewFor(deps, row, decision, now);
   const view = proposalView(row, review ? [review] : [], [], null);
-  // Stored as the response text: serialised once for both the answer and the row, and kept as one
-  // string rather than a second copy of the packet in the document.
+  // Serialised once for both the answer and the row's response column (idempotent replays), rather
+  // than kept as a second copy of the packet in the document.
   const json = JSON.stringify(view);
-  row.doc = { ...doc, response: json };
+  row.response = json;
 
   const actor = actorOf(agent);
   const writes: Write[] = [{ kind: "insertProposal", row }, ...bypass.writes];
@@ -272,8 +273,8 @@ function replay(existing: ProposalRow, requestHash: string): ProposeResult {
       { proposalId: existing.id },
     );
   }
-  // Rows written before the response was kept as text hold it as an object.
-  const stored = existing.doc.response;
+  // Rows written before migration 0014 hold it in the document: as text, or (older still) an object.
+  const stored = existing.response ?? existing.doc.response;
   const json = typeof stored === "string" ? stored : JSON.stringify(stored);
   return { proposal: JSON.parse(json) as Proposal, json, replayed: true };
 }

@@ -1,4 +1,4 @@
-import type { AuditDraft, ExecutorRequestBody } from "@loopgate/core";
+import type { AuditDraft, CompiledPolicy, ExecutorRequestBody } from "@loopgate/core";
 import type { AppDeps } from "../app/deps.ts";
 import type { ExecutionControl } from "../app/execution-control.ts";
 import { EXECUTABLE_STATUSES, hostOf } from "../app/execution-plan.ts";
@@ -9,6 +9,26 @@ import { executorAllowed, policyExecutorHosts } from "./allowlist.ts";
 import { attemptWrites, judgeAttempt, proposalExecutionStatus } from "./attempt-result.ts";
 import { resolveSecret, webhookSignature } from "./signature.ts";
 import { type DeliveryOutcome, type DeliveryRequest, deliver } from "./webhook-delivery.ts";
+
+const onServer = new WeakMap<CompiledPolicy, boolean>();
+
+/**
+ * Whether a policy has this server execute anything (a webhook executor or rollback). When the active
+ * one does not — agents run their own approved actions — an approval has nothing to wake the
+ * dispatcher for, and it spares every such proposal a read of the stops and the due executions; work
+ * left from an earlier policy version is still found by the poll.
+ */
+function executesOnServer(policy: CompiledPolicy | null): boolean {
+  if (policy === null) return true;
+  let known = onServer.get(policy);
+  if (known === undefined) {
+    known = [...policy.actionTypes.values()].some(
+      (type) => type.execute.via === "webhook" || type.rollback?.via === "webhook",
+    );
+    onServer.set(policy, known);
+  }
+  return known;
+}
 
 export interface DispatcherOptions {
   /** Names this process in leases. */
@@ -60,7 +80,8 @@ export class ExecutionDispatcher implements ExecutionControl {
       if (
         event.type.startsWith("proposal.") &&
         event.status !== null &&
-        EXECUTABLE_STATUSES.has(event.status)
+        EXECUTABLE_STATUSES.has(event.status) &&
+        executesOnServer(this.#deps.policies.activeOrNull())
       )
         this.wake();
     });

@@ -15,6 +15,22 @@ import { reviewUrl } from "./notification-config.ts";
 export const NOTIFICATION_FEED = "notifications";
 /** Audit entries read per step. */
 const BATCH = 200;
+/** Sequence numbers looked through per step, most of them entries the feed has no use for. */
+const WINDOW = 5_000;
+/**
+ * The entry types {@link writesFor} acts on. The others (a proposal's submission, an execution granted to
+ * its agent, …) are most of the log and are skipped by the store's read.
+ */
+const FEED_TYPES = [
+  "proposal.routed",
+  "execution.dead_lettered",
+  "autonomy.demoted",
+  "review.opened",
+  "review.reminded",
+  "decision.recorded",
+  "review.expired",
+  "review.overdue",
+] as const;
 
 /**
  * Turns review events from the audit log into scheduled reminders and outbox deliveries. The audit log
@@ -23,18 +39,18 @@ const BATCH = 200;
  * rows it produces, with a check on the old position, so of several replicas exactly one handles each
  * entry, and after a crash the next step starts where the last commit left off.
  *
- * Returns how many entries it handled (0 when it was behind another replica or had nothing to do).
+ * Returns how far it moved, in entries of the log (0 when it was behind another replica or had nothing
+ * to do).
  */
 export async function advanceNotificationFeed(deps: AppDeps): Promise<number> {
   const from = (await deps.store.feedPosition(NOTIFICATION_FEED)) ?? 0;
-  const entries = await deps.store.auditRange(from + 1, BATCH);
-  if (entries.length === 0) return 0;
+  const { entries, scannedTo } = await deps.store.auditRangeOfTypes(from + 1, FEED_TYPES, BATCH, WINDOW);
+  if (scannedTo <= from) return 0;
   const writes: Write[] = [];
   for (const entry of entries) writes.push(...(await writesFor(deps, entry)));
-  const to = entries[entries.length - 1]!.seq;
-  writes.push({ kind: "advanceFeed", name: NOTIFICATION_FEED, fromSeq: from, toSeq: to });
+  writes.push({ kind: "advanceFeed", name: NOTIFICATION_FEED, fromSeq: from, toSeq: scannedTo });
   const result = await deps.store.commit({ writes, audit: [] });
-  return result.ok ? entries.length : 0;
+  return result.ok ? scannedTo - from : 0;
 }
 
 /** What one audit entry schedules and sends; nothing for entries that are not review or proposal events. */

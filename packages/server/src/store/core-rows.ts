@@ -24,6 +24,11 @@ export interface ProposalRow {
   updatedAt: string;
   /** The proposal's content: input, route, signals, confidence, final payload, execution details. */
   doc: ProposalDoc;
+  /**
+   * The JSON text a submission was answered with, returned again on an idempotent replay (0014); null
+   * or absent for rows written before, whose document holds it as `response`.
+   */
+  response?: string | null;
 }
 
 /** The JSON document kept with a proposal. */
@@ -44,7 +49,10 @@ export interface ProposalDoc {
   execution: { attempts: number; result?: unknown };
   info: { at: string; message: string | null }[];
   agentName: string;
-  /** The original response to the submission, returned again on an idempotent replay. */
+  /**
+   * The original response to the submission, on rows written before migration 0014 (newer rows keep it
+   * in {@link ProposalRow.response}).
+   */
   response?: unknown;
   /** The W3C `traceparent` the agent sent, passed on to executors. */
   traceparent?: string;

@@ -1,4 +1,4 @@
-import { entityOf, type SqlValue, toJson, toJsonOrNull } from "./rows.ts";
+import { docJson, entityOf, type SqlValue, toJson, toJsonOrNull } from "./rows.ts";
 import type { ProposalPatch, ReviewPatch } from "./store.ts";
 
 /**
@@ -17,7 +17,7 @@ const PROPOSAL_PATCH: PatchColumns<ProposalPatch> = {
   policyVersion: ["policy_version", same],
   infoDueAt: ["info_due_at", same],
   updatedAt: ["updated_at", same],
-  doc: ["doc", toJson],
+  doc: ["doc", (doc) => (doc === undefined ? null : docJson(doc))],
 };
 
 const REVIEW_PATCH: PatchColumns<ReviewPatch> = {

@@ -12,6 +12,23 @@ export type DbRecord = Record<string, unknown>;
 /** A bound parameter. Booleans become 0/1 on SQLite. */
 export type SqlValue = string | number | boolean | null;
 
+/**
+ * Where a document serialised ahead of its write keeps its JSON text: the embedded store's writer
+ * thread receives each proposal document as text (see writer-docs.ts) with only the facts the commit
+ * reads as an object, and writes the text as it is.
+ */
+const DOC_TEXT: unique symbol = Symbol("docText");
+
+/** `facts`, carrying `text` as the JSON text to store for the document they stand for. */
+export function withDocText<T extends object>(facts: T, text: string): T {
+  Object.defineProperty(facts, DOC_TEXT, { value: text });
+  return facts;
+}
+
+/** A document's JSON text: the text it was serialised to ahead of the write, else serialised now. */
+export const docJson = (doc: object): string =>
+  (doc as { [DOC_TEXT]?: string })[DOC_TEXT] ?? JSON.stringify(doc);
+
 /** A JSON column's text. */
 export const toJson = (value: unknown): string => JSON.stringify(value);
 /** A nullable JSON column's text. */
@@ -39,6 +56,7 @@ export const PROPOSAL_COLUMNS = [
   "updated_at",
   "doc",
   "entity",
+  "response",
 ] as const;
 
 /**
@@ -66,8 +84,9 @@ export function proposalValues(workspaceId: string, row: ProposalRow): SqlValue[
     row.version,
     row.createdAt,
     row.updatedAt,
-    toJson(row.doc),
+    docJson(row.doc),
     entityOf(row.doc),
+    row.response ?? null,
   ];
 }
 
@@ -86,6 +105,7 @@ export function proposalFromDb(r: DbRecord): ProposalRow {
     createdAt: text(r.created_at),
     updatedAt: text(r.updated_at),
     doc: fromJson(r.doc),
+    response: textOrNull(r.response),
   };
 }
 

@@ -124,6 +124,15 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
     return page(rows, limit, (last) => encodeReviewCursor(last.createdAt, last.id));
   }
 
+  /**
+   * Open (pending and escalated) reviews per queue, in queue order: how many, the oldest creation and
+   * the next due time. Limited to `queues` when given; an empty list gives nothing.
+   *
+   * Cheap at any backlog, since the overload check calls it every second: the counts are read from
+   * `queue_open_counts`, which triggers on `reviews` keep exact in the same transaction as every
+   * review write (migration 0013), and the two times are index seeks per queue (see
+   * {@link queueSummarySql}). A queue with no open review is left out.
+   */
   async queueSummary(queues?: string[]): Promise<QueueSummaryRow[]> {
     if (queues?.length === 0) return [];
     const sql = queueSummarySql(queues === undefined ? null : queues.length);
@@ -220,6 +229,27 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
 
   async auditRange(fromSeq: number, limit: number): Promise<AuditEntry[]> {
     return (await this.reader.all(SQL.auditRange, [this.workspaceId, fromSeq, limit])).map(auditFromDb);
+  }
+
+  async auditRangeOfTypes(
+    fromSeq: number,
+    types: readonly string[],
+    limit: number,
+    window: number,
+  ): Promise<{ entries: AuditEntry[]; scannedTo: number }> {
+    // Entries are appended under the chain head's lock, so every seq up to the newest one read here
+    // is committed: nothing below it can appear later and be skipped.
+    const [head] = await this.reader.all(SQL.auditHeadSeq, [this.workspaceId]);
+    const upTo = Math.min(head === undefined ? 0 : Number(head.seq), fromSeq - 1 + window);
+    if (upTo < fromSeq || types.length === 0) return { entries: [], scannedTo: Math.max(upTo, fromSeq - 1) };
+    const rows = await this.reader.all(
+      `SELECT * FROM audit_entries WHERE workspace_id = ? AND seq >= ? AND seq <= ?
+        AND type IN (${types.map(() => "?").join(", ")}) ORDER BY seq LIMIT ?`,
+      [this.workspaceId, fromSeq, upTo, ...types, limit],
+    );
+    const entries = rows.map(auditFromDb);
+    const last = entries.at(-1);
+    return { entries, scannedTo: entries.length === limit && last !== undefined ? last.seq : upTo };
   }
 
   // Execution reads live in execution-sql.ts; these delegate.

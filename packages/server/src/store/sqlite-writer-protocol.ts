@@ -1,10 +1,12 @@
 import type { CommitResult } from "./store.ts";
+import type { PackedChanges } from "./writer-docs.ts";
 
 /**
  * The messages between the embedded store (main thread) and its writer worker. Changes cross as one
  * JSON text per batch: they are JSON data (rows and audit drafts, stored as JSON and canonical JSON),
  * and serialising them with JSON.stringify and passing one string costs the event loop about half of
- * what a structured clone of the objects does. Results come back by structured clone (plain data),
+ * what a structured clone of the objects does; proposal documents and responses go beside it as
+ * strings of their own (writer-docs.ts). Results come back by structured clone (plain data),
  * and errors travel as {@link WireError} because a clone of an Error drops fields such as `code`.
  */
 
@@ -17,8 +19,11 @@ export interface WriterConfig {
 }
 
 export type WriterRequest =
-  /** One group-commit batch: the JSON text of at most `maxBatch` changes, written in one transaction. */
-  | { kind: "commit"; id: number; changes: string }
+  /**
+   * One group-commit batch of at most `maxBatch` changes, written in one transaction: their JSON text,
+   * with proposal documents and responses as strings beside it (see writer-docs.ts).
+   */
+  | ({ kind: "commit"; id: number } & PackedChanges)
   /** Close the connection and exit; sent only when nothing is in flight. */
   | { kind: "close" };
 

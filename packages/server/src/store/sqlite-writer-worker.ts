@@ -16,6 +16,7 @@ import {
   type WriterResponse,
 } from "./sqlite-writer-protocol.ts";
 import type { Change } from "./store.ts";
+import { unpackChanges } from "./writer-docs.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("sqlite-writer-worker.ts runs as a worker thread");
@@ -47,9 +48,7 @@ port.on("message", (request: WriterRequest) => {
   if (request.kind === "commit") {
     // An error escaping here (a failed postMessage) ends the worker; the main thread then fails the
     // batch it was waiting for instead of hanging.
-    void commit(request.id, JSON.parse(request.changes) as Change[]).then((response) =>
-      port.postMessage(response),
-    );
+    void commit(request.id, unpackChanges(request)).then((response) => port.postMessage(response));
   } else {
     void groupCommit.close().then(() => {
       db.close();

@@ -6,6 +6,7 @@ import {
   type WriterResponse,
 } from "./sqlite-writer-protocol.ts";
 import type { Change, CommitResult } from "./store.ts";
+import { packChanges } from "./writer-docs.ts";
 
 interface InFlight {
   /** Echoed by the worker's answer. */
@@ -137,11 +138,7 @@ export class SqliteWriter {
     }
     const id = this.#nextId++;
     try {
-      const request: WriterRequest = {
-        kind: "commit",
-        id,
-        changes: JSON.stringify(batch.map((p) => p.change)),
-      };
+      const request: WriterRequest = { kind: "commit", id, ...packChanges(batch.map((p) => p.change)) };
       worker.postMessage(request);
     } catch (error) {
       // A change JSON cannot carry (a bigint, a cycle) fails alone; the others are sent again.

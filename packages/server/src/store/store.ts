@@ -102,6 +102,19 @@ export interface Store {
   auditHead(): Promise<AuditEntry | null>;
   /** Audit entries in `seq` order from `fromSeq` (inclusive), for export and verification. */
   auditRange(fromSeq: number, limit: number): Promise<AuditEntry[]>;
+  /**
+   * A follower's step through the log: the entries of the given `types` from `fromSeq` (inclusive), in
+   * `seq` order, at most `limit` of them and looking no further than `window` sequence numbers.
+   * `scannedTo` is the last sequence number the answer covers (every entry of those types up to it
+   * is in `entries`), from which the next step starts; `fromSeq - 1` when the log has nothing newer.
+   * Entries of other types are skipped by the database, never read into the process.
+   */
+  auditRangeOfTypes(
+    fromSeq: number,
+    types: readonly string[],
+    limit: number,
+    window: number,
+  ): Promise<{ entries: AuditEntry[]; scannedTo: number }>;
 
   // Execution (migration 0002).
   execution(id: string): Promise<ExecutionRow | null>;

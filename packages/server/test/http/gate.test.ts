@@ -1,5 +1,6 @@
-import { Proposal, verifyAuditChain } from "@loopgate/core";
+import { canonicalJson, Proposal, ProposalInput, verifyAuditChain } from "@loopgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sha256HexNative } from "../../src/app/native-hash.ts";
 import { engines, startTestServer, type TestServer } from "./test-server.ts";
 
 const reply = (
@@ -91,6 +92,35 @@ describe.each(engines())("the gate end to end on %s", (engine) => {
     const other = await t.call("POST", "/v1/proposals", { key: agent, body: refund(151), headers });
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe("idempotency_key_reused");
+  });
+
+  it("replays a submission stored before responses had a column of their own (doc.response)", async () => {
+    const body = refund(160);
+    const old = { id: "old-proposal", status: "pending_review", note: "answered by an older version" };
+    const first = await t.call("POST", "/v1/proposals", { key: agent, body: refund(1) });
+    const stored = (await t.server.deps.store.proposal(first.body.id))!;
+    const row = {
+      ...stored,
+      id: "01a00000-0000-7000-8000-000000000001",
+      agentId: "support-bot",
+      idempotencyKey: `k-${engine}-old`,
+      requestHash: sha256HexNative(canonicalJson(ProposalInput.parse(body))),
+      response: null,
+      doc: { ...stored.doc, response: JSON.stringify(old) },
+    };
+    const written = await t.server.deps.store.commit({
+      writes: [{ kind: "insertProposal", row }],
+      audit: [],
+    });
+    expect(written.ok).toBe(true);
+    const again = await t.call("POST", "/v1/proposals", {
+      key: agent,
+      body,
+      headers: { "idempotency-key": `k-${engine}-old` },
+    });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(old);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
   });
 
   it("refuses bad input with a 4xx naming the field, and writes nothing", async () => {

@@ -527,6 +527,21 @@ describe.each(storeEngines())("Store contract: %s", (engine) => {
       expect(await store.auditRange(11, 100)).toEqual(chain.slice(10));
       expect(await store.auditRange(3, 2)).toEqual(chain.slice(2, 4));
       expect(await store.auditHead()).toEqual(chain[11]);
+
+      // A follower's steps: only the types asked for, and how far each step covered.
+      const decided = ["review.decided"];
+      const step = (from: number, limit: number, window: number, types = decided) =>
+        store.auditRangeOfTypes(from, types, limit, window);
+      expect(await step(1, 100, 100)).toEqual({
+        entries: [1, 4, 7, 10].map((s) => chain[s - 1]),
+        scannedTo: 12,
+      });
+      expect(await step(2, 2, 100)).toEqual({ entries: [chain[3], chain[6]], scannedTo: 7 });
+      expect(await step(2, 100, 4)).toEqual({ entries: [chain[3]], scannedTo: 5 });
+      expect(await step(5, 100, 2)).toEqual({ entries: [], scannedTo: 6 });
+      expect(await step(11, 100, 100)).toEqual({ entries: [], scannedTo: 12 });
+      expect(await step(13, 100, 100)).toEqual({ entries: [], scannedTo: 12 });
+      expect(await step(1, 100, 100, ["no.such.type"])).toEqual({ entries: [], scannedTo: 12 });
     });
   });
 

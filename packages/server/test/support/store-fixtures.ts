@@ -39,6 +39,7 @@ export function proposalRow(overrides: Partial<ProposalRow> = {}): ProposalRow {
     version: 1,
     createdAt: T0,
     updatedAt: T0,
+    response: null,
     doc: {
       revision: 1,
       action: { type: actionType, payload: { to: "ada@example.com", body: "Your refund is on its way." } },
