@@ -14,11 +14,22 @@ export function proposalsOfEntitySql(afterPosition: boolean): string {
 /**
  * Open reviews (pending and escalated) per queue: how many, the oldest, the next due. Limited to
  * `queueCount` queues when given (their names follow the workspace id).
+ *
+ * Nothing here scans the open reviews: the counts are the `queue_open_counts` rows (migration 0013,
+ * kept by triggers on `reviews`), the oldest is the first entry of the queue in the partial index
+ * `reviews_open_created`, and the next due the earlier of the first entries of the queue's two open
+ * statuses in `reviews_queue_status_due`. Queues whose count fell to 0 are left out.
  */
 export function queueSummarySql(queueCount: number | null): string {
-  const where = ["workspace_id = ?", "status IN ('pending', 'escalated')"];
+  const where = ["c.workspace_id = ?", "c.open_count > 0"];
   if (queueCount !== null)
-    where.push(`queue IN (${Array.from({ length: queueCount }, () => "?").join(", ")})`);
-  return `SELECT queue, COUNT(*) AS open_count, MIN(created_at) AS oldest_at, MIN(due_at) AS next_due_at
-    FROM reviews WHERE ${where.join(" AND ")} GROUP BY queue ORDER BY queue`;
+    where.push(`c.queue IN (${Array.from({ length: queueCount }, () => "?").join(", ")})`);
+  const ofQueue = "r.workspace_id = c.workspace_id AND r.queue = c.queue";
+  const firstDue = (status: string) =>
+    `SELECT (SELECT MIN(r.due_at) FROM reviews r WHERE ${ofQueue} AND r.status = '${status}') AS due_at`;
+  return `SELECT c.queue, c.open_count,
+    (SELECT MIN(r.created_at) FROM reviews r
+      WHERE ${ofQueue} AND r.status IN ('pending', 'escalated')) AS oldest_at,
+    (SELECT MIN(d.due_at) FROM (${firstDue("pending")} UNION ALL ${firstDue("escalated")}) d) AS next_due_at
+    FROM queue_open_counts c WHERE ${where.join(" AND ")} ORDER BY c.queue`;
 }
