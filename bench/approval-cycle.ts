@@ -13,12 +13,17 @@
  * after 2 ms. All reviewers see the same top of the queue, so by default (`--pick spread`) reviewer r
  * starts at the r-th claimable item of its page; `--pick first` has everyone try the top item first.
  *
+ * With `--claim next` (the default) a reviewer instead takes each review with one
+ * `POST /v1/reviews/claim-next` (`{"queue":"support"}`), which claims the next review nobody holds and
+ * answers it with its packet, and approves with that packet's `packetHash`: the spec's cycle, propose →
+ * claim → decide → the agent's wait returns. `--claim list` is the list-claim-load flow above.
+ *
  * Cycles are counted over `--seconds` after `--warmup` seconds; the server's CPU (every thread of its
  * process, from /proc) over the same window is divided by the cycles completed in it.
  *
  *   npm run bench:approval-cycle -- [--engine sqlite|postgres] [--agents 64] [--reviewers 16] [--page 32]
  *                                   [--seconds 10] [--warmup 3] [--packet yes|no]
- *                                   [--pick spread|first]
+ *                                   [--pick spread|first] [--claim next|list]
  *
  * PostgreSQL: set LOOPGATE_DATABASE_URL, or pass --engine postgres to start a throwaway cluster.
  */
@@ -41,6 +46,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "3" },
     packet: { type: "string", default: "yes" },
     pick: { type: "string", default: "spread" },
+    claim: { type: "string", default: "next" },
   },
 });
 const agents = Number(values.agents);
@@ -50,6 +56,7 @@ const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
 const loadPacket = values.packet !== "no";
 const spread = values.pick !== "first";
+const claimNext = values.claim !== "list";
 
 /** The fields of a review list item the reviewers read. */
 interface ListedReview {
@@ -153,6 +160,47 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
     }
   };
 
+  const nextReviewer = async (key: string) => {
+    const auth = `Authorization: Bearer ${key}\r\n`;
+    while (!agentsDone) {
+      const t0 = performance.now();
+      const claimed = await reviewerClient.request(
+        "POST",
+        "/v1/reviews/claim-next",
+        auth,
+        '{"queue":"support","leaseSeconds":300}',
+      );
+      timed(steps.claim, t0);
+      if (claimed.status !== 200) {
+        error(`claim-next ${claimed.status} ${claimed.body.slice(0, 200)}`);
+        await sleep(10);
+        continue;
+      }
+      const next = JSON.parse(claimed.body) as {
+        review: { id: string } | null;
+        proposal: { packetHash: string } | null;
+      };
+      if (next.review === null || next.proposal === null) {
+        if (counting) counts.emptyLists++;
+        await sleep(2);
+        continue;
+      }
+      const t1 = performance.now();
+      const decided = await reviewerClient.request(
+        "POST",
+        `/v1/reviews/${next.review.id}/decisions`,
+        auth,
+        JSON.stringify({ verdict: "approve", packetHash: next.proposal.packetHash }),
+      );
+      timed(steps.decide, t1);
+      if (decided.status === 409) {
+        if (counting) counts.decideConflicts++;
+      } else if (decided.status !== 201) {
+        error(`decide ${decided.status} ${decided.body.slice(0, 200)}`);
+      }
+    }
+  };
+
   const reviewer = async (key: string, r: number) => {
     const auth = `Authorization: Bearer ${key}\r\n`;
     let me: string | null = null;
@@ -230,7 +278,7 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
     Promise.all(Array.from({ length: agents }, agent)).then(() => {
       agentsDone = true;
     }),
-    ...server.reviewerKeys.map((key, r) => reviewer(key, r)),
+    ...server.reviewerKeys.map((key, r) => (claimNext ? nextReviewer(key) : reviewer(key, r))),
   ];
 
   await sleep(warmup * 1000);
@@ -256,9 +304,12 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
   const us = (ms: number) => Math.round((ms * 1000) / n);
   const s = summarize(cycles);
   console.log(
-    `\nbench/approval-cycle — ${server.engine}, ${agents} agents, ${reviewers} reviewers (list ${pageSize}, ` +
-      `${loadPacket ? "packet loaded, approve with packetHash" : "approve without loading the packet"}, ` +
-      `pick ${spread ? "spread" : "first"}), ` +
+    `\nbench/approval-cycle — ${server.engine}, ${agents} agents, ${reviewers} reviewers (` +
+      (claimNext
+        ? "claim-next with its packet, approve with packetHash"
+        : `list ${pageSize}, ${loadPacket ? "packet loaded, approve with packetHash" : "approve without loading the packet"}, ` +
+          `pick ${spread ? "spread" : "first"}`) +
+      "), " +
       `20-rule policy, durable commits, ${seconds} s measured after ${warmup} s warm-up\n`,
   );
   console.log(
@@ -272,8 +323,12 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
         "max ms": f(s.max),
         "server CPU µs/cycle": us(totalMs(serverCpu)),
         "client CPU µs/cycle": us((clientUsed.user + clientUsed.system) / 1000),
-        "lists/cycle": (counts.lists / n).toFixed(2),
-        "claim 409s/cycle": (counts.claimConflicts / n).toFixed(2),
+        ...(claimNext
+          ? {}
+          : {
+              "lists/cycle": (counts.lists / n).toFixed(2),
+              "claim 409s/cycle": (counts.claimConflicts / n).toFixed(2),
+            }),
         errors: errors.length,
         "load avg (1 min)": load.toFixed(2),
       },
@@ -288,14 +343,18 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
     table([
       row("agent: POST /v1/proposals", steps.propose),
       row("agent: wait after propose (until approved)", steps.wait),
-      row("reviewer: list top of queue", steps.list),
-      row("reviewer: claim (incl. 409s)", steps.claim),
-      ...(loadPacket ? [row("reviewer: load packet", steps.packet)] : []),
+      ...(claimNext
+        ? [row("reviewer: claim-next (with packet)", steps.claim)]
+        : [
+            row("reviewer: list top of queue", steps.list),
+            row("reviewer: claim (incl. 409s)", steps.claim),
+            ...(loadPacket ? [row("reviewer: load packet", steps.packet)] : []),
+          ]),
       row("reviewer: approve", steps.decide),
     ]),
   );
   console.log(
-    `\nempty lists: ${counts.emptyLists}; decide 409s: ${counts.decideConflicts}; long polls: ${counts.waits}`,
+    `\n${claimNext ? "empty claim-nexts" : "empty lists"}: ${counts.emptyLists}; decide 409s: ${counts.decideConflicts}; long polls: ${counts.waits}`,
   );
   console.log("\nServer CPU µs per cycle, by thread (pid/main is the event loop):\n");
   console.log(
@@ -309,6 +368,9 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
   if (errors.length > 0) console.log(`\nfirst errors:\n${errors.slice(0, 5).join("\n")}`);
   console.log(
     `\ncommand: npm run bench:approval-cycle -- --engine ${values.engine} --agents ${agents} --reviewers ${reviewers} ` +
-      `--page ${pageSize} --seconds ${seconds} --warmup ${warmup} --packet ${loadPacket ? "yes" : "no"} --pick ${spread ? "spread" : "first"}`,
+      `--seconds ${seconds} --warmup ${warmup} ` +
+      (claimNext
+        ? "--claim next"
+        : `--claim list --page ${pageSize} --packet ${loadPacket ? "yes" : "no"} --pick ${spread ? "spread" : "first"}`),
   );
 });

@@ -6,6 +6,8 @@ import { type LoopgateOptions, type ResolvedOptions, resolveOptions } from "./op
 import { isSettled } from "./proposal-status.ts";
 import { send } from "./transport.ts";
 import {
+  type ClaimNextAnswer,
+  type ClaimNextOptions,
   type ClaimOptions,
   DEFAULT_WAIT_MS,
   type DecideInput,
@@ -245,6 +247,22 @@ export class Loopgate implements LoopgateClient {
    */
   claim(reviewId: string, options: ClaimOptions = {}): Promise<ReviewItem> {
     return this.#post(`/v1/reviews/${encodeURIComponent(reviewId)}/claim`, options);
+  }
+
+  /**
+   * Claims the next review waiting in your queues (or in `queue`), earliest due first, skipping reviews
+   * others hold and reviews you already approved, and returns it with its packet, so working a queue
+   * is one request per item. Both are null when nothing can be taken.
+   *
+   * @example
+   * ```ts
+   * const reviewer = new Loopgate({ apiKey: process.env.REVIEWER_KEY });
+   * const { review, proposal } = await reviewer.claimNext({ queue: "support" });
+   * if (review && proposal) await reviewer.decide(review.id, { verdict: "approve", packetHash: proposal.packetHash });
+   * ```
+   */
+  claimNext(options: ClaimNextOptions = {}): Promise<ClaimNextAnswer> {
+    return this.#post("/v1/reviews/claim-next", options);
   }
 
   /**

@@ -37,6 +37,8 @@ export type { LoopgateClient } from "./loopgate-client.ts";
 export type { LoopgateOptions, RetryOptions } from "./options.ts";
 export { isSettled } from "./proposal-status.ts";
 export type {
+  ClaimNextAnswer,
+  ClaimNextOptions,
   ClaimOptions,
   DecideInput,
   DecisionResult,

@@ -1,5 +1,7 @@
 import type { GateAction, GateContext, GateOptions, GateOutcome } from "./gate.ts";
 import type {
+  ClaimNextAnswer,
+  ClaimNextOptions,
   ClaimOptions,
   DecideInput,
   DecisionResult,
@@ -63,6 +65,11 @@ export interface LoopgateClient {
   listReviews(query?: ListReviewsQuery): Promise<ListPage<ReviewItem>>;
   /** Takes a review for a while (`POST /v1/reviews/:id/claim`), so other reviewers leave it alone. */
   claim(reviewId: string, options?: ClaimOptions): Promise<ReviewItem>;
+  /**
+   * Claims the next review waiting in the caller's queues and returns it with its packet
+   * (`POST /v1/reviews/claim-next`); `{ review: null, proposal: null }` when nothing can be taken.
+   */
+  claimNext(options?: ClaimNextOptions): Promise<ClaimNextAnswer>;
   /** Gives a claimed review back (`POST /v1/reviews/:id/release`). */
   release(reviewId: string): Promise<ReviewItem>;
   /** Decides a review (`POST /v1/reviews/:id/decisions`). */

@@ -1,5 +1,7 @@
 import type {
   ClaimInput,
+  ClaimNextInput,
+  ClaimNextResult,
   DecisionInput,
   DecisionResult,
   Grant,
@@ -31,6 +33,12 @@ export type DecideInput = WireInput<typeof DecisionInput>;
 
 /** The body of `POST /v1/reviews/:id/claim`. */
 export type ClaimOptions = WireInput<typeof ClaimInput>;
+
+/** The body of `POST /v1/reviews/claim-next`: which queue (default: every queue the caller works), and the lease. */
+export type ClaimNextOptions = WireInput<typeof ClaimNextInput>;
+
+/** The answer of `POST /v1/reviews/claim-next`: the review claimed and its packet, or both null. */
+export type ClaimNextAnswer = ClaimNextResult;
 
 /** The filters of `GET /v1/reviews`; each optional. Without `status`, the reviews still waiting. */
 export type ListReviewsQuery = Partial<ReviewQuery>;

@@ -315,6 +315,24 @@ describe("reviewer calls", () => {
     await expect(agent.cancel(proposal.id)).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it("claims the next review with its packet, and approves with the packet's hash", async () => {
+    const proposal = await agent.propose({ action: ACTION });
+    let next = await reviewer.claimNext();
+    // Earlier tests may have left reviews waiting: take them in order until this one comes up.
+    while (next.review !== null && next.review.proposalId !== proposal.id) {
+      await reviewer.release(next.review.id);
+      await reviewer.decide(next.review.id, { verdict: "reject", category: "test_cleanup" });
+      next = await reviewer.claimNext();
+    }
+    expect(ReviewItem.parse(next.review).claim?.by.id).toBeDefined();
+    expect(Proposal.parse(next.proposal).id).toBe(proposal.id);
+    const decided = await reviewer.decide(next.review!.id, {
+      verdict: "approve",
+      packetHash: next.proposal!.packetHash,
+    });
+    expect(decided.proposalStatus).toBe("approved");
+  });
+
   it("refuses reviewer calls made with an agent key", async () => {
     await expect(agent.listReviews()).rejects.toBeInstanceOf(ForbiddenError);
   });

@@ -178,6 +178,17 @@ describe("createFakeLoopgate", () => {
     ).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it("claims the next review with its proposal, as the server's claim-next does", async () => {
+    const lg = createFakeLoopgate({ default: { verdict: "review" } });
+    const a = await lg.propose({ action: { type: "support.reply", payload: { i: 1 } } });
+    await lg.propose({ action: { type: "billing.refund", payload: { amount: 5 } } });
+    const next = await lg.claimNext({ queue: "support" });
+    expect(next.review).toMatchObject({ proposalId: a.id, claim: { by: { id: "fake-reviewer" } } });
+    expect(next.proposal?.id).toBe(a.id);
+    await lg.decide(next.review!.id, { verdict: "approve" });
+    expect(await lg.claimNext({ queue: "support" })).toEqual({ review: null, proposal: null });
+  });
+
   it("pages the review queue", async () => {
     const lg = createFakeLoopgate({ default: { verdict: "review" } });
     for (let i = 0; i < 3; i++) await lg.propose({ action: { type: "support.reply", payload: { i } } });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DecisionVerdict, ReviewStatus } from "../lifecycle/statuses.ts";
 import { ActionTypeName, JsonObject, LIMITS, Page, SnakeCase, Timestamp } from "./common.ts";
+import { Proposal } from "./proposal.ts";
 
 /** A review as listed by `GET /v1/reviews`. */
 export const ReviewItem = z.object({
@@ -37,6 +38,32 @@ export const ClaimInput = z.strictObject({
   leaseSeconds: z.number().int().min(10).max(3600).default(300),
 });
 export type ClaimInput = z.infer<typeof ClaimInput>;
+
+/**
+ * Body of `POST /v1/reviews/claim-next`: take the next review waiting in the caller's queues (or in
+ * `queue`), in queue order, skipping reviews someone else holds and reviews the caller already
+ * approved.
+ *
+ * @example
+ * ```ts
+ * ClaimNextInput.parse({ queue: "support", leaseSeconds: 120 });
+ * ```
+ */
+export const ClaimNextInput = z.strictObject({
+  queue: z.string().min(1).max(100).optional(),
+  leaseSeconds: z.number().int().min(10).max(3600).default(300),
+});
+export type ClaimNextInput = z.infer<typeof ClaimNextInput>;
+
+/**
+ * Answer of `POST /v1/reviews/claim-next`: the review now claimed by the caller and its packet as
+ * `GET /v1/proposals/:id` shows it to them; both null when nothing is waiting that they can take.
+ */
+export const ClaimNextResult = z.object({
+  review: ReviewItem.nullable(),
+  proposal: Proposal.nullable(),
+});
+export type ClaimNextResult = z.infer<typeof ClaimNextResult>;
 
 /**
  * Body of `POST /v1/reviews/:id/decisions`.

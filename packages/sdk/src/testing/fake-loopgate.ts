@@ -3,6 +3,8 @@ import { type GateAction, type GateContext, type GateOptions, type GateOutcome, 
 import type { LoopgateClient } from "../loopgate-client.ts";
 import { isSettled } from "../proposal-status.ts";
 import {
+  type ClaimNextAnswer,
+  type ClaimNextOptions,
   type ClaimOptions,
   DEFAULT_WAIT_MS,
   type DecideInput,
@@ -24,7 +26,7 @@ import {
 import { applyDecision, routeProposal, settle } from "./fake-decisions.ts";
 import { outcomesOf, recordOutcome } from "./fake-outcomes.ts";
 import { newProposal, packetHash } from "./fake-proposal.ts";
-import { claimReview, closeReview, queuePage } from "./fake-reviews.ts";
+import { claimReview, closeReview, FAKE_REVIEWER, queuePage } from "./fake-reviews.ts";
 import type { FakeLoopgateOptions } from "./fake-rules.ts";
 import { canonicalJson, clone, type Entry, FakeState, type RecordedResult } from "./fake-state.ts";
 
@@ -206,6 +208,23 @@ export class FakeLoopgate implements LoopgateClient {
       const review = this.#openReview(reviewId);
       claimReview(review, options);
       return review;
+    });
+  }
+
+  /** The first waiting review (of `queue`) nobody else holds, claimed by the fake reviewer, with its proposal. */
+  claimNext(options: ClaimNextOptions = {}): Promise<ClaimNextAnswer> {
+    return this.#run(() => {
+      for (const entry of this.#state.entries.values()) settle(this.#state, entry);
+      const now = Date.now();
+      const review = queuePage(this.#state, {
+        ...(options.queue ? { queue: options.queue } : {}),
+        limit: 1_000_000,
+      }).items.find(
+        (r) => r.claim === null || r.claim.by.id === FAKE_REVIEWER.id || Date.parse(r.claim.expiresAt) <= now,
+      );
+      if (review === undefined) return { review: null, proposal: null };
+      claimReview(review, options);
+      return { review, proposal: this.#entry(review.proposalId).proposal };
     });
   }
 

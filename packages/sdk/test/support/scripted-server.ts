@@ -137,6 +137,14 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     },
     {
       method: "POST",
+      path: /^\/v1\/reviews\/claim-next$/,
+      handle: async ({ body, role }) => {
+        reviewerOnly(role);
+        return ok(await engine.claimNext(body as never));
+      },
+    },
+    {
+      method: "POST",
       path: /^\/v1\/reviews\/([^/]+)\/claim$/,
       handle: async ({ params, body, role }) => {
         reviewerOnly(role);

@@ -23,12 +23,7 @@ export async function claimReview(
   const review = await loadReview(deps, principal, reviewId);
   if (!isOpen(review)) await refuseClosed(deps, review);
   const now = deps.now();
-  if (
-    review.claimedBy !== null &&
-    review.claimedBy.id !== person.user.id &&
-    review.claimExpiresAt !== null &&
-    Date.parse(review.claimExpiresAt) > now.getTime()
-  ) {
+  if (claimedByOther(review, person.user.id, now) && review.claimedBy !== null) {
     throw new AppError(
       "conflict",
       "claimed_by_other",
@@ -36,13 +31,37 @@ export async function claimReview(
       { claim: { by: review.claimedBy, expiresAt: review.claimExpiresAt } },
     );
   }
+  return commitClaim(deps, person, review, parsed.data.leaseSeconds, now);
+}
+
+/**
+ * Writes `person`'s claim of `review` for `leaseSeconds` from `now`, with its audit entry; 409
+ * `review_changed` when the review changed since it was read (another claim or a decision won).
+ */
+export function commitClaim(
+  deps: AppDeps,
+  person: Extract<Principal, { kind: "user" }>,
+  review: ReviewRow,
+  leaseSeconds: number,
+  now: Date,
+): Promise<ReviewItem> {
   const at = now.toISOString();
-  const expiresAt = new Date(now.getTime() + parsed.data.leaseSeconds * 1000).toISOString();
+  const expiresAt = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
   const by = { id: person.user.id, name: person.user.name };
   return write(deps, review, { claimedBy: by, claimExpiresAt: expiresAt, updatedAt: at }, "review.claimed", {
     by,
     expiresAt,
   });
+}
+
+/** Whether someone other than `userId` holds a live claim on `review` at `now`. */
+export function claimedByOther(review: ReviewRow, userId: string, now: Date): boolean {
+  return (
+    review.claimedBy !== null &&
+    review.claimedBy.id !== userId &&
+    review.claimExpiresAt !== null &&
+    Date.parse(review.claimExpiresAt) > now.getTime()
+  );
 }
 
 /** Gives a claimed review back to the queue. Only the holder (or an owner) can release it. */

@@ -26,6 +26,8 @@ export interface ChangeEvent {
  */
 export class EventBus {
   readonly #emitter = new EventEmitter();
+  /** Listeners to one proposal's events (long polls), so an event reaches its own waiters only. */
+  readonly #byProposal = new Map<string, Set<(event: ChangeEvent) => void>>();
 
   constructor() {
     // Every long poll and SSE stream adds a listener; thousands can be open at once.
@@ -34,6 +36,33 @@ export class EventBus {
 
   publish(event: ChangeEvent): void {
     this.#emitter.emit("change", event);
+    if (event.proposalId === null) return;
+    const listeners = this.#byProposal.get(event.proposalId);
+    if (listeners !== undefined) for (const listener of [...listeners]) listener(event);
+  }
+
+  /**
+   * Calls `listener` for every event of one proposal until the returned function is called: what a
+   * long poll waits on. Unlike {@link subscribe}, the cost of an event does not grow with the number of
+   * proposals being waited on.
+   *
+   * @example
+   * ```ts
+   * const stop = bus.subscribeProposal(id, (event) => { if (event.type === "proposal.updated") wake(); });
+   * ```
+   */
+  subscribeProposal(proposalId: string, listener: (event: ChangeEvent) => void): () => void {
+    let listeners = this.#byProposal.get(proposalId);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.#byProposal.set(proposalId, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.#byProposal.get(proposalId) === listeners)
+        this.#byProposal.delete(proposalId);
+    };
   }
 
   /** Calls `listener` for every event until the returned function is called. */

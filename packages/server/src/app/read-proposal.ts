@@ -56,8 +56,8 @@ export async function waitForDecision(
   while (!isSettled(current.status) && Date.now() < deadline && !signal.aborted) {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, Math.min(recheckMs, Math.max(0, deadline - Date.now())));
-      const unsubscribe = deps.events.subscribe((event) => {
-        if (event.proposalId === proposalId && event.type === "proposal.updated") done();
+      const unsubscribe = deps.events.subscribeProposal(proposalId, (event) => {
+        if (event.type === "proposal.updated") done();
       });
       signal.addEventListener("abort", done, { once: true });
       function done() {

@@ -1,5 +1,7 @@
 import {
   ClaimInput,
+  ClaimNextInput,
+  ClaimNextResult,
   DecisionInput,
   DecisionResult,
   ErrorEnvelope,
@@ -8,6 +10,7 @@ import {
   ReviewQuery,
 } from "@loopgate/core";
 import { claimReview, releaseReview } from "../../app/claim.ts";
+import { claimNextReview } from "../../app/claim-next.ts";
 import { decide } from "../../app/decide.ts";
 import { listReviews } from "../../app/list-reviews.ts";
 import { isReconciliation, reconcile } from "../../app/reconcile.ts";
@@ -42,6 +45,26 @@ export function reviewRoutes(routes: RouteTable): void {
       responses: { 200: { description: "A page of reviews", schema: listOf(ReviewItem) }, ...errors },
     },
     async (c, principal) => c.json(await listReviews(c.var.deps, principal!, c.req.query())),
+  );
+
+  routes.add(
+    {
+      method: "post",
+      path: "/v1/reviews/claim-next",
+      summary:
+        "Claim the next review waiting in your queues (or in `queue`), earliest due first, skipping reviews others hold and reviews you approved; answers it with its packet, or nulls when nothing can be taken",
+      tag: "reviews",
+      access: "authenticated",
+      body: ClaimNextInput,
+      responses: {
+        200: {
+          description: "The review now claimed by you and its packet (both null: nothing to take)",
+          schema: ClaimNextResult,
+        },
+        ...errors,
+      },
+    },
+    async (c, principal) => c.json(await claimNextReview(c.var.deps, principal!, await readJson(c, {}))),
   );
 
   routes.add(

@@ -1,0 +1,90 @@
+import { ClaimNextInput, type ClaimNextResult } from "@loopgate/core";
+import type { ReviewRow, Store } from "../store/store.ts";
+import { AppError, invalidInput } from "./app-error.ts";
+import { claimedByOther, commitClaim } from "./claim.ts";
+import type { AppDeps } from "./deps.ts";
+import type { Principal } from "./principal.ts";
+import { requireDecider, worksQueue } from "./principal.ts";
+import { getProposal } from "./read-proposal.ts";
+import { fieldIssues } from "./zod-issues.ts";
+
+/** Reviews read per look at the queue. */
+const PAGE = 32;
+/** Pages looked through before answering that nothing can be taken (a queue's top held or approved). */
+const MAX_PAGES = 10;
+
+/**
+ * Reviews this process is claiming right now, by store: a second claim-next arriving before the first
+ * one's commit lands skips them instead of losing the race for the same review.
+ */
+const claiming = new WeakMap<Store, Set<string>>();
+
+/**
+ * `POST /v1/reviews/claim-next`: claims the next review waiting in the caller's queues (or in the one
+ * named), in queue order (earliest due first), and answers it with its packet — what a reviewer working
+ * through a queue does with "next", in one request instead of a list, a claim and a read.
+ *
+ * A review the caller already holds comes first again (claiming it renews the lease) until they decide
+ * or release it. Skipped: reviews someone else holds a live claim on, reviews the caller already approved (an N-of-M
+ * review waiting for other approvers), and reviews another request of this process is claiming. The
+ * claim is the same versioned write as `POST /v1/reviews/:id/claim`, so of two replicas reaching for the
+ * same review one wins and the other moves on to the next — no request waits on another's lock.
+ * `{ review: null, proposal: null }` when nothing can be taken.
+ *
+ * @example
+ * ```ts
+ * const { review, proposal } = await claimNextReview(deps, principal, { queue: "support" });
+ * if (review !== null) await decide(deps, principal, review.id, { verdict: "approve", packetHash: proposal!.packetHash });
+ * ```
+ */
+export async function claimNextReview(
+  deps: AppDeps,
+  principal: Principal,
+  body: unknown,
+): Promise<ClaimNextResult> {
+  const person = requireDecider(principal);
+  const parsed = ClaimNextInput.safeParse(body ?? {});
+  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
+  const { queue, leaseSeconds } = parsed.data;
+  if (queue !== undefined && !worksQueue(principal, queue)) {
+    throw new AppError("forbidden", "queue_not_worked", `You do not work the "${queue}" queue`);
+  }
+  const { user } = person;
+  const queues =
+    queue !== undefined
+      ? [queue]
+      : user.role === "reviewer" && user.queues.length > 0
+        ? user.queues
+        : undefined;
+
+  let inFlight = claiming.get(deps.store);
+  if (inFlight === undefined) {
+    inFlight = new Set();
+    claiming.set(deps.store, inFlight);
+  }
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const listed = await deps.store.listReviews(queues === undefined ? {} : { queues }, PAGE, cursor);
+    const now = deps.now();
+    for (const review of listed.items) {
+      if (!takeable(review, user.id, now) || inFlight.has(review.id)) continue;
+      inFlight.add(review.id);
+      try {
+        const claimed = await commitClaim(deps, person, review, leaseSeconds, now);
+        return { review: claimed, proposal: await getProposal(deps, principal, review.proposalId) };
+      } catch (error) {
+        // Someone else's claim or decision landed first: the next one.
+        if (!(error instanceof AppError && error.code === "review_changed")) throw error;
+      } finally {
+        inFlight.delete(review.id);
+      }
+    }
+    if (listed.nextCursor === null) break;
+    cursor = listed.nextCursor;
+  }
+  return { review: null, proposal: null };
+}
+
+function takeable(review: ReviewRow, userId: string, now: Date): boolean {
+  return !claimedByOther(review, userId, now) && !review.approvers.some((a) => a.id === userId);
+}
