@@ -7,6 +7,7 @@ import {
   queueSettings,
 } from "@loopgate/core";
 import type { AppDeps } from "../app/deps.ts";
+import type { AuditInterest } from "../store/audit-follow.ts";
 import type { NotificationRow, NotificationTarget, ReviewTimerRow } from "../store/notification-rows.ts";
 import type { ProposalRow, ReviewRow, Write } from "../store/store.ts";
 import { reviewUrl } from "./notification-config.ts";
@@ -18,19 +19,24 @@ const BATCH = 200;
 /** Sequence numbers looked through per step, most of them entries the feed has no use for. */
 const WINDOW = 5_000;
 /**
- * The entry types {@link writesFor} acts on. The others (a proposal's submission, an execution granted to
- * its agent, …) are most of the log and are skipped by the store's read.
+ * What {@link writesFor} may act on. The rest (a proposal's submission, an execution granted to its
+ * agent, a route that reached a person or ran unattended, …) is most of the log, and the store skips it.
  */
-const FEED_TYPES = [
-  "proposal.routed",
-  "execution.dead_lettered",
-  "autonomy.demoted",
-  "review.opened",
-  "review.reminded",
-  "decision.recorded",
-  "review.expired",
-  "review.overdue",
-] as const;
+function interests(deps: AppDeps): AuditInterest[] {
+  const active = deps.policies.activeOrNull();
+  // Reviews opened under a policy that notifies and reminds no one (most) need nothing either.
+  const quietVersions = active !== null && isQuiet(active) ? [active.version] : [];
+  return [
+    { type: "proposal.routed", where: { field: "status", in: ["blocked", "held"] } },
+    { type: "review.opened", where: { field: "policyVersion", notIn: quietVersions } },
+    { type: "execution.dead_lettered" },
+    { type: "autonomy.demoted" },
+    { type: "review.reminded" },
+    { type: "decision.recorded" },
+    { type: "review.expired" },
+    { type: "review.overdue" },
+  ];
+}
 
 /**
  * Turns review events from the audit log into scheduled reminders and outbox deliveries. The audit log
@@ -44,7 +50,7 @@ const FEED_TYPES = [
  */
 export async function advanceNotificationFeed(deps: AppDeps): Promise<number> {
   const from = (await deps.store.feedPosition(NOTIFICATION_FEED)) ?? 0;
-  const { entries, scannedTo } = await deps.store.auditRangeOfTypes(from + 1, FEED_TYPES, BATCH, WINDOW);
+  const { entries, scannedTo } = await deps.store.followAudit(from + 1, interests(deps), BATCH, WINDOW);
   if (scannedTo <= from) return 0;
   const writes: Write[] = [];
   for (const entry of entries) writes.push(...(await writesFor(deps, entry)));

@@ -1,4 +1,5 @@
 import type { AuditEntry } from "@loopgate/core";
+import { type AuditFollowStep, type AuditInterest, followAudit } from "./audit-follow.ts";
 import { BypassReads, type EntityAmount, type RefusedProposal } from "./bypass-reads.ts";
 import { decodeAuditCursor, decodeReviewCursor, encodeAuditCursor, encodeReviewCursor } from "./cursor.ts";
 import type { ExecutionRow, GrantUseRow, StopRow } from "./execution-rows.ts";
@@ -231,25 +232,13 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
     return (await this.reader.all(SQL.auditRange, [this.workspaceId, fromSeq, limit])).map(auditFromDb);
   }
 
-  async auditRangeOfTypes(
+  followAudit(
     fromSeq: number,
-    types: readonly string[],
+    interests: readonly AuditInterest[],
     limit: number,
     window: number,
-  ): Promise<{ entries: AuditEntry[]; scannedTo: number }> {
-    // Entries are appended under the chain head's lock, so every seq up to the newest one read here
-    // is committed: nothing below it can appear later and be skipped.
-    const [head] = await this.reader.all(SQL.auditHeadSeq, [this.workspaceId]);
-    const upTo = Math.min(head === undefined ? 0 : Number(head.seq), fromSeq - 1 + window);
-    if (upTo < fromSeq || types.length === 0) return { entries: [], scannedTo: Math.max(upTo, fromSeq - 1) };
-    const rows = await this.reader.all(
-      `SELECT * FROM audit_entries WHERE workspace_id = ? AND seq >= ? AND seq <= ?
-        AND type IN (${types.map(() => "?").join(", ")}) ORDER BY seq LIMIT ?`,
-      [this.workspaceId, fromSeq, upTo, ...types, limit],
-    );
-    const entries = rows.map(auditFromDb);
-    const last = entries.at(-1);
-    return { entries, scannedTo: entries.length === limit && last !== undefined ? last.seq : upTo };
+  ): Promise<AuditFollowStep> {
+    return followAudit(this.reader, this.engine, this.workspaceId, fromSeq, interests, limit, window);
   }
 
   // Execution reads live in execution-sql.ts; these delegate.

@@ -45,7 +45,6 @@ export const SQL = {
     ORDER BY info_due_at, id LIMIT ?`,
   auditHead: "SELECT * FROM audit_entries WHERE workspace_id = ? ORDER BY seq DESC LIMIT 1",
   auditRange: "SELECT * FROM audit_entries WHERE workspace_id = ? AND seq >= ? ORDER BY seq LIMIT ?",
-  auditHeadSeq: "SELECT seq FROM audit_entries WHERE workspace_id = ? ORDER BY seq DESC LIMIT 1",
 } as const;
 
 /** `UPDATE` of the given columns that only applies at the expected version, and bumps it. */

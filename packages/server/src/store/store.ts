@@ -1,4 +1,5 @@
 import type { AuditDraft, AuditEntry, ReviewStatus, RollupCell } from "@loopgate/core";
+import type { AuditFollowStep, AuditInterest } from "./audit-follow.ts";
 import type { AutonomyFilter, ExecutionCounts } from "./autonomy-reads.ts";
 import type {
   AutonomyChangeRow,
@@ -103,18 +104,16 @@ export interface Store {
   /** Audit entries in `seq` order from `fromSeq` (inclusive), for export and verification. */
   auditRange(fromSeq: number, limit: number): Promise<AuditEntry[]>;
   /**
-   * A follower's step through the log: the entries of the given `types` from `fromSeq` (inclusive), in
-   * `seq` order, at most `limit` of them and looking no further than `window` sequence numbers.
-   * `scannedTo` is the last sequence number the answer covers (every entry of those types up to it
-   * is in `entries`), from which the next step starts; `fromSeq - 1` when the log has nothing newer.
-   * Entries of other types are skipped by the database, never read into the process.
+   * A follower's step through the log from `fromSeq` (inclusive): the entries matching any of
+   * `interests`, in `seq` order, at most `limit` of them and looking no further than `window` sequence
+   * numbers; see audit-follow.ts.
    */
-  auditRangeOfTypes(
+  followAudit(
     fromSeq: number,
-    types: readonly string[],
+    interests: readonly AuditInterest[],
     limit: number,
     window: number,
-  ): Promise<{ entries: AuditEntry[]; scannedTo: number }>;
+  ): Promise<AuditFollowStep>;
 
   // Execution (migration 0002).
   execution(id: string): Promise<ExecutionRow | null>;

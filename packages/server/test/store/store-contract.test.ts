@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AuditInterest } from "../../src/store/audit-follow.ts";
 import { InvalidCursorError } from "../../src/store/cursor.ts";
 import type { Change, CommitResult, ReviewRow, Store } from "../../src/store/store.ts";
 import { readAuditChain, verifiedAuditChain } from "../support/audit-chain.ts";
@@ -491,7 +492,10 @@ describe.each(storeEngines())("Store contract: %s", (engine) => {
           writes: i < 2 ? [{ kind: "insertProposal", row: proposal }] : [],
           audit: [
             {
-              ...auditDraft(i % 3 === 0 ? "review.decided" : "proposal.routed", proposal.id),
+              ...auditDraft(i % 3 === 0 ? "review.decided" : "proposal.routed", proposal.id, {
+                status: i % 4 === 1 ? "blocked" : "pending_review",
+                version: i % 2,
+              }),
               at: at(i * 10),
             },
           ],
@@ -528,10 +532,10 @@ describe.each(storeEngines())("Store contract: %s", (engine) => {
       expect(await store.auditRange(3, 2)).toEqual(chain.slice(2, 4));
       expect(await store.auditHead()).toEqual(chain[11]);
 
-      // A follower's steps: only the types asked for, and how far each step covered.
-      const decided = ["review.decided"];
-      const step = (from: number, limit: number, window: number, types = decided) =>
-        store.auditRangeOfTypes(from, types, limit, window);
+      // A follower's steps: only the entries asked for, and how far each step covered.
+      const decided = [{ type: "review.decided" }];
+      const step = (from: number, limit: number, window: number, interests: AuditInterest[] = decided) =>
+        store.followAudit(from, interests, limit, window);
       expect(await step(1, 100, 100)).toEqual({
         entries: [1, 4, 7, 10].map((s) => chain[s - 1]),
         scannedTo: 12,
@@ -541,7 +545,26 @@ describe.each(storeEngines())("Store contract: %s", (engine) => {
       expect(await step(5, 100, 2)).toEqual({ entries: [], scannedTo: 6 });
       expect(await step(11, 100, 100)).toEqual({ entries: [], scannedTo: 12 });
       expect(await step(13, 100, 100)).toEqual({ entries: [], scannedTo: 12 });
-      expect(await step(1, 100, 100, ["no.such.type"])).toEqual({ entries: [], scannedTo: 12 });
+      expect(await step(1, 100, 100, [{ type: "no.such.type" }])).toEqual({ entries: [], scannedTo: 12 });
+      // Conditions on a data field, compared as text; a missing field reads as "".
+      const blocked = { type: "proposal.routed", where: { field: "status", in: ["blocked", "held"] } };
+      expect((await step(1, 100, 100, [blocked])).entries).toEqual([chain[1], chain[5]]);
+      const odd = { type: "review.decided", where: { field: "version", notIn: [0] } };
+      expect((await step(1, 100, 100, [odd])).entries).toEqual([chain[3], chain[9]]);
+      expect((await step(1, 100, 100, [odd, blocked])).entries).toEqual([
+        chain[1],
+        chain[3],
+        chain[5],
+        chain[9],
+      ]);
+      const absent = { type: "review.decided", where: { field: "absent", notIn: ["x"] } };
+      expect((await step(1, 100, 100, [absent])).entries.map((e) => e.seq)).toEqual([1, 4, 7, 10]);
+      expect(
+        await step(1, 100, 100, [{ type: "review.decided", where: { field: "status", in: [] } }]),
+      ).toEqual({
+        entries: [],
+        scannedTo: 12,
+      });
     });
   });
 
