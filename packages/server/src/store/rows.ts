@@ -109,6 +109,9 @@ export function proposalFromDb(r: DbRecord): ProposalRow {
   };
 }
 
+/** A review's `approvers` column (JSON text on SQLite, parsed jsonb on PostgreSQL). */
+export const approversOf = (value: unknown): ReviewRow["approvers"] => fromJson(value);
+
 export const REVIEW_COLUMNS = [
   "workspace_id",
   "id",
@@ -165,7 +168,7 @@ export function reviewFromDb(r: DbRecord): ReviewRow {
     priority: int(r.priority),
     dueAt: text(r.due_at),
     approvalsRequired: int(r.approvals_required),
-    approvers: fromJson(r.approvers),
+    approvers: approversOf(r.approvers),
     claimedBy: fromJsonOrNull(r.claimed_by),
     claimExpiresAt: textOrNull(r.claim_expires_at),
     actionType: text(r.action_type),

@@ -12,6 +12,7 @@ import { proposalsOfEntitySql, queueSummarySql } from "./review-desk-sql.ts";
 import { reviewListSql } from "./review-list-sql.ts";
 import {
   apiKeyFromDb,
+  approversOf,
   auditFromDb,
   type DbRecord,
   decisionFromDb,
@@ -28,6 +29,7 @@ import type {
   ApiKeyRow,
   AuditFilter,
   Change,
+  ClaimableReview,
   CommitResult,
   DecisionRow,
   ListPage,
@@ -177,6 +179,31 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
 
     const { sql, params } = reviewListSql(this.workspaceId, { ...filter, statuses }, after, limit + 1);
     const rows = (await this.reader.all(sql, params)).map(reviewFromDb);
+    return page(rows, limit, (last) => encodeReviewCursor(last.dueAt, last.id));
+  }
+
+  async claimableReviews(
+    filter: { queues?: string[]; userId: string; now: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<ListPage<ClaimableReview>> {
+    if (filter.queues?.length === 0 || limit < 1) return { items: [], nextCursor: null };
+    const after = cursor === undefined ? null : decodeReviewCursor(cursor);
+    const claimableBy = { userId: filter.userId, now: filter.now, engine: this.engine };
+    const { sql, params } = reviewListSql(
+      this.workspaceId,
+      { statuses: OPEN_REVIEW_STATUSES, queues: filter.queues, claimableBy },
+      after,
+      limit + 1,
+      "id, due_at, approvers",
+    );
+    const rows = (await this.reader.all(sql, params)).map(
+      (r): ClaimableReview => ({
+        id: String(r.id),
+        dueAt: String(r.due_at),
+        approverIds: approversOf(r.approvers).map((a) => a.id),
+      }),
+    );
     return page(rows, limit, (last) => encodeReviewCursor(last.dueAt, last.id));
   }
 

@@ -94,6 +94,16 @@ export interface Store {
   decisionsOfProposal(proposalId: string): Promise<DecisionRow[]>;
   /** Reviews matching the filter, ordered by due time then id, after `cursor` (an opaque string from a previous page). */
   listReviews(filter: ReviewFilter, limit: number, cursor?: string): Promise<ListPage<ReviewRow>>;
+  /**
+   * Open reviews (of `queues`, else every queue) that `userId` may claim at `now` — unclaimed, with a
+   * lapsed claim, or claimed by them — in the review list's order, `limit` per page (claim-next): their
+   * ids and the ids of who approved them so far, not whole rows.
+   */
+  claimableReviews(
+    filter: { queues?: string[]; userId: string; now: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<ListPage<ClaimableReview>>;
   /** Open (pending or escalated) reviews whose due time is at or before `now`, oldest due first. */
   dueReviews(now: string, limit: number): Promise<ReviewRow[]>;
   /** Proposals in `needs_info` whose `infoDueAt` is at or before `now`. */
@@ -247,6 +257,14 @@ export interface Store {
 export interface ListPage<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/** A review claim-next may take (see {@link Store.claimableReviews}). */
+export interface ClaimableReview {
+  id: string;
+  dueAt: string;
+  /** Who approved it so far (an N-of-M review). */
+  approverIds: string[];
 }
 
 export interface ReviewFilter {

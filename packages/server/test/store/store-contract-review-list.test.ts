@@ -134,6 +134,47 @@ describe.each(storeEngines())("Review list: %s", (engine) => {
       }
     });
 
+    it("lists what a reviewer may claim: unclaimed, lapsed, or held by them, in list order (claim-next)", async () => {
+      const now = at(600);
+      const open = expected(rows, {});
+      const claims: [ReviewRow, string, string][] = [
+        [open[0]!, "u_other", at(900)], // live: left out
+        [open[1]!, "u_other", at(300)], // lapsed: claimable
+        [open[2]!, "u_me", at(900)], // mine: claimable
+        [open[3]!, "u_other", at(900)], // live: left out
+      ];
+      for (const [review, by, until] of claims) {
+        const result = await store.commit({
+          writes: [
+            {
+              kind: "updateReview",
+              id: review.id,
+              expectVersion: review.version,
+              set: { claimedBy: { id: by, name: by }, claimExpiresAt: until },
+            },
+          ],
+          audit: [],
+        });
+        expect(result.ok).toBe(true);
+      }
+      const held = new Set([open[0]!.id, open[3]!.id]);
+      const want = open.filter((r) => !held.has(r.id)).map((r) => r.id);
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.claimableReviews({ userId: "u_me", now }, 7, cursor);
+        pages.push(page.items.map((r) => r.id));
+        expect(page.items.every((r) => r.approverIds.length === 0 && r.dueAt !== "")).toBe(true);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(pages.flat()).toEqual(want);
+      const inSupport = await store.claimableReviews({ queues: ["support"], userId: "u_me", now }, 1000);
+      expect(inSupport.items.map((r) => r.id)).toEqual(
+        open.filter((r) => r.queue === "support" && !held.has(r.id)).map((r) => r.id),
+      );
+      expect((await store.claimableReviews({ queues: [], userId: "u_me", now }, 10)).items).toEqual([]);
+    });
+
     it("starts after a cursor's (due, id) position, whichever status or queue it came from", async () => {
       const open = expected(rows, {});
       // A cursor at a tie: an escalated review's position, with pending reviews due at the same time.
