@@ -50,6 +50,14 @@ function interests(deps: AppDeps): AuditInterest[] {
  */
 export async function advanceNotificationFeed(deps: AppDeps): Promise<number> {
   const from = (await deps.store.feedPosition(NOTIFICATION_FEED)) ?? 0;
+  const skipTo = await quietThrough(deps);
+  if (skipTo > from) {
+    const result = await deps.store.commit({
+      writes: [{ kind: "advanceFeed", name: NOTIFICATION_FEED, fromSeq: from, toSeq: skipTo }],
+      audit: [],
+    });
+    return result.ok ? skipTo - from : 0;
+  }
   const { entries, scannedTo } = await deps.store.followAudit(from + 1, interests(deps), BATCH, WINDOW);
   if (scannedTo <= from) return 0;
   const writes: Write[] = [];
@@ -137,6 +145,27 @@ async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
   writes.push(...deliveries(deps, queue.notify, event, review.id));
   return writes;
 }
+
+/**
+ * The newest entry the feed may pass over unread: the chain head, when every policy version stored so
+ * far notifies and reminds no one (entries are handled under the version they were made with, so
+ * nothing up to the head can produce anything); 0 otherwise. The head is read before the newest
+ * version, so no entry up to it can belong to a version this has not checked.
+ */
+async function quietThrough(deps: AppDeps): Promise<number> {
+  const head = (await deps.store.auditHead())?.seq ?? 0;
+  const newest = (await deps.store.activePolicy())?.version ?? 0;
+  let known = quietVersions.get(deps) ?? 0;
+  for (let version = known + 1; version <= newest; version++) {
+    if (!isQuiet(await deps.policies.version(version))) return 0;
+    known = version;
+    quietVersions.set(deps, known);
+  }
+  return head;
+}
+
+/** By process: the versions 1…n found quiet so far (versions never change once stored). */
+const quietVersions = new WeakMap<AppDeps, number>();
 
 const quiet = new WeakMap<CompiledPolicy, boolean>();
 
