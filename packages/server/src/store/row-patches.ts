@@ -47,7 +47,15 @@ export function proposalPatch(set: ProposalPatch): PatchSet {
   }
   return patch;
 }
-export const reviewPatch = (set: ReviewPatch): PatchSet => patchSet(REVIEW_PATCH, set);
+export function reviewPatch(set: ReviewPatch): PatchSet {
+  const patch = patchSet(REVIEW_PATCH, set);
+  // The claim's holder column follows the claim (0015).
+  if (set.claimedBy !== undefined) {
+    patch.columns.push("claim_holder");
+    patch.values.push(set.claimedBy?.id ?? null);
+  }
+  return patch;
+}
 
 function patchSet<P extends object>(spec: PatchColumns<P>, set: P): PatchSet {
   const columns: string[] = [];

@@ -132,6 +132,7 @@ export const REVIEW_COLUMNS = [
   "version",
   "created_at",
   "updated_at",
+  "claim_holder",
 ] as const;
 
 export function reviewValues(workspaceId: string, row: ReviewRow): SqlValue[] {
@@ -155,6 +156,8 @@ export function reviewValues(workspaceId: string, row: ReviewRow): SqlValue[] {
     row.version,
     row.createdAt,
     row.updatedAt,
+    // claim_holder (0015): the claim's holder as a plain column, for the open-review indexes.
+    row.claimedBy?.id ?? null,
   ];
 }
 

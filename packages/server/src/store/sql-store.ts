@@ -189,7 +189,7 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
   ): Promise<ListPage<ClaimableReview>> {
     if (filter.queues?.length === 0 || limit < 1) return { items: [], nextCursor: null };
     const after = cursor === undefined ? null : decodeReviewCursor(cursor);
-    const claimableBy = { userId: filter.userId, now: filter.now, engine: this.engine };
+    const claimableBy = { userId: filter.userId, now: filter.now };
     const { sql, params } = reviewListSql(
       this.workspaceId,
       { statuses: OPEN_REVIEW_STATUSES, queues: filter.queues, claimableBy },

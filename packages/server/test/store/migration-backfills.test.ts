@@ -54,3 +54,54 @@ describe("migration 0012, the proposal entity column", () => {
     db.close();
   });
 });
+
+/** Migration 0015 on a database written before it: each claim's holder is copied to its own column. */
+describe("migration 0015, the review claim holder", () => {
+  it("fills the holder of existing claims, and claim-next's filter is answered from the index", () => {
+    const dir = mkdtempSync(join(tmpdir(), "loopgate-migration-"));
+    const db = openSqliteWriter(join(dir, "loopgate.db"), 1000);
+    try {
+      db.exec(SCHEMA_MIGRATIONS_DDL);
+      for (const migration of loadMigrations("sqlite").filter((m) => m.version < 15)) {
+        db.exec(migration.sql);
+        db.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(
+          migration.version,
+          migration.name,
+          "x",
+        );
+      }
+      db.pragma("foreign_keys = OFF");
+      const insert = db.prepare(
+        `INSERT INTO reviews (id, proposal_id, queue, status, level, priority, due_at, approvals_required,
+          approvers, claimed_by, claim_expires_at, action_type, agent_id, policy_version, version, created_at,
+          updated_at) VALUES (?, 'p', 'support', 'pending', 0, 0, ?, 1, '[]', ?, ?, 't', 'a', 1, 1, ?, ?)`,
+      );
+      insert.run(
+        "r1",
+        "2026-01-01T01:00:00.000Z",
+        '{"id":"u_anna","name":"Anna"}',
+        "2026-01-01T00:05:00.000Z",
+        "x",
+        "x",
+      );
+      insert.run("r2", "2026-01-01T02:00:00.000Z", null, null, "x", "x");
+
+      migrateSqlite(db);
+
+      expect(db.prepare("SELECT id, claim_holder FROM reviews ORDER BY id").all()).toEqual([
+        { id: "r1", claim_holder: "u_anna" },
+        { id: "r2", claim_holder: null },
+      ]);
+      const plan = db
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT id, due_at FROM reviews WHERE workspace_id = ? AND queue = ? AND status = ?
+            AND (claim_expires_at IS NULL OR claim_expires_at <= ? OR claim_holder = ?) ORDER BY due_at, id LIMIT 5`,
+        )
+        .all("default", "support", "pending", "2026-01-01T00:00:00.000Z", "u_ben") as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(" ")).toContain("COVERING INDEX reviews_queue_status_due");
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
