@@ -9,12 +9,15 @@
  * (`GET /v1/reviews?…&limit=1`, the server's "oldest due first" order), claim it
  * (`POST /v1/reviews/:id/claim`), then approve it (not timed; a refund, which needs two approvers, is then rejected) so the next ask
  * finds the next one.
+ * Every other iteration instead takes the next review with one `POST /v1/reviews/claim-next` (the
+ * endpoint: it claims the earliest due review nobody holds and answers it with its packet — more work
+ * than list + claim, which load no packet); `--claim list` or `--claim next` runs only one of the two.
  * Two phases: `queue` asks for one queue (`queue=support`, as the app's queue filter does) and `all`
  * asks without a filter (the app's default inbox). Before the runs it prints the store's plan for each
  * list query (EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL).
  *
  *   npm run bench:claim-next -- [--pending 1000000] [--claims 2000] [--engine sqlite|postgres]
- *                               [--data-dir dir] [--phases queue,all]
+ *                               [--data-dir dir] [--phases queue,all] [--claim both|list|next]
  *
  * `--data-dir` keeps the seeded store and reuses it on the next run (each run decides `--claims` of
  * the backlog per phase, a rounding error at a million; give it a directory of its own, since one seeded
@@ -47,17 +50,23 @@ const { values } = parseArgs({
     engine: { type: "string", default: "sqlite" },
     "data-dir": { type: "string" },
     phases: { type: "string", default: "queue,all" },
+    claim: { type: "string", default: "both" },
   },
 });
 const pending = Number(values.pending);
 const claims = Number(values.claims);
 const warmup = Number(values.warmup);
 const phases = values.phases.split(",").filter((p) => p === "queue" || p === "all");
+const flows = values.claim === "list" ? ["list"] : values.claim === "next" ? ["next"] : ["list", "next"];
 
 /** The bench policy with every SLA a year long: a seeded backlog must not fall due mid-run. */
 const CLAIM_NEXT_POLICY = BENCH_POLICY.replace(/sla: \d+h/g, "sla: 365d");
 
 const LIST_PATH = { queue: "/v1/reviews?queue=support&limit=1", all: "/v1/reviews?limit=1" } as const;
+const CLAIM_NEXT_BODY = {
+  queue: '{"queue":"support","leaseSeconds":300}',
+  all: '{"leaseSeconds":300}',
+} as const;
 
 /** The list query `SqlStore.listReviews` runs for each phase (no cursor), with its parameters. */
 function listQuery(phase: "queue" | "all"): { sql: string; params: SqlValue[] } {
@@ -147,7 +156,12 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
 
     const rows: Record<string, string | number>[] = [];
     for (const phase of phases) {
-      const steps = { total: [] as number[], list: [] as number[], claim: [] as number[] };
+      const steps = {
+        total: [] as number[],
+        list: [] as number[],
+        claim: [] as number[],
+        next: [] as number[],
+      };
       let cpu = new Map<string, number>();
       let pids: number[] = [];
       let before = new Map<string, number>();
@@ -156,20 +170,37 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
           pids = processTree(child.pid!);
           before = threadCpu(pids);
         }
+        const flow = flows[i % flows.length];
         const t0 = performance.now();
-        const listed = await client.request("GET", LIST_PATH[phase], auth);
-        const t1 = performance.now();
-        if (listed.status !== 200) throw new Error(`list: ${listed.status} ${listed.body}`);
-        const item = (JSON.parse(listed.body) as { items: { id: string }[] }).items[0];
-        if (item === undefined) throw new Error("the backlog ran dry: raise --pending");
-        const claimed = await client.request(
-          "POST",
-          `/v1/reviews/${item.id}/claim`,
-          auth,
-          '{"leaseSeconds":300}',
-        );
-        const t2 = performance.now();
-        if (claimed.status !== 200) throw new Error(`claim: ${claimed.status} ${claimed.body}`);
+        let item: { id: string } | undefined;
+        let t1 = t0;
+        if (flow === "next") {
+          const next = await client.request("POST", "/v1/reviews/claim-next", auth, CLAIM_NEXT_BODY[phase]);
+          t1 = performance.now();
+          if (next.status !== 200) throw new Error(`claim-next: ${next.status} ${next.body}`);
+          item = (JSON.parse(next.body) as { review: { id: string } | null }).review ?? undefined;
+          if (item === undefined) throw new Error("the backlog ran dry: raise --pending");
+          if (i >= warmup) steps.next.push(t1 - t0);
+        } else {
+          const listed = await client.request("GET", LIST_PATH[phase], auth);
+          t1 = performance.now();
+          if (listed.status !== 200) throw new Error(`list: ${listed.status} ${listed.body}`);
+          item = (JSON.parse(listed.body) as { items: { id: string }[] }).items[0];
+          if (item === undefined) throw new Error("the backlog ran dry: raise --pending");
+          const claimed = await client.request(
+            "POST",
+            `/v1/reviews/${item.id}/claim`,
+            auth,
+            '{"leaseSeconds":300}',
+          );
+          const t2 = performance.now();
+          if (claimed.status !== 200) throw new Error(`claim: ${claimed.status} ${claimed.body}`);
+          if (i >= warmup) {
+            steps.total.push(t2 - t0);
+            steps.list.push(t1 - t0);
+            steps.claim.push(t2 - t1);
+          }
+        }
         const decided = await client.request(
           "POST",
           `/v1/reviews/${item.id}/decisions`,
@@ -187,10 +218,6 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
           );
           if (closed.status !== 201) throw new Error(`reject: ${closed.status} ${closed.body}`);
         }
-        if (i < warmup) continue;
-        steps.total.push(t2 - t0);
-        steps.list.push(t1 - t0);
-        steps.claim.push(t2 - t1);
       }
       cpu = cpuSince(before, threadCpu(pids));
       const ms = (n: number) => n.toFixed(2);
@@ -198,7 +225,9 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
         ["list + claim", steps.total],
         ["list (limit 1)", steps.list],
         ["claim", steps.claim],
+        ["claim-next (with packet)", steps.next],
       ] as const) {
+        if (list.length === 0) continue;
         const s = summarize(list);
         rows.push({
           phase: `${phase} (${LIST_PATH[phase]})`,
@@ -208,7 +237,9 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
           "p99 ms": ms(s.p99),
           "max ms": ms(s.max),
           "server CPU µs/iteration":
-            step === "list + claim" ? Math.round((totalMs(cpu) * 1000) / claims) : "",
+            rows.at(-1)?.phase === `${phase} (${LIST_PATH[phase]})`
+              ? ""
+              : Math.round((totalMs(cpu) * 1000) / claims),
         });
       }
     }
@@ -221,13 +252,14 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
     );
     process.stdout.write(`${table(rows)}\n`);
     process.stdout.write(
-      "\nServer CPU per iteration covers list, claim and the (untimed) approval that moves the queue on.\n",
+      "\nServer CPU per iteration (on each phase's first row) covers the iterations of both flows and the\n" +
+        "(untimed) approval that moves the queue on.\n",
     );
     process.stdout.write(`\nList query plans (${server.engine}):\n\n${plan}\n`);
     const dir = values["data-dir"] === undefined ? "" : ` --data-dir ${values["data-dir"]}`;
     process.stdout.write(
       `\ncommand: npm run bench:claim-next -- --pending ${pending} --claims ${claims} --engine ${values.engine}` +
-        ` --phases ${phases.join(",")}${dir}\n`,
+        ` --phases ${phases.join(",")} --claim ${values.claim}${dir}\n`,
     );
   } finally {
     await new Promise<void>((resolve) => {
