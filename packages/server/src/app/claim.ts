@@ -48,10 +48,14 @@ export function commitClaim(
   const at = now.toISOString();
   const expiresAt = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
   const by = { id: person.user.id, name: person.user.name };
-  return write(deps, review, { claimedBy: by, claimExpiresAt: expiresAt, updatedAt: at }, "review.claimed", {
-    by,
-    expiresAt,
-  });
+  return write(
+    deps,
+    person,
+    review,
+    { claimedBy: by, claimExpiresAt: expiresAt, updatedAt: at },
+    "review.claimed",
+    { by, expiresAt },
+  );
 }
 
 /** Whether someone other than `userId` holds a live claim on `review` at `now`. */
@@ -73,7 +77,7 @@ export async function releaseReview(
   const person = requireDecider(principal);
   const review = await loadReview(deps, principal, reviewId);
   if (!isOpen(review)) await refuseClosed(deps, review);
-  if (review.claimedBy === null) return reviewItem(review);
+  if (review.claimedBy === null) return reviewItem(review, person.user.pii);
   if (review.claimedBy.id !== person.user.id && person.user.role !== "owner") {
     throw new AppError(
       "forbidden",
@@ -82,13 +86,19 @@ export async function releaseReview(
     );
   }
   const at = deps.now().toISOString();
-  return write(deps, review, { claimedBy: null, claimExpiresAt: null, updatedAt: at }, "review.released", {
-    by: { id: person.user.id, name: person.user.name },
-  });
+  return write(
+    deps,
+    person,
+    review,
+    { claimedBy: null, claimExpiresAt: null, updatedAt: at },
+    "review.released",
+    { by: { id: person.user.id, name: person.user.name } },
+  );
 }
 
 async function write(
   deps: AppDeps,
+  person: Extract<Principal, { kind: "user" }>,
   review: ReviewRow,
   set: Partial<ReviewRow>,
   type: string,
@@ -125,5 +135,5 @@ async function write(
     status: review.status,
     at,
   });
-  return reviewItem(updated);
+  return reviewItem(updated, person.user.pii);
 }

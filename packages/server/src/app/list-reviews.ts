@@ -1,4 +1,4 @@
-import { maskPii, type ReviewItem, ReviewQuery } from "@loopgate/core";
+import { type ReviewItem, ReviewQuery } from "@loopgate/core";
 import { invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
@@ -33,11 +33,5 @@ export async function listReviews(
     q.limit,
     q.cursor,
   );
-  const items = page.items.map(reviewItem);
-  return {
-    items: user.pii
-      ? items
-      : items.map((item) => ({ ...item, summary: maskPii(item.summary) as string | null })),
-    nextCursor: page.nextCursor,
-  };
+  return { items: page.items.map((row) => reviewItem(row, user.pii)), nextCursor: page.nextCursor };
 }

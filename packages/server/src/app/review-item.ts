@@ -1,8 +1,11 @@
-import type { ReviewItem } from "@loopgate/core";
+import { maskPii, type ReviewItem } from "@loopgate/core";
 import type { ReviewRow } from "../store/store.ts";
 
-/** The list view of a review. */
-export function reviewItem(r: ReviewRow): ReviewItem {
+/**
+ * The list view of a review. Its summary is the agent's text: for someone without the PII permission
+ * (`seesPii` false) personal data in it is masked, as everywhere the API shows agent text.
+ */
+export function reviewItem(r: ReviewRow, seesPii = true): ReviewItem {
   return {
     id: r.id,
     proposalId: r.proposalId,
@@ -20,7 +23,7 @@ export function reviewItem(r: ReviewRow): ReviewItem {
         : null,
     actionType: r.actionType,
     agent: r.agentId,
-    summary: r.summary,
+    summary: seesPii ? r.summary : (maskPii(r.summary) as string | null),
     policyVersion: r.policyVersion,
     createdAt: r.createdAt,
   };

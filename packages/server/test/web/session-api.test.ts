@@ -150,6 +150,35 @@ describe("sessions, CSRF and roles over HTTP", () => {
     expect(good.body.decision.by).toEqual({ id: signed.body.user.id, name: "rita" });
   });
 
+  it("masks personal data in the agent's summary for a reviewer without the PII permission: list, claim and claim-next", async () => {
+    const signed = await signIn(desk, "rita");
+    const call = withSession(desk, signed.cookie);
+    const headers = { origin: desk.url, "x-csrf-token": signed.body.csrfToken };
+    const proposal = await desk.propose(
+      replyProposal("Your card arrives within 5 working days.", {
+        summary: "Reply to anna@example.com about her card",
+      }),
+    );
+    const listed = await call("GET", "/v1/reviews?queue=support&limit=500");
+    const item = listed.body.items.find((r: any) => r.id === proposal.review.id);
+    expect(item.summary).not.toContain("anna@example.com");
+    const claimed = await call("POST", `/v1/reviews/${proposal.review.id}/claim`, {}, headers);
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.summary).toBe(item.summary);
+    await call("POST", `/v1/reviews/${proposal.review.id}/release`, {}, headers);
+    let next = await call("POST", "/v1/reviews/claim-next", { queue: "support" }, headers);
+    while (next.body.review !== null && next.body.review.id !== proposal.review.id) {
+      await call("POST", `/v1/reviews/${next.body.review.id}/release`, {}, headers);
+      await desk.call("POST", `/v1/reviews/${next.body.review.id}/decisions`, {
+        key: await desk.key("olaf", "owner"),
+        body: { verdict: "reject", category: "test_cleanup" },
+      });
+      next = await call("POST", "/v1/reviews/claim-next", { queue: "support" }, headers);
+    }
+    expect(next.body.review.summary).toBe(item.summary);
+    expect(JSON.stringify(next.body.proposal)).not.toContain("anna@example.com");
+  });
+
   it("ends a session when its owner signs out, and after the idle window", async () => {
     const signed = await signIn(desk, "olga");
     const call = withSession(desk, signed.cookie);
