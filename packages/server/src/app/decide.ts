@@ -28,7 +28,7 @@ import { applyMergePatch } from "./merge-patch.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { decideAfterExecution } from "./post-review.ts";
 import { type Principal, requireDecider } from "./principal.ts";
-import { proposalView } from "./proposal-view.ts";
+import { viewerPacketHash } from "./proposal-view.ts";
 import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
 import { isOpen, loadProposal, loadReview, refuseClosed } from "./review-access.ts";
 import { decisionVigilance, withDecisionVigilance } from "./review-activity.ts";
@@ -110,11 +110,7 @@ export async function decide(
       );
     }
     if (input.packetHash !== undefined) {
-      const [reviews, decisions] = await Promise.all([
-        deps.store.reviewsOfProposal(proposal.id),
-        deps.store.decisionsOfProposal(proposal.id),
-      ]);
-      const current = proposalView(proposal, reviews, decisions, principal).packetHash;
+      const current = viewerPacketHash(proposal, principal);
       if (current !== input.packetHash) {
         throw new AppError(
           "conflict",

@@ -67,7 +67,7 @@ export function proposalView(
     },
     info: doc.info,
     ...(doc.linkedTo === undefined ? {} : { linkedTo: doc.linkedTo }),
-    packetHash: packetHash(row.id, doc.revision, packet.finalPayload, mask),
+    packetHash: packetHash(row.id, doc.revision, packet.finalPayload as Record<string, unknown> | null, mask),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -78,6 +78,18 @@ export function proposalView(
  * edited payload, so the packet is identified by the proposal, its revision, the current edit and
  * whether personal data was masked — far cheaper than hashing the whole packet on every read.
  */
+/**
+ * The packet hash `viewer` is shown for the proposal in `row` (the same as {@link proposalView}'s),
+ * without building the view: what a decision's `packetHash` is checked against.
+ */
+export function viewerPacketHash(row: ProposalRow, viewer: Principal | null): string {
+  const mask = viewer?.kind === "user" && !viewer.user.pii;
+  const finalPayload = mask
+    ? (maskPii(row.doc.finalPayload) as typeof row.doc.finalPayload)
+    : row.doc.finalPayload;
+  return packetHash(row.id, row.doc.revision, finalPayload, mask);
+}
+
 export function packetHash(
   proposalId: string,
   revision: number,
