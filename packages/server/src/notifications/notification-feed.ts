@@ -1,15 +1,14 @@
 import {
   type AuditEntry,
-  type CompiledPolicy,
   type NotificationEvent,
   type NotificationEventType,
   openTimeBefore,
   queueSettings,
 } from "@loopgate/core";
 import type { AppDeps } from "../app/deps.ts";
-import type { AuditInterest } from "../store/audit-follow.ts";
 import type { NotificationRow, NotificationTarget, ReviewTimerRow } from "../store/notification-rows.ts";
 import type { ProposalRow, ReviewRow, Write } from "../store/store.ts";
+import { interests, isQuiet, quietThrough } from "./feed-interests.ts";
 import { reviewUrl } from "./notification-config.ts";
 
 /** The feed's name in `feed_cursors`. */
@@ -18,26 +17,6 @@ export const NOTIFICATION_FEED = "notifications";
 const BATCH = 200;
 /** Sequence numbers looked through per step, most of them entries the feed has no use for. */
 const WINDOW = 5_000;
-/**
- * What {@link writesFor} may act on. The rest (a proposal's submission, an execution granted to its
- * agent, a route that reached a person or ran unattended, …) is most of the log, and the store skips it.
- */
-function interests(deps: AppDeps): AuditInterest[] {
-  const active = deps.policies.activeOrNull();
-  // Reviews opened under a policy that notifies and reminds no one (most) need nothing either.
-  const quietVersions = active !== null && isQuiet(active) ? [active.version] : [];
-  return [
-    { type: "proposal.routed", where: { field: "status", in: ["blocked", "held"] } },
-    { type: "review.opened", where: { field: "policyVersion", notIn: quietVersions } },
-    { type: "execution.dead_lettered" },
-    { type: "autonomy.demoted" },
-    { type: "review.reminded" },
-    { type: "decision.recorded" },
-    { type: "review.expired" },
-    { type: "review.overdue" },
-  ];
-}
-
 /**
  * Turns review events from the audit log into scheduled reminders and outbox deliveries. The audit log
  * is written in the same transaction as every state change, so reading it in `seq` order misses
@@ -67,7 +46,10 @@ export async function advanceNotificationFeed(deps: AppDeps): Promise<number> {
   return result.ok ? scannedTo - from : 0;
 }
 
-/** What one audit entry schedules and sends; nothing for entries that are not review or proposal events. */
+/**
+ * What one audit entry schedules and sends; nothing for entries that are not review or proposal events.
+ * The types handled here are the feed's `interests` (feed-interests.ts): keep the two in step.
+ */
 async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
   const data = entry.data as Record<string, unknown>;
   if (entry.type === "proposal.routed") return proposalEventWrites(deps, entry, data);
@@ -144,42 +126,6 @@ async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
   };
   writes.push(...deliveries(deps, queue.notify, event, review.id));
   return writes;
-}
-
-/**
- * The newest entry the feed may pass over unread: the chain head, when every policy version stored so
- * far notifies and reminds no one (entries are handled under the version they were made with, so
- * nothing up to the head can produce anything); 0 otherwise. The head is read before the newest
- * version, so no entry up to it can belong to a version this has not checked.
- */
-async function quietThrough(deps: AppDeps): Promise<number> {
-  const head = (await deps.store.auditHead())?.seq ?? 0;
-  const newest = (await deps.store.activePolicy())?.version ?? 0;
-  let known = quietVersions.get(deps) ?? 0;
-  for (let version = known + 1; version <= newest; version++) {
-    if (!isQuiet(await deps.policies.version(version))) return 0;
-    known = version;
-    quietVersions.set(deps, known);
-  }
-  return head;
-}
-
-/** By process: the versions 1…n found quiet so far (versions never change once stored). */
-const quietVersions = new WeakMap<AppDeps, number>();
-
-const quiet = new WeakMap<CompiledPolicy, boolean>();
-
-/**
- * True when no queue of the policy has a notification channel or a reminder. Queues the policy does not
- * name take the defaults, which have neither.
- */
-function isQuiet(policy: CompiledPolicy): boolean {
-  let known = quiet.get(policy);
-  if (known === undefined) {
-    known = [...policy.queues.values()].every((q) => q.notify.length === 0 && q.remindBeforeMs.length === 0);
-    quiet.set(policy, known);
-  }
-  return known;
 }
 
 /**
