@@ -177,6 +177,10 @@ describe("sessions, CSRF and roles over HTTP", () => {
     }
     expect(next.body.review.summary).toBe(item.summary);
     expect(JSON.stringify(next.body.proposal)).not.toContain("anna@example.com");
+    // rita works the support queue only.
+    const elsewhere = await call("POST", "/v1/reviews/claim-next", { queue: "billing" }, headers);
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.body.error.code).toBe("queue_not_worked");
   });
 
   it("ends a session when its owner signs out, and after the idle window", async () => {
