@@ -1,12 +1,12 @@
 import { ClaimNextInput, type ClaimNextResult } from "@loopgate/core";
 import type { Store } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
-import { claimedByOther, commitClaim } from "./claim.ts";
+import { commitClaim } from "./claim.ts";
 import type { AppDeps } from "./deps.ts";
 import type { Principal } from "./principal.ts";
 import { requireDecider, worksQueue } from "./principal.ts";
 import { getProposal } from "./read-proposal.ts";
-import { isOpen } from "./review-access.ts";
+import { claimedByOther, isOpen } from "./review-access.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
 /**

@@ -3,7 +3,7 @@ import type { ReviewRow } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireDecider } from "./principal.ts";
-import { isOpen, loadReview, refuseClosed } from "./review-access.ts";
+import { claimedByOther, isOpen, loadReview, refuseClosed } from "./review-access.ts";
 import { reviewItem } from "./review-item.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
@@ -23,7 +23,7 @@ export async function claimReview(
   const review = await loadReview(deps, principal, reviewId);
   if (!isOpen(review)) await refuseClosed(deps, review);
   const now = deps.now();
-  if (claimedByOther(review, person.user.id, now) && review.claimedBy !== null) {
+  if (claimedByOther(review, person.user.id, now)) {
     throw new AppError(
       "conflict",
       "claimed_by_other",
@@ -55,16 +55,6 @@ export function commitClaim(
     { claimedBy: by, claimExpiresAt: expiresAt, updatedAt: at },
     "review.claimed",
     { by, expiresAt },
-  );
-}
-
-/** Whether someone other than `userId` holds a live claim on `review` at `now`. */
-export function claimedByOther(review: ReviewRow, userId: string, now: Date): boolean {
-  return (
-    review.claimedBy !== null &&
-    review.claimedBy.id !== userId &&
-    review.claimExpiresAt !== null &&
-    Date.parse(review.claimExpiresAt) > now.getTime()
   );
 }
 

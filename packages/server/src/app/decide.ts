@@ -30,7 +30,7 @@ import { decideAfterExecution } from "./post-review.ts";
 import { type Principal, requireDecider } from "./principal.ts";
 import { viewerPacketHash } from "./proposal-view.ts";
 import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
-import { isOpen, loadProposal, loadReview, refuseClosed } from "./review-access.ts";
+import { claimedByOther, isOpen, loadProposal, loadReview, refuseClosed } from "./review-access.ts";
 import { decisionVigilance, withDecisionVigilance } from "./review-activity.ts";
 import { reviewLabelWrites } from "./review-labels.ts";
 import { fieldIssues } from "./zod-issues.ts";
@@ -88,12 +88,7 @@ export async function decide(
         { reviewId: review.id, dueAt: review.dueAt },
       );
     }
-    if (
-      review.claimedBy !== null &&
-      review.claimedBy.id !== person.user.id &&
-      review.claimExpiresAt !== null &&
-      Date.parse(review.claimExpiresAt) > now.getTime()
-    ) {
+    if (claimedByOther(review, person.user.id, now)) {
       throw new AppError(
         "conflict",
         "claimed_by_other",

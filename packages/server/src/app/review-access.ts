@@ -77,6 +77,19 @@ export async function refuseClosed(deps: AppDeps, review: ReviewRow): Promise<ne
   );
 }
 
+/** A review someone holds a claim on. */
+export type ClaimedReview = ReviewRow & { claimedBy: { id: string; name: string }; claimExpiresAt: string };
+
+/** Whether someone other than `userId` holds a live claim on `review` at `now`. */
+export function claimedByOther(review: ReviewRow, userId: string, now: Date): review is ClaimedReview {
+  return (
+    review.claimedBy !== null &&
+    review.claimedBy.id !== userId &&
+    review.claimExpiresAt !== null &&
+    Date.parse(review.claimExpiresAt) > now.getTime()
+  );
+}
+
 export function isOpen(review: ReviewRow): boolean {
   return review.status === "pending" || review.status === "escalated";
 }

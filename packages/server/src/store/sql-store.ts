@@ -9,7 +9,7 @@ import { isoTime } from "./iso-time.ts";
 import { LearningSqlReads } from "./learning-sql-reads.ts";
 import { NotificationReads, type NotificationRow, type ReviewTimerRow } from "./notification-rows.ts";
 import { proposalsOfEntitySql, queueSummarySql } from "./review-desk-sql.ts";
-import { reviewListSql } from "./review-list-sql.ts";
+import { type ReviewListFilter, reviewListSql } from "./review-list-sql.ts";
 import {
   apiKeyFromDb,
   approversOf,
@@ -172,14 +172,8 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
 
   /** An empty `statuses` or `queues` list matches nothing; leave it undefined for "any". */
   async listReviews(filter: ReviewFilter, limit: number, cursor?: string): Promise<ListPage<ReviewRow>> {
-    const after = cursor === undefined ? null : decodeReviewCursor(cursor);
     const statuses = filter.statuses ?? OPEN_REVIEW_STATUSES;
-    if (statuses.length === 0 || filter.queues?.length === 0 || limit < 1)
-      return { items: [], nextCursor: null };
-
-    const { sql, params } = reviewListSql(this.workspaceId, { ...filter, statuses }, after, limit + 1);
-    const rows = (await this.reader.all(sql, params)).map(reviewFromDb);
-    return page(rows, limit, (last) => encodeReviewCursor(last.dueAt, last.id));
+    return this.#reviewPage({ ...filter, statuses }, limit, cursor, "*", reviewFromDb);
   }
 
   async claimableReviews(
@@ -187,23 +181,33 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
     limit: number,
     cursor?: string,
   ): Promise<ListPage<ClaimableReview>> {
-    if (filter.queues?.length === 0 || limit < 1) return { items: [], nextCursor: null };
-    const after = cursor === undefined ? null : decodeReviewCursor(cursor);
     const claimableBy = { userId: filter.userId, now: filter.now };
-    const { sql, params } = reviewListSql(
-      this.workspaceId,
+    return this.#reviewPage(
       { statuses: OPEN_REVIEW_STATUSES, queues: filter.queues, claimableBy },
-      after,
-      limit + 1,
+      limit,
+      cursor,
       "id, due_at, approvers",
-    );
-    const rows = (await this.reader.all(sql, params)).map(
       (r): ClaimableReview => ({
         id: String(r.id),
         dueAt: String(r.due_at),
         approverIds: approversOf(r.approvers).map((a) => a.id),
       }),
     );
+  }
+
+  /** One page of the review list (review-list-sql.ts): `columns` of each review, mapped by `read`. */
+  async #reviewPage<T extends { dueAt: string; id: string }>(
+    filter: ReviewListFilter,
+    limit: number,
+    cursor: string | undefined,
+    columns: string,
+    read: (row: DbRecord) => T,
+  ): Promise<ListPage<T>> {
+    const after = cursor === undefined ? null : decodeReviewCursor(cursor);
+    if (filter.statuses.length === 0 || filter.queues?.length === 0 || limit < 1)
+      return { items: [], nextCursor: null };
+    const { sql, params } = reviewListSql(this.workspaceId, filter, after, limit + 1, columns);
+    const rows = (await this.reader.all(sql, params)).map(read);
     return page(rows, limit, (last) => encodeReviewCursor(last.dueAt, last.id));
   }
 

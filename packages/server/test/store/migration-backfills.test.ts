@@ -1,9 +1,23 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "../../src/store/migrations.ts";
 import { migrateSqlite, openSqliteWriter } from "../../src/store/sqlite-connection.ts";
+
+/** A database in a new directory (kept in `dirs` for removal), migrated up to just before `version`. */
+function databaseBefore(version: number, dirs: string[]): Database.Database {
+  const dir = mkdtempSync(join(tmpdir(), "loopgate-migration-"));
+  dirs.push(dir);
+  const db = openSqliteWriter(join(dir, "loopgate.db"), 1000);
+  db.exec(SCHEMA_MIGRATIONS_DDL);
+  for (const migration of loadMigrations("sqlite").filter((m) => m.version < version)) {
+    db.exec(migration.sql);
+    db.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(migration.version, migration.name, "x");
+  }
+  return db;
+}
 
 /** Migration 0012 on a database written before it: the entity column is filled from each document. */
 describe("migration 0012, the proposal entity column", () => {
@@ -13,18 +27,7 @@ describe("migration 0012, the proposal entity column", () => {
   });
 
   it("backfills string and numeric entities, leaves the rest null, and the index answers", () => {
-    const dir = mkdtempSync(join(tmpdir(), "loopgate-migration-"));
-    dirs.push(dir);
-    const db = openSqliteWriter(join(dir, "loopgate.db"), 1000);
-    db.exec(SCHEMA_MIGRATIONS_DDL);
-    for (const migration of loadMigrations("sqlite").filter((m) => m.version < 12)) {
-      db.exec(migration.sql);
-      db.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(
-        migration.version,
-        migration.name,
-        "x",
-      );
-    }
+    const db = databaseBefore(12, dirs);
     const insert = db.prepare(
       `INSERT INTO proposals (id, agent_id, action_type, status, execution_status, request_hash,
         policy_version, version, created_at, updated_at, doc) VALUES (?, 'a', 't', 'pending_review',
@@ -57,19 +60,14 @@ describe("migration 0012, the proposal entity column", () => {
 
 /** Migration 0015 on a database written before it: each claim's holder is copied to its own column. */
 describe("migration 0015, the review claim holder", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
   it("fills the holder of existing claims, and claim-next's filter is answered from the index", () => {
-    const dir = mkdtempSync(join(tmpdir(), "loopgate-migration-"));
-    const db = openSqliteWriter(join(dir, "loopgate.db"), 1000);
+    const db = databaseBefore(15, dirs);
     try {
-      db.exec(SCHEMA_MIGRATIONS_DDL);
-      for (const migration of loadMigrations("sqlite").filter((m) => m.version < 15)) {
-        db.exec(migration.sql);
-        db.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(
-          migration.version,
-          migration.name,
-          "x",
-        );
-      }
       db.pragma("foreign_keys = OFF");
       const insert = db.prepare(
         `INSERT INTO reviews (id, proposal_id, queue, status, level, priority, due_at, approvals_required,
@@ -101,7 +99,6 @@ describe("migration 0015, the review claim holder", () => {
       expect(plan.map((p) => p.detail).join(" ")).toContain("COVERING INDEX reviews_queue_status_due");
     } finally {
       db.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
