@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "./migrations.ts";
 import type { DbRecord, SqlValue } from "./rows.ts";
 import type { BatchTransaction, ChainHead, SqlRunner } from "./sql-runner.ts";
+import type { CheckpointProgress } from "./sqlite-checkpointer-protocol.ts";
 
 /**
  * The embedded store's connections, shared by the main thread (reads, migrations) and the writer
@@ -23,12 +24,49 @@ export function openSqlite(file: string, busyTimeoutMs: number): Database.Databa
 /**
  * A connection that writes: `synchronous=FULL` (a connection setting) fsyncs the WAL on every COMMIT,
  * so an acknowledged commit survives a crash or power loss.
+ *
+ * `checkpointedElsewhere`: a checkpointer thread copies the WAL into the database file (see
+ * SqliteCheckpointer), so this connection's COMMIT checkpoints only as a backstop, should the WAL reach
+ * {@link BACKSTOP_CHECKPOINT_PAGES} pages. Otherwise SQLite's default applies: the COMMIT that takes the
+ * WAL past 1,000 pages checkpoints it, fsyncs included, before it returns.
  */
-export function openSqliteWriter(file: string, busyTimeoutMs: number): Database.Database {
+export function openSqliteWriter(
+  file: string,
+  busyTimeoutMs: number,
+  checkpointedElsewhere = false,
+): Database.Database {
   const db = openSqlite(file, busyTimeoutMs);
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
+  if (checkpointedElsewhere) db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   return db;
+}
+
+/**
+ * The WAL size (4 KB pages, so 40 MB) at which the writer checkpoints on its own although a checkpointer
+ * thread runs: reached only if that thread stops keeping up or stops.
+ */
+export const BACKSTOP_CHECKPOINT_PAGES = 10_000;
+
+/**
+ * A connection that only checkpoints. `synchronous=FULL` makes each checkpoint fsync the WAL before it
+ * copies frames and the database file after, before it records them as copied, so the WAL is reused
+ * only once what it held is durable in the database file.
+ */
+export function openSqliteCheckpointer(file: string, busyTimeoutMs: number): Database.Database {
+  const db = openSqlite(file, busyTimeoutMs);
+  db.pragma("synchronous = FULL");
+  return db;
+}
+
+/**
+ * Copies what it can of the WAL into the database file without waiting for readers or the writer
+ * (`PRAGMA wal_checkpoint(PASSIVE)`). Once a checkpoint has copied every frame, the writer's next
+ * transaction starts the WAL again from its beginning, so the file stays small.
+ */
+export function runCheckpoint(db: Database.Database): CheckpointProgress {
+  const [row] = db.pragma("wal_checkpoint(PASSIVE)") as { busy: number; log: number; checkpointed: number }[];
+  return { walFrames: row?.log ?? 0, checkpointedFrames: row?.checkpointed ?? 0 };
 }
 
 /** Applies the migrations not yet applied, in one transaction. */

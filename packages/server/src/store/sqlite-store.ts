@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import type { BatchTransaction } from "./sql-runner.ts";
 import { SqlStore, type SqlStoreOptions } from "./sql-store.ts";
+import { CHECKPOINT_DELAY_MS, SqliteCheckpointer } from "./sqlite-checkpointer.ts";
 import {
   beginSqliteBatch,
   migrateSqlite,
@@ -23,8 +24,8 @@ export interface SqliteStoreOptions extends SqlStoreOptions {
    */
   busyTimeoutMs?: number;
   /**
-   * Whether commits are written on a worker thread (see SqliteWriter). `false` writes them on this
-   * thread: for a process that serves no requests, such as the writer of `loopgate serve --workers`.
+   * Whether commits are written on a worker thread (see SqliteWriter), with the WAL checkpointed on
+   * another (see SqliteCheckpointer). `false` writes and checkpoints on this thread: for a process that serves no requests, such as the writer of `loopgate serve --workers`.
    * @defaultValue true
    */
   writerThread?: boolean;
@@ -38,7 +39,8 @@ export const sqliteFile = (dataDir: string): string => join(dataDir, "loopgate.d
  * has been fsynced. Commits are written in `BEGIN IMMEDIATE` batches on a worker thread (see
  * SqliteWriter), so the fsync and the sealing of audit entries do not stall the event loop; until
  * the worker is up, and should it fail, they are written on this thread through the same group
- * commit. Reads use a connection of their own, which only ever sees committed transactions. Other
+ * commit. A third thread checkpoints the WAL into the database file (see SqliteCheckpointer), so the
+ * writer's COMMITs do not pause for that either. Reads use a connection of their own, which only ever sees committed transactions. Other
  * processes may write the same file: `BEGIN IMMEDIATE` takes the single write lock, waiting up to the
  * busy timeout, and the chain head is read inside that transaction, so the chain cannot fork.
  */
@@ -51,6 +53,7 @@ export class SqliteStore extends SqlStore {
   readonly #readDb: Database.Database;
   readonly #localWriter: SqliteRunner;
   readonly #writer: SqliteWriter | null;
+  readonly #checkpointer: SqliteCheckpointer | null;
   #closing: Promise<void> | null = null;
 
   constructor(options: SqliteStoreOptions) {
@@ -64,13 +67,24 @@ export class SqliteStore extends SqlStore {
     this.#readDb = openSqlite(file, busyTimeoutMs);
     this.#localWriter = new SqliteRunner(this.#writeDb);
     this.reader = new SqliteRunner(this.#readDb);
-    this.#writer =
-      options.writerThread === false
-        ? null
-        : new SqliteWriter(
-            { file, busyTimeoutMs, workspaceId: this.workspaceId, maxBatch: options.maxBatch ?? 512 },
-            (change) => super.commit(change),
-          );
+    if (options.writerThread === false) {
+      this.#writer = null;
+      this.#checkpointer = null;
+      return;
+    }
+    const checkpointer = new SqliteCheckpointer({ file, busyTimeoutMs, delayMs: CHECKPOINT_DELAY_MS });
+    this.#checkpointer = checkpointer;
+    this.#writer = new SqliteWriter(
+      {
+        file,
+        busyTimeoutMs,
+        workspaceId: this.workspaceId,
+        maxBatch: options.maxBatch ?? 512,
+        checkpointedElsewhere: true,
+      },
+      (change) => super.commit(change),
+      () => checkpointer.written(),
+    );
   }
 
   async migrate(): Promise<void> {
@@ -88,7 +102,9 @@ export class SqliteStore extends SqlStore {
 
   /** The writer drains first: until then it may still write batches through this thread's group commit. */
   override close(): Promise<void> {
-    this.#closing ??= (this.#writer?.close() ?? Promise.resolve()).then(() => super.close());
+    this.#closing ??= (this.#writer?.close() ?? Promise.resolve())
+      .then(() => this.#checkpointer?.close())
+      .then(() => super.close());
     return this.#closing;
   }
 

@@ -16,6 +16,8 @@ export interface WriterConfig {
   busyTimeoutMs: number;
   workspaceId: string;
   maxBatch: number;
+  /** A checkpointer thread copies the WAL into the database file (see SqliteCheckpointer). */
+  checkpointedElsewhere: boolean;
 }
 
 export type WriterRequest =

@@ -22,7 +22,7 @@ const port = parentPort;
 if (port === null) throw new Error("sqlite-writer-worker.ts runs as a worker thread");
 const config = workerData as WriterConfig;
 
-const db = openSqliteWriter(config.file, config.busyTimeoutMs);
+const db = openSqliteWriter(config.file, config.busyTimeoutMs, config.checkpointedElsewhere);
 const runner = new SqliteRunner(db);
 const groupCommit = new GroupCommit({
   workspaceId: config.workspaceId,

@@ -27,6 +27,9 @@ type Outcome = { ok: true; result: CommitResult } | { ok: false; error: unknown 
 /** Commits a change on the calling thread (the store's own group commit). */
 export type CommitHere = (change: Change) => Promise<CommitResult>;
 
+/** Told after each batch the worker wrote (the checkpointer, see SqliteCheckpointer). */
+export type OnWritten = () => void;
+
 const WORKER_ENTRY = new URL("./sqlite-writer-entry.js", import.meta.url);
 
 /**
@@ -56,6 +59,7 @@ const MAX_IN_FLIGHT = 2;
 export class SqliteWriter {
   readonly #config: WriterConfig;
   readonly #commitHere: CommitHere;
+  readonly #onWritten: OnWritten;
   #worker: Worker | null = null;
   #ready = false;
   #queue: Pending[] = [];
@@ -71,9 +75,10 @@ export class SqliteWriter {
   /** Called whenever nothing is queued or in flight; close() waits on it. */
   #onIdle: (() => void) | null = null;
 
-  constructor(config: WriterConfig, commitHere: CommitHere) {
+  constructor(config: WriterConfig, commitHere: CommitHere, onWritten: OnWritten = () => {}) {
     this.#config = config;
     this.#commitHere = commitHere;
+    this.#onWritten = onWritten;
     this.#startWorker();
   }
 
@@ -156,6 +161,7 @@ export class SqliteWriter {
   }
 
   #settle(entry: InFlight, outcomes: readonly Outcome[]): void {
+    this.#onWritten();
     const index = this.#inFlight.indexOf(entry);
     if (index >= 0) this.#inFlight.splice(index, 1);
     const { batch } = entry;

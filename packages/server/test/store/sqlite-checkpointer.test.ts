@@ -1,0 +1,131 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CHECKPOINT_DELAY_MS, SqliteCheckpointer } from "../../src/store/sqlite-checkpointer.ts";
+import { BACKSTOP_CHECKPOINT_PAGES } from "../../src/store/sqlite-connection.ts";
+import { SqliteStore, sqliteFile } from "../../src/store/sqlite-store.ts";
+import type { Change } from "../../src/store/store.ts";
+import { auditDraft, proposalRow, reviewRow } from "../support/store-fixtures.ts";
+
+/** A submission as propose makes it: the proposal, its review, and three audit entries. */
+function submission(): Change {
+  const proposal = proposalRow();
+  const review = reviewRow(proposal);
+  return {
+    writes: [
+      { kind: "insertProposal", row: proposal },
+      { kind: "insertReview", row: review },
+    ],
+    audit: [
+      auditDraft("proposal.submitted", proposal.id),
+      auditDraft("proposal.routed", proposal.id),
+      auditDraft("review.opened", proposal.id, { reviewId: review.id }),
+    ],
+  };
+}
+
+const PAGE = 4096;
+
+describe("SqliteCheckpointer", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "loopgate-checkpointer-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("copies the WAL into the database file on its own thread when told of commits", async () => {
+    const file = join(dir, "db.sqlite");
+    const db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma("wal_autocheckpoint = 0");
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
+    const insert = db.prepare("INSERT INTO t (body) VALUES (?)");
+    for (let i = 0; i < 300; i++) insert.run(Buffer.alloc(PAGE, i % 256));
+    const before = statSync(file).size;
+
+    const checkpointer = new SqliteCheckpointer({ file, busyTimeoutMs: 1_000, delayMs: 1 });
+    try {
+      checkpointer.written();
+      await vi.waitFor(() => expect(checkpointer.progress.checkpoints).toBeGreaterThan(0), {
+        timeout: 10_000,
+      });
+      const { last } = checkpointer.progress;
+      expect(last?.walFrames).toBeGreaterThan(300);
+      expect(last?.checkpointedFrames).toBe(last?.walFrames);
+      // The rows are in the database file now, not only in the WAL.
+      expect(statSync(file).size).toBeGreaterThanOrEqual(before + 300 * PAGE);
+    } finally {
+      await checkpointer.close();
+      db.close();
+    }
+  });
+
+  it("coalesces requests: one checkpoint runs at a time, and commits meanwhile make one more follow", async () => {
+    const file = join(dir, "db.sqlite");
+    const db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma("wal_autocheckpoint = 0");
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
+    const checkpointer = new SqliteCheckpointer({ file, busyTimeoutMs: 1_000, delayMs: 50 });
+    try {
+      await vi.waitFor(() => {
+        // Until the worker is ready a request waits; once it is, the first one runs.
+        checkpointer.written();
+        expect(checkpointer.progress.checkpoints).toBeGreaterThan(0);
+      });
+      const settled = checkpointer.progress.checkpoints;
+      for (let i = 0; i < 20; i++) checkpointer.written();
+      await vi.waitFor(() => expect(checkpointer.progress.checkpoints).toBeGreaterThan(settled));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Twenty requests while at most one was running: at most two more checkpoints, not twenty.
+      expect(checkpointer.progress.checkpoints - settled).toBeLessThanOrEqual(2);
+    } finally {
+      await checkpointer.close();
+      db.close();
+    }
+  });
+});
+
+describe("SqliteStore checkpoints off the writer thread", () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "loopgate-checkpointed-store-"));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("moves committed pages into the database file long before the writer's backstop, and leaves no WAL on close", async () => {
+    const store = new SqliteStore({ dataDir });
+    await store.migrate();
+    const file = sqliteFile(dataDir);
+    // Group commits of 25 submissions: a few MB of WAL, far below the writer's own checkpoint size.
+    for (let round = 0; round < 24; round++) {
+      const results = await Promise.all(Array.from({ length: 25 }, () => store.commit(submission())));
+      expect(results.every((r) => r.ok)).toBe(true);
+    }
+    expect(statSync(`${file}-wal`).size).toBeLessThan(BACKSTOP_CHECKPOINT_PAGES * PAGE);
+    // Every page of the database (as a reader sees it, WAL included) is in the file itself.
+    const reader = new Database(file, { readonly: true });
+    try {
+      const pages = () => reader.pragma("page_count", { simple: true }) as number;
+      expect(pages()).toBeGreaterThan(300);
+      await vi.waitFor(() => expect(statSync(file).size).toBe(pages() * PAGE), {
+        timeout: 10_000,
+        interval: CHECKPOINT_DELAY_MS,
+      });
+    } finally {
+      reader.close();
+    }
+    await store.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+
+    const reopened = new SqliteStore({ dataDir });
+    try {
+      expect(await reopened.historySize(null)).toBe(600);
+      expect((await reopened.auditHead())?.seq).toBe(1_800);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
