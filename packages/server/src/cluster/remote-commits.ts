@@ -1,4 +1,4 @@
-import { type CommitOutcome, fromWireError } from "../store/sqlite-writer-protocol.ts";
+import { type CommitOutcome, fromWireOutcome } from "../store/sqlite-writer-protocol.ts";
 import type { Change, CommitResult } from "../store/store.ts";
 import type { PrimaryMessage, WorkerMessage } from "./cluster-protocol.ts";
 
@@ -19,7 +19,7 @@ interface Pending {
  */
 export class RemoteCommits {
   readonly #send: (message: WorkerMessage) => void;
-  readonly #inFlight = new Map<number, Pending[]>();
+  readonly #inFlight = new Map<number, { change: Change; pending: Pending }[]>();
   #queue: { change: Change; pending: Pending }[] = [];
   #scheduled = false;
   #nextId = 1;
@@ -44,11 +44,15 @@ export class RemoteCommits {
     const batch = this.#inFlight.get(message.id);
     if (batch === undefined) return;
     this.#inFlight.delete(message.id);
-    batch.forEach((pending, i) => {
+    batch.forEach(({ change, pending }, i) => {
       const outcome: CommitOutcome | undefined = message.outcomes[i];
-      if (outcome === undefined) pending.reject(new Error("the writer did not report this change"));
-      else if (outcome.ok) pending.resolve(outcome.result);
-      else pending.reject(fromWireError(outcome.error));
+      if (outcome === undefined) {
+        pending.reject(new Error("the writer did not report this change"));
+        return;
+      }
+      const settled = fromWireOutcome(outcome, change);
+      if (settled.ok) pending.resolve(settled.result);
+      else pending.reject(settled.error);
     });
   }
 
@@ -58,7 +62,7 @@ export class RemoteCommits {
    */
   failAll(error: Error): void {
     this.#failure = error;
-    for (const batch of this.#inFlight.values()) for (const pending of batch) pending.reject(error);
+    for (const batch of this.#inFlight.values()) for (const { pending } of batch) pending.reject(error);
     this.#inFlight.clear();
     for (const { pending } of this.#queue) pending.reject(error);
     this.#queue = [];
@@ -77,13 +81,13 @@ export class RemoteCommits {
     this.#queue = [];
     // Each change serialised on its own, so one that JSON cannot carry (a bigint, a cycle) fails alone.
     const texts: string[] = [];
-    const batch: Pending[] = [];
-    for (const { change, pending } of queued) {
+    const batch: { change: Change; pending: Pending }[] = [];
+    for (const queuedChange of queued) {
       try {
-        texts.push(JSON.stringify(change));
-        batch.push(pending);
+        texts.push(JSON.stringify(queuedChange.change));
+        batch.push(queuedChange);
       } catch (error) {
-        pending.reject(error);
+        queuedChange.pending.reject(error);
       }
     }
     if (batch.length === 0) return;
@@ -93,7 +97,7 @@ export class RemoteCommits {
       this.#send({ kind: "commit", id, changes: `[${texts.join(",")}]` });
     } catch (error) {
       this.#inFlight.delete(id);
-      for (const pending of batch) pending.reject(error);
+      for (const { pending } of batch) pending.reject(error);
     }
   }
 }

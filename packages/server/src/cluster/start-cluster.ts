@@ -11,7 +11,7 @@ import { loadOrCreateSigningKey } from "../app/signing-key.ts";
 import type { RunningServer, ServerOptions } from "../http/start-server.ts";
 import { openStore } from "../store/open-store.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
-import { type CommitOutcome, toWireError } from "../store/sqlite-writer-protocol.ts";
+import { toWireOutcome } from "../store/sqlite-writer-protocol.ts";
 import type { Change, Store } from "../store/store.ts";
 import {
   type PrimaryMessage,
@@ -147,12 +147,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningServ
 
   const commitFor = async (worker: Worker, id: number, changes: Change[]) => {
     const settled = await Promise.allSettled(changes.map((change) => store.commit(change)));
-    const outcomes = settled.map(
-      (s): CommitOutcome =>
-        s.status === "fulfilled"
-          ? { ok: true, result: s.value }
-          : { ok: false, error: toWireError(s.reason) },
-    );
+    const outcomes = settled.map(toWireOutcome);
     // A worker that died meanwhile gets no answer; its agents retry with their Idempotency-Key.
     sendTo(worker, { kind: "committed", id, outcomes });
   };

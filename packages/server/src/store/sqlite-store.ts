@@ -96,6 +96,11 @@ export class SqliteStore extends SqlStore {
     return { file: this.file, workspaceId: this.workspaceId };
   }
 
+  /** Resolves true once commits are written on the writer thread (false: it could not start, or there is none). */
+  writerThreadReady(): Promise<boolean> {
+    return this.#writer?.whenReady() ?? Promise.resolve(false);
+  }
+
   override commit(change: Change): Promise<CommitResult> {
     return this.#writer === null ? super.commit(change) : this.#writer.commit(change);
   }

@@ -9,8 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { GroupCommit } from "./group-commit.ts";
 import { beginSqliteBatch, openSqliteWriter, SqliteRunner } from "./sqlite-connection.ts";
 import {
-  type CommitOutcome,
-  toWireError,
+  toWireOutcome,
   type WriterConfig,
   type WriterRequest,
   type WriterResponse,
@@ -37,11 +36,7 @@ const groupCommit = new GroupCommit({
  */
 async function commit(id: number, changes: Change[]): Promise<WriterResponse> {
   const settled = await Promise.allSettled(changes.map((change) => groupCommit.commit(change)));
-  const outcomes = settled.map(
-    (s): CommitOutcome =>
-      s.status === "fulfilled" ? { ok: true, result: s.value } : { ok: false, error: toWireError(s.reason) },
-  );
-  return { kind: "committed", id, outcomes };
+  return { kind: "committed", id, outcomes: settled.map(toWireOutcome) };
 }
 
 port.on("message", (request: WriterRequest) => {

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import {
-  fromWireError,
+  fromWireOutcome,
   type WriterConfig,
   type WriterRequest,
   type WriterResponse,
@@ -72,6 +72,8 @@ export class SqliteWriter {
   #scheduled = false;
   #closed = false;
   #closing: Promise<void> | null = null;
+  /** Settled once the worker reports ready (true) or fails to start (false). */
+  #readyWaiters: ((ready: boolean) => void)[] = [];
   /** Called whenever nothing is queued or in flight; close() waits on it. */
   #onIdle: (() => void) | null = null;
 
@@ -88,6 +90,22 @@ export class SqliteWriter {
       this.#queue.push({ change, resolve, reject });
       this.#schedule();
     });
+  }
+
+  /**
+   * Resolves true once commits go to the worker thread, false if it could not start (commits then
+   * stay on this thread). For tests and benchmarks that must measure the worker's path.
+   */
+  whenReady(): Promise<boolean> {
+    if (this.#ready) return Promise.resolve(true);
+    if (this.#worker === null) return Promise.resolve(false);
+    return new Promise((resolve) => this.#readyWaiters.push(resolve));
+  }
+
+  #announceReady(ready: boolean): void {
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const resolve of waiters) resolve(ready);
   }
 
   /** Refuses new changes, waits for the queued ones to be written, then stops the worker. */
@@ -210,12 +228,18 @@ export class SqliteWriter {
     worker.on("message", (response: WriterResponse) => {
       if (response.kind === "ready") {
         this.#ready = this.#worker === worker;
+        this.#announceReady(this.#ready);
       } else {
         const entry = this.#inFlight.find((e) => e.id === response.id && e.worker === worker);
         if (entry === undefined) return;
         this.#settle(
           entry,
-          response.outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) })),
+          response.outcomes.map((o, i) => {
+            const change = entry.batch[i]?.change;
+            return change === undefined
+              ? { ok: false, error: new Error("an answer for no change") }
+              : fromWireOutcome(o, change);
+          }),
         );
       }
     });
@@ -235,6 +259,7 @@ export class SqliteWriter {
         for (const entry of lost) for (const pending of entry.batch) pending.reject(error);
         this.#afterBatch();
       }
+      if (!wasReady) this.#announceReady(false);
       if (this.#closed) return;
       if (wasReady) this.#startWorker();
       else
