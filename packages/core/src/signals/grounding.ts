@@ -46,9 +46,9 @@ export function groundingScore(draft: string, snippets: string[]): number | null
     if (words.size >= MIN_CONTENT_WORDS) claims.push(words);
   }
   if (claims.length === 0) return null;
-  const evidence: Set<string>[] = [];
+  const evidence: ReadonlySet<string>[] = [];
   for (const snippet of snippets) {
-    if (snippet.trim().length > 0) evidence.push(contentStems(snippet));
+    if (snippet.trim().length > 0) evidence.push(snippetStems(snippet));
   }
   let supported = 0;
   for (const claim of claims) {
@@ -57,7 +57,25 @@ export function groundingScore(draft: string, snippets: string[]): number | null
   return supported / claims.length;
 }
 
-function overlap(claim: Set<string>, evidence: Set<string>): number {
+/**
+ * Evidence snippets come from a knowledge base, so the same few hundred recur across proposals; their
+ * stems are kept (bounded, like the stem memo) rather than tokenised again for every draft. The sets are
+ * only read.
+ */
+function snippetStems(snippet: string): ReadonlySet<string> {
+  let stems = SNIPPET_STEMS.get(snippet);
+  if (stems === undefined) {
+    stems = contentStems(snippet);
+    if (SNIPPET_STEMS.size >= SNIPPET_CACHE_SIZE) SNIPPET_STEMS.clear();
+    SNIPPET_STEMS.set(snippet, stems);
+  }
+  return stems;
+}
+
+const SNIPPET_CACHE_SIZE = 2_000;
+const SNIPPET_STEMS = new Map<string, ReadonlySet<string>>();
+
+function overlap(claim: ReadonlySet<string>, evidence: ReadonlySet<string>): number {
   let shared = 0;
   for (const word of claim) if (evidence.has(word)) shared += 1;
   return shared / claim.size;
