@@ -76,12 +76,14 @@ export async function claimNextReview(
       cursor,
     );
     for (const candidate of listed.items) {
-      if (candidate.approverIds.includes(user.id) || inFlight.has(candidate.id)) continue;
+      if (inFlight.has(candidate.id)) continue;
       inFlight.add(candidate.id);
       try {
-        // The whole row, read now: the claim is written against its version.
+        // The whole row, read now: the claim is written against its version, and an N-of-M review the
+        // caller already approved is passed over (who approved is not in the index the list reads).
         const review = await deps.store.review(candidate.id);
         if (review === null || !isOpen(review) || claimedByOther(review, user.id, now)) continue;
+        if (review.approvers.some((approver) => approver.id === user.id)) continue;
         const claimed = await commitClaim(deps, person, review, leaseSeconds, now);
         return { review: claimed, proposal: await getProposal(deps, principal, review.proposalId) };
       } catch (error) {

@@ -12,7 +12,6 @@ import { proposalsOfEntitySql, queueSummarySql } from "./review-desk-sql.ts";
 import { type ReviewListFilter, reviewListSql } from "./review-list-sql.ts";
 import {
   apiKeyFromDb,
-  approversOf,
   auditFromDb,
   type DbRecord,
   decisionFromDb,
@@ -186,12 +185,8 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
       { statuses: OPEN_REVIEW_STATUSES, queues: filter.queues, claimableBy },
       limit,
       cursor,
-      "id, due_at, approvers",
-      (r): ClaimableReview => ({
-        id: String(r.id),
-        dueAt: String(r.due_at),
-        approverIds: approversOf(r.approvers).map((a) => a.id),
-      }),
+      "id, due_at",
+      (r): ClaimableReview => ({ id: String(r.id), dueAt: String(r.due_at) }),
     );
   }
 

@@ -97,7 +97,7 @@ export interface Store {
   /**
    * Open reviews (of `queues`, else every queue) that `userId` may claim at `now` — unclaimed, with a
    * lapsed claim, or claimed by them — in the review list's order, `limit` per page (claim-next): their
-   * ids and the ids of who approved them so far, not whole rows.
+   * ids and due times only, which the due-order indexes hold, so a page reads no table row.
    */
   claimableReviews(
     filter: { queues?: string[]; userId: string; now: string },
@@ -263,8 +263,6 @@ export interface ListPage<T> {
 export interface ClaimableReview {
   id: string;
   dueAt: string;
-  /** Who approved it so far (an N-of-M review). */
-  approverIds: string[];
 }
 
 export interface ReviewFilter {
