@@ -107,14 +107,16 @@ async function applyWrite(tx: SqlRunner, ws: string, write: Write): Promise<Writ
       return duplicate("proposals", row.id);
     }
     case "updateProposal": {
-      const { columns, values } = proposalPatch(write.set);
+      const { columns, values, entity } = proposalPatch(write.set);
       const changed = await tx.run(updateSql("proposals", columns), [
         ...values,
         ws,
         write.id,
         write.expectVersion,
       ]);
-      return changed === 1 ? {} : { conflict: { kind: "version", table: "proposals", id: write.id } };
+      if (changed !== 1) return { conflict: { kind: "version", table: "proposals", id: write.id } };
+      if (entity !== undefined) await tx.run(SQL.followEntity, [entity, ws, write.id, entity]);
+      return {};
     }
     case "insertReview":
       return (await tryInsert(tx, SQL.insertReview, reviewValues(ws, write.row)))

@@ -34,8 +34,9 @@ const payloadOf = (engine: Engine) =>
   engine === "sqlite" ? "json_extract(doc, '$.action.payload')" : "doc -> 'action' -> 'payload'";
 
 /**
- * One indexed range per status, each on `proposals_agent_type_status_created` (with `status IN (…)`
- * the planner reads the whole window through `proposals_created` instead), and no outer `ORDER BY`:
+ * One indexed range per status, each on `proposals_refused` (the refused proposals alone, migration
+ * 0016; with `status IN (…)` the planner reads the whole window through `proposals_created` instead),
+ * and no outer `ORDER BY`:
  * SQLite sorts a `UNION ALL` with two temporary b-trees, which cost ~100 µs a call even when both
  * halves are empty. The two short lists are merged here. A seeded canary a reviewer refused is never a
  * reason to link a real proposal to it (reviewer vigilance: canaries stay out of everything an agent

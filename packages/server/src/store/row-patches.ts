@@ -38,14 +38,15 @@ export interface PatchSet {
   values: SqlValue[];
 }
 
-export function proposalPatch(set: ProposalPatch): PatchSet {
+/**
+ * A proposal patch's columns, and the entity its document names when it sets one: the entity column
+ * follows the document (a revision may change its context), but is written by a statement of its own
+ * that changes nothing when the entity is the same (see `SQL.followEntity`) — setting it in the same
+ * UPDATE would move its entry in the entity index (a leaf page written) on every decision.
+ */
+export function proposalPatch(set: ProposalPatch): PatchSet & { entity?: string | null } {
   const patch = patchSet(PROPOSAL_PATCH, set);
-  // The entity column follows the document (a revision may change its context).
-  if (set.doc !== undefined) {
-    patch.columns.push("entity");
-    patch.values.push(entityOf(set.doc));
-  }
-  return patch;
+  return set.doc === undefined ? patch : { ...patch, entity: entityOf(set.doc) };
 }
 export function reviewPatch(set: ReviewPatch): PatchSet {
   const patch = patchSet(REVIEW_PATCH, set);

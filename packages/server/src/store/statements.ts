@@ -35,6 +35,9 @@ export const SQL = {
   userByName: "SELECT * FROM users WHERE workspace_id = ? AND name = ?",
   user: "SELECT * FROM users WHERE workspace_id = ? AND id = ?",
   proposal: "SELECT * FROM proposals WHERE workspace_id = ? AND id = ?",
+  /** The entity column after a document update: written (and its index entry moved) only if it changed. */
+  followEntity:
+    "UPDATE proposals SET entity = ? WHERE workspace_id = ? AND id = ? AND entity IS DISTINCT FROM ?",
   proposalByIdempotencyKey:
     "SELECT * FROM proposals WHERE workspace_id = ? AND agent_id = ? AND idempotency_key = ?",
   review: "SELECT * FROM reviews WHERE workspace_id = ? AND id = ?",

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { EXECUTION_SQL } from "../../src/store/execution-sql.ts";
 import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "../../src/store/migrations.ts";
 import { migrateSqlite, openSqliteWriter } from "../../src/store/sqlite-connection.ts";
+import { SQL } from "../../src/store/statements.ts";
 
 /** A database in a new directory (kept in `dirs` for removal), migrated up to just before `version`. */
 function databaseBefore(version: number, dirs: string[]): Database.Database {
@@ -100,5 +102,60 @@ describe("migration 0015, the review claim holder", () => {
     } finally {
       db.close();
     }
+  });
+});
+
+/** Migration 0016: the indexes of rare statuses hold only proposals in them, and the queries use them. */
+describe("migration 0016, partial indexes of rare statuses", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps answering the information timer, the held list and the bypass check from indexes", () => {
+    const db = databaseBefore(16, dirs);
+    const insert = db.prepare(
+      `INSERT INTO proposals (id, agent_id, action_type, status, execution_status, request_hash,
+        policy_version, version, created_at, updated_at, doc, info_due_at) VALUES (?, 'a', 't', ?,
+        'not_started', 'h', 1, 1, ?, ?, '{}', ?)`,
+    );
+    const statuses = [
+      "pending_review",
+      "needs_info",
+      "held",
+      "rejected",
+      "blocked",
+      "approved",
+      "needs_info",
+    ];
+    statuses.forEach((status, i) => {
+      const at = `2026-01-01T00:00:0${i}.000Z`;
+      insert.run(`p${i}`, status, at, at, status === "needs_info" ? `2026-01-02T00:00:0${i}.000Z` : null);
+    });
+
+    migrateSqlite(db);
+
+    const plan = (sql: string, ...params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+        .map((p) => p.detail)
+        .join(" ");
+    expect(plan(SQL.dueInfoRequests, "default", "2026-01-03T00:00:00.000Z", 10)).toContain(
+      "INDEX proposals_info_due",
+    );
+    expect(plan(EXECUTION_SQL.heldProposals, "default", 10)).toContain("INDEX proposals_held");
+    const refused = (status: string) =>
+      `SELECT id FROM proposals WHERE workspace_id = ? AND agent_id = ? AND action_type = ? AND status = '${status}' AND created_at >= ? ORDER BY created_at DESC`;
+    for (const status of ["rejected", "blocked"])
+      expect(plan(refused(status), "default", "a", "t", "2026-01-01T00:00:00.000Z")).toContain(
+        "INDEX proposals_refused",
+      );
+
+    const ids = (sql: string, ...params: unknown[]) =>
+      (db.prepare(sql).all(...params) as { id: string }[]).map((r) => r.id);
+    expect(ids(SQL.dueInfoRequests, "default", "2026-01-03T00:00:00.000Z", 10)).toEqual(["p1", "p6"]);
+    expect(ids(EXECUTION_SQL.heldProposals, "default", 10)).toEqual(["p2"]);
+    expect(ids(refused("rejected"), "default", "a", "t", "2026-01-01T00:00:00.000Z")).toEqual(["p3"]);
+    expect(ids(refused("blocked"), "default", "a", "t", "2026-01-01T00:00:00.000Z")).toEqual(["p4"]);
+    db.close();
   });
 });

@@ -178,6 +178,34 @@ describe.each(storeEngines())("Store contract, sessions and the review desk: %s"
     expect((await store.proposalsOfEntity("customer:c_1", 10)).items).toEqual([]);
     expect((await store.proposalsOfEntity("customer:c_9", 10)).items.map((p) => p.id)).toEqual([row.id]);
     expect((await store.proposalsOfEntity("42", 10)).items.map((p) => p.id)).toEqual([numeric.id]);
+
+    // A document update that keeps the context (a decision's final payload) keeps the entity; one that
+    // drops it takes the proposal out of the entity's list.
+    await ok({
+      writes: [
+        {
+          kind: "updateProposal",
+          id: numeric.id,
+          expectVersion: numeric.version,
+          set: {
+            doc: { ...numeric.doc, finalPayload: { text: "edited" } },
+            status: "approved",
+            updatedAt: at(6),
+          },
+        },
+        {
+          kind: "updateProposal",
+          id: row.id,
+          expectVersion: row.version + 1,
+          set: { doc: { ...row.doc, revision: 3, context: {} }, updatedAt: at(7) },
+        },
+      ],
+      audit: [auditDraft("decision.recorded", numeric.id)],
+    });
+    expect((await store.proposalsOfEntity("42", 10)).items.map((p) => [p.id, p.status])).toEqual([
+      [numeric.id, "approved"],
+    ]);
+    expect((await store.proposalsOfEntity("customer:c_9", 10)).items).toEqual([]);
   });
 
   it("summarises open reviews per queue: count, oldest, next due; closed reviews and other queues left out", async () => {
