@@ -4,12 +4,10 @@
 export interface CheckpointerConfig {
   file: string;
   busyTimeoutMs: number;
-  /** How long the worker waits after a request before checkpointing, in ms. */
-  delayMs: number;
 }
 
 export type CheckpointerRequest =
-  /** Commits were written: checkpoint after the delay, then report. */
+  /** Checkpoint now, then report. */
   | { kind: "checkpoint" }
   /** Close the connection and exit. */
   | { kind: "close" };

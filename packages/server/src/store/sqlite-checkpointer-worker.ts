@@ -21,16 +21,12 @@ port.on("message", (request: CheckpointerRequest) => {
     db.close();
     process.exit(0);
   }
-  // Waits a little first, so that under load one checkpoint copies the frames of several commits
-  // (a page written by each of them is copied once).
-  setTimeout(() => {
-    let response: CheckpointerResponse;
-    try {
-      response = { kind: "checkpointed", ...runCheckpoint(db) };
-    } catch (error) {
-      response = { kind: "failed", message: error instanceof Error ? error.message : String(error) };
-    }
-    port.postMessage(response);
-  }, config.delayMs);
+  let response: CheckpointerResponse;
+  try {
+    response = { kind: "checkpointed", ...runCheckpoint(db) };
+  } catch (error) {
+    response = { kind: "failed", message: error instanceof Error ? error.message : String(error) };
+  }
+  port.postMessage(response);
 });
 port.postMessage({ kind: "ready" } satisfies CheckpointerResponse);

@@ -9,11 +9,19 @@ import type {
 const WORKER_ENTRY = new URL("./sqlite-checkpointer-entry.js", import.meta.url);
 
 /**
- * How long the checkpointer waits after being told of commits before it checkpoints: under load the
- * WAL then holds the frames of several group commits, and a page each of them wrote (an index's last
- * leaf, a queue's count) is copied into the database file once.
+ * When the checkpointer runs: as soon as `afterChanges` changes were written since the last checkpoint,
+ * or `maxDelayMs` after the first of fewer. Under a propose load (a few thousand changes a second, ~5
+ * pages each) that is a checkpoint every few dozen ms of a few hundred pages: small enough that its
+ * fsync of the database file does not hold up the writer's fsyncs for long. Under many small commits
+ * (claims and decisions) it is a few a second rather than one per commit batch, each copying once a
+ * page those commits wrote many times.
  */
-export const CHECKPOINT_DELAY_MS = 25;
+export interface CheckpointPolicy {
+  afterChanges: number;
+  maxDelayMs: number;
+}
+
+export const CHECKPOINT_POLICY: CheckpointPolicy = { afterChanges: 100, maxDelayMs: 200 };
 
 /**
  * Copies the embedded store's WAL into its database file on a thread of its own.
@@ -23,39 +31,43 @@ export const CHECKPOINT_DELAY_MS = 25;
  * fsyncs that too, before it returns. On the writer thread that is a stall of several milliseconds every
  * few batches, which every proposal in those batches waits out. SQLite's own advice for a busy writer is
  * to turn the automatic checkpoint off and checkpoint from another thread; this is that thread. Each
- * batch the writer reports calls {@link written}; one PASSIVE checkpoint then runs after
- * {@link CHECKPOINT_DELAY_MS} (never two at once, and a request while one runs makes one more follow
- * it). A PASSIVE checkpoint waits for no reader or writer, and SQLite reuses the WAL only once what it
- * held is fsynced in the database file, so durability is that of a checkpoint on the writer.
+ * batch the writer reports calls {@link written} with its number of changes, and a PASSIVE checkpoint
+ * runs as the {@link CheckpointPolicy} says (never two at once). A PASSIVE checkpoint waits for no
+ * reader or writer, and SQLite reuses the WAL only once what it held is fsynced in the database file,
+ * so durability is that of a checkpoint on the writer.
  *
  * Should the worker fail to start or stop, the writer's connection checkpoints on its own once the WAL
  * reaches its backstop size (`BACKSTOP_CHECKPOINT_PAGES`), so the WAL stays bounded either way.
  *
  * @example
  * ```ts
- * const checkpointer = new SqliteCheckpointer({ file, busyTimeoutMs: 10_000, delayMs: CHECKPOINT_DELAY_MS });
+ * const checkpointer = new SqliteCheckpointer({ file, busyTimeoutMs: 10_000 });
  * // after each batch the writer committed:
- * checkpointer.written();
+ * checkpointer.written(batch.length);
  * // on close, after the writer has drained:
  * await checkpointer.close();
  * ```
  */
 export class SqliteCheckpointer {
   readonly #config: CheckpointerConfig;
+  readonly #policy: CheckpointPolicy;
   #worker: Worker | null = null;
   #ready = false;
   /** A checkpoint was requested and has not reported yet. */
   #running = false;
-  /** Commits were written since the running checkpoint was requested. */
-  #wanted = false;
+  /** Changes written since the last checkpoint was requested. */
+  #pending = 0;
+  /** Runs a checkpoint for fewer than `afterChanges` pending changes, once `maxDelayMs` has passed. */
+  #timer: NodeJS.Timeout | null = null;
   #closed = false;
   #closing: Promise<void> | null = null;
   #warned = false;
   #checkpoints = 0;
   #last: CheckpointProgress | null = null;
 
-  constructor(config: CheckpointerConfig) {
+  constructor(config: CheckpointerConfig, policy: CheckpointPolicy = CHECKPOINT_POLICY) {
     this.#config = config;
+    this.#policy = policy;
     this.#start();
   }
 
@@ -64,24 +76,45 @@ export class SqliteCheckpointer {
     return { checkpoints: this.#checkpoints, last: this.#last };
   }
 
-  /** Says commits were written: a checkpoint follows (or follows the one running). */
-  written(): void {
+  /** Says `changes` changes were committed: a checkpoint follows as the policy says. */
+  written(changes: number): void {
     if (this.#closed) return;
-    this.#wanted = true;
-    this.#request();
+    this.#pending += changes;
+    this.#consider();
   }
 
   /** Stops the worker; call it after the writer has drained. Closing the last connection checkpoints. */
   close(): Promise<void> {
     this.#closed = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
     this.#closing ??= this.#stop();
     return this.#closing;
   }
 
+  /** Checkpoints now if enough is pending, else makes sure one runs within the delay. */
+  #consider(): void {
+    if (this.#closed || this.#pending === 0 || this.#running) return;
+    if (this.#pending >= this.#policy.afterChanges) {
+      this.#request();
+      return;
+    }
+    if (this.#timer !== null) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#request();
+    }, this.#policy.maxDelayMs);
+    // A pending checkpoint never keeps the process alive; closing the last connection checkpoints.
+    this.#timer.unref();
+  }
+
   #request(): void {
     const worker = this.#worker;
-    if (worker === null || !this.#ready || this.#running || !this.#wanted) return;
-    this.#wanted = false;
+    // Not ready yet (or restarting): the pending changes wait for its "ready" message.
+    if (worker === null || !this.#ready || this.#running || this.#pending === 0) return;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#pending = 0;
     this.#running = true;
     worker.postMessage({ kind: "checkpoint" } satisfies CheckpointerRequest);
   }
@@ -99,17 +132,18 @@ export class SqliteCheckpointer {
     worker.on("message", (response: CheckpointerResponse) => {
       if (response.kind === "ready") {
         this.#ready = true;
-      } else {
-        this.#running = false;
-        if (response.kind === "checkpointed") {
-          this.#checkpoints += 1;
-          this.#last = { walFrames: response.walFrames, checkpointedFrames: response.checkpointedFrames };
-        } else {
-          this.#warn(`a WAL checkpoint failed (the next commit tries again): ${response.message}`);
-          this.#wanted = true;
-        }
+        // Changes written before it was ready are checkpointed now, whatever their number.
+        this.#request();
+        return;
       }
-      this.#request();
+      this.#running = false;
+      if (response.kind === "checkpointed") {
+        this.#checkpoints += 1;
+        this.#last = { walFrames: response.walFrames, checkpointedFrames: response.checkpointedFrames };
+      } else {
+        this.#warn(`a WAL checkpoint failed (the next one tries again): ${response.message}`);
+      }
+      this.#consider();
     });
     worker.on("error", (error) => {
       this.#warn(`the SQLite checkpointer stopped, the writer checkpoints on its own: ${error.message}`);

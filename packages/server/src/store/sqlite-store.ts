@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import type { BatchTransaction } from "./sql-runner.ts";
 import { SqlStore, type SqlStoreOptions } from "./sql-store.ts";
-import { CHECKPOINT_DELAY_MS, SqliteCheckpointer } from "./sqlite-checkpointer.ts";
+import { SqliteCheckpointer } from "./sqlite-checkpointer.ts";
 import {
   beginSqliteBatch,
   migrateSqlite,
@@ -72,7 +72,7 @@ export class SqliteStore extends SqlStore {
       this.#checkpointer = null;
       return;
     }
-    const checkpointer = new SqliteCheckpointer({ file, busyTimeoutMs, delayMs: CHECKPOINT_DELAY_MS });
+    const checkpointer = new SqliteCheckpointer({ file, busyTimeoutMs });
     this.#checkpointer = checkpointer;
     this.#writer = new SqliteWriter(
       {
@@ -83,7 +83,7 @@ export class SqliteStore extends SqlStore {
         checkpointedElsewhere: true,
       },
       (change) => super.commit(change),
-      () => checkpointer.written(),
+      (changes) => checkpointer.written(changes),
     );
   }
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CHECKPOINT_DELAY_MS, SqliteCheckpointer } from "../../src/store/sqlite-checkpointer.ts";
+import { SqliteCheckpointer } from "../../src/store/sqlite-checkpointer.ts";
 import { BACKSTOP_CHECKPOINT_PAGES } from "../../src/store/sqlite-connection.ts";
 import { SqliteStore, sqliteFile } from "../../src/store/sqlite-store.ts";
 import type { Change } from "../../src/store/store.ts";
@@ -45,9 +45,12 @@ describe("SqliteCheckpointer", () => {
     for (let i = 0; i < 300; i++) insert.run(Buffer.alloc(PAGE, i % 256));
     const before = statSync(file).size;
 
-    const checkpointer = new SqliteCheckpointer({ file, busyTimeoutMs: 1_000, delayMs: 1 });
+    const checkpointer = new SqliteCheckpointer(
+      { file, busyTimeoutMs: 1_000 },
+      { afterChanges: 1, maxDelayMs: 10 },
+    );
     try {
-      checkpointer.written();
+      checkpointer.written(1);
       await vi.waitFor(() => expect(checkpointer.progress.checkpoints).toBeGreaterThan(0), {
         timeout: 10_000,
       });
@@ -62,25 +65,33 @@ describe("SqliteCheckpointer", () => {
     }
   });
 
-  it("coalesces requests: one checkpoint runs at a time, and commits meanwhile make one more follow", async () => {
+  it("checkpoints once enough changes were written, else after the delay, and never two at once", async () => {
     const file = join(dir, "db.sqlite");
     const db = new Database(file);
     db.pragma("journal_mode = WAL");
     db.pragma("wal_autocheckpoint = 0");
     db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
-    const checkpointer = new SqliteCheckpointer({ file, busyTimeoutMs: 1_000, delayMs: 50 });
+    const checkpointer = new SqliteCheckpointer(
+      { file, busyTimeoutMs: 1_000 },
+      { afterChanges: 10, maxDelayMs: 2_000 },
+    );
+    const count = () => checkpointer.progress.checkpoints;
     try {
-      await vi.waitFor(() => {
-        // Until the worker is ready a request waits; once it is, the first one runs.
-        checkpointer.written();
-        expect(checkpointer.progress.checkpoints).toBeGreaterThan(0);
-      });
-      const settled = checkpointer.progress.checkpoints;
-      for (let i = 0; i < 20; i++) checkpointer.written();
-      await vi.waitFor(() => expect(checkpointer.progress.checkpoints).toBeGreaterThan(settled));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      // Twenty requests while at most one was running: at most two more checkpoints, not twenty.
-      expect(checkpointer.progress.checkpoints - settled).toBeLessThanOrEqual(2);
+      // Written before the worker is ready: checkpointed once it is.
+      checkpointer.written(10);
+      await vi.waitFor(() => expect(count()).toBe(1), { timeout: 10_000 });
+
+      // Fewer than ten: nothing yet; the delay brings it.
+      checkpointer.written(3);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(count()).toBe(1);
+      await vi.waitFor(() => expect(count()).toBe(2), { timeout: 10_000 });
+
+      // Twenty in a burst: one checkpoint at the tenth, one more for the ten written while it ran.
+      for (let i = 0; i < 20; i++) checkpointer.written(1);
+      await vi.waitFor(() => expect(count()).toBe(4), { timeout: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(count()).toBe(4);
     } finally {
       await checkpointer.close();
       db.close();
@@ -112,7 +123,7 @@ describe("SqliteStore checkpoints off the writer thread", () => {
       expect(pages()).toBeGreaterThan(300);
       await vi.waitFor(() => expect(statSync(file).size).toBe(pages() * PAGE), {
         timeout: 10_000,
-        interval: CHECKPOINT_DELAY_MS,
+        interval: 50,
       });
     } finally {
       reader.close();
