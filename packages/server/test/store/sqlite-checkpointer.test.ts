@@ -6,27 +6,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SqliteCheckpointer } from "../../src/store/sqlite-checkpointer.ts";
 import { BACKSTOP_CHECKPOINT_PAGES } from "../../src/store/sqlite-connection.ts";
 import { SqliteStore, sqliteFile } from "../../src/store/sqlite-store.ts";
-import type { Change } from "../../src/store/store.ts";
-import { auditDraft, proposalRow, reviewRow } from "../support/store-fixtures.ts";
-
-/** A submission as propose makes it: the proposal, its review, and three audit entries. */
-function submission(): Change {
-  const proposal = proposalRow();
-  const review = reviewRow(proposal);
-  return {
-    writes: [
-      { kind: "insertProposal", row: proposal },
-      { kind: "insertReview", row: review },
-    ],
-    audit: [
-      auditDraft("proposal.submitted", proposal.id),
-      auditDraft("proposal.routed", proposal.id),
-      auditDraft("review.opened", proposal.id, { reviewId: review.id }),
-    ],
-  };
-}
+import { submissionChange } from "../support/store-fixtures.ts";
 
 const PAGE = 4096;
+
+/** A database in WAL mode that never checkpoints on its own, with one table `t (id, body)`. */
+function walDatabase(dir: string): { file: string; db: Database.Database } {
+  const file = join(dir, "db.sqlite");
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("wal_autocheckpoint = 0");
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
+  return { file, db };
+}
 
 describe("SqliteCheckpointer", () => {
   let dir: string;
@@ -36,11 +28,7 @@ describe("SqliteCheckpointer", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it("copies the WAL into the database file on its own thread when told of commits", async () => {
-    const file = join(dir, "db.sqlite");
-    const db = new Database(file);
-    db.pragma("journal_mode = WAL");
-    db.pragma("wal_autocheckpoint = 0");
-    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
+    const { file, db } = walDatabase(dir);
     const insert = db.prepare("INSERT INTO t (body) VALUES (?)");
     for (let i = 0; i < 300; i++) insert.run(Buffer.alloc(PAGE, i % 256));
     const before = statSync(file).size;
@@ -66,11 +54,7 @@ describe("SqliteCheckpointer", () => {
   });
 
   it("checkpoints once enough changes were written, else after the delay, and never two at once", async () => {
-    const file = join(dir, "db.sqlite");
-    const db = new Database(file);
-    db.pragma("journal_mode = WAL");
-    db.pragma("wal_autocheckpoint = 0");
-    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
+    const { file, db } = walDatabase(dir);
     const checkpointer = new SqliteCheckpointer(
       { file, busyTimeoutMs: 1_000 },
       { afterChanges: 10, maxDelayMs: 2_000 },
@@ -112,7 +96,7 @@ describe("SqliteStore checkpoints off the writer thread", () => {
     const file = sqliteFile(dataDir);
     // Group commits of 25 submissions: a few MB of WAL, far below the writer's own checkpoint size.
     for (let round = 0; round < 24; round++) {
-      const results = await Promise.all(Array.from({ length: 25 }, () => store.commit(submission())));
+      const results = await Promise.all(Array.from({ length: 25 }, () => store.commit(submissionChange())));
       expect(results.every((r) => r.ok)).toBe(true);
     }
     expect(statSync(`${file}-wal`).size).toBeLessThan(BACKSTOP_CHECKPOINT_PAGES * PAGE);

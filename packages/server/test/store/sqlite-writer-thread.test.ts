@@ -5,24 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
 import type { Change } from "../../src/store/store.ts";
 import { verifiedAuditChain } from "../support/audit-chain.ts";
-import { auditDraft, changeOf, proposalRow, reviewRow, userRow } from "../support/store-fixtures.ts";
-
-/** A submission as propose makes it: the proposal, its review, and three audit entries. */
-function submission(idempotencyKey: string | null = null): Change {
-  const proposal = proposalRow({ idempotencyKey });
-  const review = reviewRow(proposal);
-  return {
-    writes: [
-      { kind: "insertProposal", row: proposal },
-      { kind: "insertReview", row: review },
-    ],
-    audit: [
-      auditDraft("proposal.submitted", proposal.id, { actionType: proposal.actionType }),
-      auditDraft("proposal.routed", proposal.id, { route: { verdict: "review", reasons: [] } }),
-      auditDraft("review.opened", proposal.id, { reviewId: review.id }),
-    ],
-  };
-}
+import { changeOf, submissionChange, userRow } from "../support/store-fixtures.ts";
 
 /**
  * Most store tests commit within a store's first half second, before its writer thread is up, so their
@@ -45,12 +28,12 @@ describe("SqliteStore's writer thread", () => {
   it("answers each change with its sealed audit entries exactly as stored, and conflicts as conflicts", async () => {
     expect(await store.writerThreadReady()).toBe(true);
     const batch = [
-      submission("k-1"),
-      submission(),
+      submissionChange("k-1"),
+      submissionChange(),
       changeOf([{ kind: "insertUser", row: userRow() }], "user.created"),
       { writes: [{ kind: "insertUser", row: userRow() }], audit: [] } satisfies Change,
-      submission("k-1"),
-      submission("k-2"),
+      submissionChange("k-1"),
+      submissionChange("k-2"),
     ];
     const results = await Promise.all(batch.map((change) => store.commit(change)));
 

@@ -7,28 +7,11 @@ import {
   changeOf,
   proposalRow,
   proposeChange,
-  reviewRow,
+  submissionChange,
   testId,
   userRow,
 } from "../support/store-fixtures.ts";
 import { createTestStore, storeEngines, type TestStore } from "../support/stores.ts";
-
-/** A submission as propose makes it: the proposal, its review, and three audit entries. */
-function submission(idempotencyKey: string | null = null): Change {
-  const proposal = proposalRow({ idempotencyKey });
-  const review = reviewRow(proposal);
-  return {
-    writes: [
-      { kind: "insertProposal", row: proposal },
-      { kind: "insertReview", row: review },
-    ],
-    audit: [
-      auditDraft("proposal.submitted", proposal.id),
-      auditDraft("proposal.routed", proposal.id),
-      auditDraft("review.opened", proposal.id, { reviewId: review.id }),
-    ],
-  };
-}
 
 const proposalOf = (change: Change) => (change.writes[0] as { row: { id: string } }).row.id;
 const reviewOf = (change: Change) => (change.writes[1] as { row: { id: string } }).row.id;
@@ -51,12 +34,12 @@ describe.each(storeEngines())("Store contract, submissions in one batch: %s", (e
     expect((await store.commit(earlier)).ok).toBe(true);
 
     const batch = [
-      submission("k-1"),
-      submission(),
-      submission("used"),
+      submissionChange("k-1"),
+      submissionChange(),
+      submissionChange("used"),
       changeOf([{ kind: "insertUser", row: userRow() }], "user.created"),
-      submission("k-1"),
-      submission("k-2"),
+      submissionChange("k-1"),
+      submissionChange("k-2"),
     ];
     const results = await Promise.all(batch.map((change) => store.commit(change)));
     expect(results.map((r) => r.ok)).toEqual([true, true, false, true, false, true]);
@@ -98,7 +81,7 @@ describe.each(storeEngines())("Store contract, submissions in one batch: %s", (e
 
   it("writes the amounts of submissions that carry one, and none of a refused submission", async () => {
     const withAmount = (entity: string, amount: number, idempotencyKey: string | null = null): Change => {
-      const change = submission(idempotencyKey);
+      const change = submissionChange(idempotencyKey);
       const proposal = (change.writes[0] as { row: ProposalRow }).row;
       const row = {
         proposalId: proposal.id,
@@ -112,7 +95,7 @@ describe.each(storeEngines())("Store contract, submissions in one batch: %s", (e
     };
     const batch = [
       withAmount("customer:c_1", 10, "a-1"),
-      submission(),
+      submissionChange(),
       withAmount("customer:c_1", 20, "a-1"),
       withAmount("customer:c_2", 30),
     ];
@@ -168,7 +151,7 @@ describe.each(storeEngines())("Store contract, submissions in one batch: %s", (e
       };
     };
     const executionOf = (change: Change) => (change.writes[1] as { row: ExecutionRow }).row.id;
-    const batch = [autoApproved("e-1"), submission(), autoApproved("e-1"), autoApproved(null)];
+    const batch = [autoApproved("e-1"), submissionChange(), autoApproved("e-1"), autoApproved(null)];
     const results = await Promise.all(batch.map((change) => store.commit(change)));
     expect(results.map((r) => r.ok)).toEqual([true, true, false, true]);
     expect((await store.execution(executionOf(batch[0]!)))?.proposalId).toBe(proposalOf(batch[0]!));
@@ -178,12 +161,12 @@ describe.each(storeEngines())("Store contract, submissions in one batch: %s", (e
   });
 
   it("confines an unexpected failure to its own submission", async () => {
-    const first = submission();
+    const first = submissionChange();
     expect((await store.commit(first)).ok).toBe(true);
-    const clash = submission();
+    const clash = submissionChange();
     // A review id already taken: the bulk insert fails, and the batch is written again one by one.
     (clash.writes[1] as { row: { id: string } }).row.id = reviewOf(first);
-    const batch = [submission(), clash, submission()];
+    const batch = [submissionChange(), clash, submissionChange()];
     const results = await Promise.all(batch.map((change) => store.commit(change)));
     expect(results.map((r) => r.ok)).toEqual([true, false, true]);
     expect(results[1]).toMatchObject({ ok: false, conflict: { kind: "duplicate", table: "reviews" } });

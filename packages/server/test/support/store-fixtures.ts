@@ -155,6 +155,23 @@ export function proposeChange(proposal: ProposalRow = proposalRow()): Change {
   };
 }
 
+/** A submission as propose makes it: the proposal, its review, and three audit entries. */
+export function submissionChange(idempotencyKey: string | null = null): Change {
+  const proposal = proposalRow({ idempotencyKey });
+  const review = reviewRow(proposal);
+  return {
+    writes: [
+      { kind: "insertProposal", row: proposal },
+      { kind: "insertReview", row: review },
+    ],
+    audit: [
+      auditDraft("proposal.submitted", proposal.id, { actionType: proposal.actionType }),
+      auditDraft("proposal.routed", proposal.id, { route: { verdict: "review", reasons: [] } }),
+      auditDraft("review.opened", proposal.id, { reviewId: review.id }),
+    ],
+  };
+}
+
 /** A change of the given writes with one audit entry. */
 export function changeOf(writes: Write[], type = "test.change"): Change {
   return { writes, audit: [auditDraft(type, null, { writes: writes.length })] };
