@@ -1,5 +1,6 @@
 import type { AuditEntry } from "@loopgate/core";
 import { type AuditFollowStep, type AuditInterest, followAudit } from "./audit-follow.ts";
+import { auditListSql } from "./audit-list-sql.ts";
 import { BypassReads, type EntityAmount, type RefusedProposal } from "./bypass-reads.ts";
 import { decodeAuditCursor, decodeReviewCursor, encodeAuditCursor, encodeReviewCursor } from "./cursor.ts";
 import type { ExecutionRow, GrantUseRow, StopRow } from "./execution-rows.ts";
@@ -227,26 +228,13 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
   async listAudit(filter: AuditFilter, limit: number, cursor?: string): Promise<ListPage<AuditEntry>> {
     const afterSeq = cursor === undefined ? 0 : decodeAuditCursor(cursor);
     if (limit < 1) return { items: [], nextCursor: null };
-    const where = ["workspace_id = ?", "seq > ?"];
-    const params: SqlValue[] = [this.workspaceId, afterSeq];
-    if (filter.proposalId !== undefined) {
-      where.push("proposal_id = ?");
-      params.push(filter.proposalId);
-    }
-    if (filter.type !== undefined) {
-      where.push("type = ?");
-      params.push(filter.type);
-    }
-    if (filter.since !== undefined) {
-      where.push("at >= ?");
-      params.push(isoTime(filter.since));
-    }
-    if (filter.until !== undefined) {
-      where.push("at <= ?");
-      params.push(isoTime(filter.until));
-    }
-    const sql = `SELECT * FROM audit_entries WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`;
-    const rows = (await this.reader.all(sql, [...params, limit + 1])).map(auditFromDb);
+    const bounds = {
+      ...filter,
+      since: filter.since === undefined ? undefined : isoTime(filter.since),
+      until: filter.until === undefined ? undefined : isoTime(filter.until),
+    };
+    const { sql, params } = auditListSql(this.engine, this.workspaceId, bounds, afterSeq, limit + 1);
+    const rows = (await this.reader.all(sql, params)).map(auditFromDb);
     return page(rows, limit, (last) => encodeAuditCursor(last.seq));
   }
 
