@@ -1,0 +1,127 @@
+/**
+ * bench/compare — the propose benchmark on this tree and on another commit, alternated, so a change is
+ * judged against its base in the same minutes of a shared machine (where consecutive runs of one build
+ * differ by ±10 %).
+ *
+ *   npm run bench:compare -- --base <commit> [--rounds 3] [--seconds 10]
+ *
+ * Checks the base out in a temporary `git worktree` whose node_modules links to this tree's (except the
+ * workspace packages, which must be the base's own), runs `bench:propose` closed loop in each tree in
+ * turn, prints each run and the medians, and removes the worktree.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    base: { type: "string" },
+    rounds: { type: "string", default: "3" },
+    seconds: { type: "string", default: "10" },
+  },
+});
+if (values.base === undefined) {
+  console.error("usage: npm run bench:compare -- --base <commit> [--rounds 3] [--seconds 10]");
+  process.exit(2);
+}
+const root = resolve(new URL("..", import.meta.url).pathname);
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+
+interface Run {
+  round: number;
+  build: string;
+  perSecond: number;
+  p99: number;
+  serverCpu: number;
+  eventLoop: number;
+  writer: number;
+  load: number;
+}
+
+/** A worktree of `ref` that runs with this tree's installed packages. */
+function worktreeOf(ref: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "loopgate-compare-")), "tree");
+  execFileSync("git", ["-C", root, "worktree", "add", "--detach", dir, ref], { stdio: "ignore" });
+  const modules = join(dir, "node_modules");
+  mkdirSync(join(modules, "@loopgate"), { recursive: true });
+  for (const entry of readdirSync(join(root, "node_modules"))) {
+    if (entry !== "@loopgate") symlinkSync(join(root, "node_modules", entry), join(modules, entry));
+  }
+  for (const pkg of readdirSync(join(dir, "packages"))) {
+    symlinkSync(join(dir, "packages", pkg), join(modules, "@loopgate", pkg));
+  }
+  return dir;
+}
+
+/** One closed-loop run of bench/propose in `dir`, read from the tables it prints. */
+function benchIn(dir: string, round: number, build: string): Run {
+  const args = ["run", "bench:propose", "--", "--engine", "sqlite", "--connections", "64"];
+  const out = spawnSync("npm", [...args, "--seconds", String(seconds), "--phases", "closed"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  const rows = out.stdout
+    .split("\n")
+    .filter((line) => line.startsWith("| closed loop"))
+    .map((line) => line.split("|").map((cell) => cell.trim()));
+  const [summary, ...threads] = rows;
+  if (summary === undefined) throw new Error(`bench:propose printed no result in ${dir}:\n${out.stderr}`);
+  const us = (row: string[] | undefined) => Number(row?.[3] ?? Number.NaN);
+  const others = threads.filter((row) => !row[2]?.endsWith("/main")).map(us);
+  return {
+    round,
+    build,
+    perSecond: Number(summary[2]),
+    p99: Number(summary[6]),
+    serverCpu: Number(summary[8]),
+    eventLoop: us(threads.find((row) => row[2]?.endsWith("/main"))),
+    writer: others.length === 0 ? Number.NaN : Math.max(...others),
+    load: Number(summary[10]),
+  };
+}
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+const baseDir = worktreeOf(values.base);
+const runs: Run[] = [];
+try {
+  for (let round = 1; round <= rounds; round++) {
+    for (const [build, dir] of [
+      [`base ${values.base}`, baseDir],
+      ["this tree", root],
+    ] as const) {
+      const run = benchIn(dir, round, build);
+      runs.push(run);
+      console.error(`round ${round}, ${build}: ${run.perSecond}/s, ${run.serverCpu} µs`);
+    }
+  }
+} finally {
+  execFileSync("git", ["-C", root, "worktree", "remove", "--force", baseDir], { stdio: "ignore" });
+  rmSync(resolve(baseDir, ".."), { recursive: true, force: true });
+}
+
+const header =
+  "| round | build | load avg | proposals/s | p99 ms | server CPU µs/proposal | event loop | writer thread |";
+console.log(`${header}\n| --- | --- | --- | --- | --- | --- | --- | --- |`);
+for (const r of runs) {
+  console.log(
+    `| ${r.round} | ${r.build} | ${r.load} | ${r.perSecond} | ${r.p99} | ${r.serverCpu} | ${r.eventLoop} | ${r.writer} |`,
+  );
+}
+for (const build of [...new Set(runs.map((r) => r.build))]) {
+  const of = runs.filter((r) => r.build === build);
+  const m = (pick: (r: Run) => number) => median(of.map(pick));
+  console.log(
+    `| median | ${build} | | ${m((r) => r.perSecond)} | ${m((r) => r.p99)} | ${m((r) => r.serverCpu)} | ${m((r) => r.eventLoop)} | ${m((r) => r.writer)} |`,
+  );
+}
+console.log(
+  `\ncommand: npm run bench:compare -- --base ${values.base} --rounds ${rounds} --seconds ${seconds}`,
+);
