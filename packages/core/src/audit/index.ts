@@ -18,5 +18,5 @@ export {
   verifyGrant,
 } from "./grant.ts";
 export { GENESIS_HASH, hashPayload, sha256Hex } from "./hash.ts";
-export { sealAuditEntry } from "./seal-audit-entry.ts";
+export { placeAuditDraft, sealAuditEntry } from "./seal-audit-entry.ts";
 export { type ChainVerification, type ChainVerificationOptions, verifyAuditChain } from "./verify-chain.ts";

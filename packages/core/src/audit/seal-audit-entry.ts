@@ -54,7 +54,23 @@ export function sealAuditEntry(
   if (!Number.isSafeInteger(seq) || seq < 1)
     throw new TypeError(`seq must be a positive integer, got ${seq}`);
   if (!HEX_64.test(prevHash)) throw new TypeError("prevHash must be 64 lower-case hex digits");
-  const entry = {
+  const entry = placeAuditDraft(draft, seq, prevHash);
+  // `entry` already has exactly the hashed fields, so hash it as is rather than copying it again.
+  return { ...entry, hash: hash(canonicalJson(entry)) };
+}
+
+/**
+ * A draft at its place in the chain: every field of the entry but its hash, with the actor copied down
+ * to `{ kind, id, name }` — what {@link sealAuditEntry} hashes. A store that sealed the entry elsewhere
+ * (another thread) rebuilds the entry from the draft with this and the hash it was given.
+ *
+ * @example
+ * ```ts
+ * const entry: AuditEntry = { ...placeAuditDraft(draft, 8, previous.hash), hash: sealedHash };
+ * ```
+ */
+export function placeAuditDraft(draft: AuditDraft, seq: number, prevHash: string): Omit<AuditEntry, "hash"> {
+  return {
     seq,
     at: draft.at,
     actor: { kind: draft.actor.kind, id: draft.actor.id, name: draft.actor.name },
@@ -63,8 +79,6 @@ export function sealAuditEntry(
     data: draft.data,
     prevHash,
   };
-  // `entry` already has exactly the hashed fields, so hash it as is rather than copying it again.
-  return { ...entry, hash: hash(canonicalJson(entry)) };
 }
 
 /** A SHA-256 hex digest as `sha256Hex` writes it. */

@@ -1,3 +1,4 @@
+import { boundedMemo } from "./bounded-memo.ts";
 import { contentStems, splitSentences } from "./text-tokens.ts";
 
 /**
@@ -59,21 +60,9 @@ export function groundingScore(draft: string, snippets: string[]): number | null
 
 /**
  * Evidence snippets come from a knowledge base, so the same few hundred recur across proposals; their
- * stems are kept (bounded, like the stem memo) rather than tokenised again for every draft. The sets are
- * only read.
+ * stems are kept (bounded) rather than tokenised again for every draft. The sets are only read.
  */
-function snippetStems(snippet: string): ReadonlySet<string> {
-  let stems = SNIPPET_STEMS.get(snippet);
-  if (stems === undefined) {
-    stems = contentStems(snippet);
-    if (SNIPPET_STEMS.size >= SNIPPET_CACHE_SIZE) SNIPPET_STEMS.clear();
-    SNIPPET_STEMS.set(snippet, stems);
-  }
-  return stems;
-}
-
-const SNIPPET_CACHE_SIZE = 2_000;
-const SNIPPET_STEMS = new Map<string, ReadonlySet<string>>();
+const snippetStems: (snippet: string) => ReadonlySet<string> = boundedMemo(2_000, contentStems);
 
 function overlap(claim: ReadonlySet<string>, evidence: ReadonlySet<string>): number {
   let shared = 0;

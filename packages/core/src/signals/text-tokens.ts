@@ -1,3 +1,5 @@
+import { boundedMemo } from "./bounded-memo.ts";
+
 /**
  * Words that carry no claim: function words, plus the courtesies of a customer reply ("thanks",
  * "sorry", "let us know") so a polite sentence is not scored as an unsupported claim.
@@ -95,18 +97,11 @@ function trimZeroDecimals(number: string): string {
  * ```
  */
 export function stem(word: string): string {
-  let cached = STEMS.get(word);
-  if (cached === undefined) {
-    cached = stemUncached(word);
-    // A bounded memo: the vocabulary of a desk is small, and stemming is the costliest step per word.
-    if (STEMS.size >= STEM_CACHE_SIZE) STEMS.clear();
-    STEMS.set(word, cached);
-  }
-  return cached;
+  return STEMS(word);
 }
 
-const STEM_CACHE_SIZE = 20_000;
-const STEMS = new Map<string, string>();
+/** Stemming is the costliest step per word, and the vocabulary of a desk is small. */
+const STEMS = boundedMemo(20_000, (word) => stemUncached(word));
 
 function stemUncached(word: string): string {
   let w = word;

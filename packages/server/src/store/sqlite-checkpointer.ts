@@ -42,7 +42,7 @@ export const CHECKPOINT_POLICY: CheckpointPolicy = { afterChanges: 100, maxDelay
  * @example
  * ```ts
  * const checkpointer = new SqliteCheckpointer({ file, busyTimeoutMs: 10_000 });
- * // after each batch the writer committed:
+ * // after each batch the writer thread committed (the first starts the worker):
  * checkpointer.written(batch.length);
  * // on close, after the writer has drained:
  * await checkpointer.close();
@@ -52,6 +52,8 @@ export class SqliteCheckpointer {
   readonly #config: CheckpointerConfig;
   readonly #policy: CheckpointPolicy;
   #worker: Worker | null = null;
+  /** Whether a worker was ever started (one that stopped after it was ready is started again). */
+  #started = false;
   #ready = false;
   /** A checkpoint was requested and has not reported yet. */
   #running = false;
@@ -65,10 +67,13 @@ export class SqliteCheckpointer {
   #checkpoints = 0;
   #last: CheckpointProgress | null = null;
 
+  /**
+   * The worker starts with the first changes {@link written}: a process whose commits never reach the
+   * writer thread (a CLI command, done before that thread is up) starts no checkpointer at all.
+   */
   constructor(config: CheckpointerConfig, policy: CheckpointPolicy = CHECKPOINT_POLICY) {
     this.#config = config;
     this.#policy = policy;
-    this.#start();
   }
 
   /** How many checkpoints have run, and what the last one reported (for tests and diagnostics). */
@@ -80,6 +85,7 @@ export class SqliteCheckpointer {
   written(changes: number): void {
     if (this.#closed) return;
     this.#pending += changes;
+    if (!this.#started) this.#start();
     this.#consider();
   }
 
@@ -120,6 +126,7 @@ export class SqliteCheckpointer {
   }
 
   #start(): void {
+    this.#started = true;
     let worker: Worker;
     try {
       worker = new Worker(WORKER_ENTRY, { workerData: this.#config });

@@ -25,7 +25,8 @@ export interface SqliteStoreOptions extends SqlStoreOptions {
   busyTimeoutMs?: number;
   /**
    * Whether commits are written on a worker thread (see SqliteWriter), with the WAL checkpointed on
-   * another (see SqliteCheckpointer). `false` writes and checkpoints on this thread: for a process that serves no requests, such as the writer of `loopgate serve --workers`.
+   * another (see SqliteCheckpointer). `false` writes and checkpoints on this thread: for a process
+   * that serves no requests, such as the writer of `loopgate serve --workers`.
    * @defaultValue true
    */
   writerThread?: boolean;
@@ -39,10 +40,11 @@ export const sqliteFile = (dataDir: string): string => join(dataDir, "loopgate.d
  * has been fsynced. Commits are written in `BEGIN IMMEDIATE` batches on a worker thread (see
  * SqliteWriter), so the fsync and the sealing of audit entries do not stall the event loop; until
  * the worker is up, and should it fail, they are written on this thread through the same group
- * commit. A third thread checkpoints the WAL into the database file (see SqliteCheckpointer), so the
- * writer's COMMITs do not pause for that either. Reads use a connection of their own, which only ever sees committed transactions. Other
- * processes may write the same file: `BEGIN IMMEDIATE` takes the single write lock, waiting up to the
- * busy timeout, and the chain head is read inside that transaction, so the chain cannot fork.
+ * commit. Once the worker writes, a third thread checkpoints the WAL into the database file (see
+ * SqliteCheckpointer), so its COMMITs do not pause for that either. Reads use a connection of their
+ * own, which only ever sees committed transactions. Other processes may write the same file: `BEGIN
+ * IMMEDIATE` takes the single write lock, waiting up to the busy timeout, and the chain head is read
+ * inside that transaction, so the chain cannot fork.
  */
 export class SqliteStore extends SqlStore {
   readonly engine = "sqlite" as const;
@@ -75,13 +77,7 @@ export class SqliteStore extends SqlStore {
     const checkpointer = new SqliteCheckpointer({ file, busyTimeoutMs });
     this.#checkpointer = checkpointer;
     this.#writer = new SqliteWriter(
-      {
-        file,
-        busyTimeoutMs,
-        workspaceId: this.workspaceId,
-        maxBatch: options.maxBatch ?? 512,
-        checkpointedElsewhere: true,
-      },
+      { file, busyTimeoutMs, workspaceId: this.workspaceId, maxBatch: options.maxBatch ?? 512 },
       (change) => super.commit(change),
       (changes) => checkpointer.written(changes),
     );

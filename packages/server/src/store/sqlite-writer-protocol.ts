@@ -1,4 +1,4 @@
-import type { AuditEntry } from "@loopgate/core";
+import { type AuditEntry, placeAuditDraft } from "@loopgate/core";
 import type { Change, CommitResult } from "./store.ts";
 import type { PackedChanges } from "./writer-docs.ts";
 
@@ -17,8 +17,6 @@ export interface WriterConfig {
   busyTimeoutMs: number;
   workspaceId: string;
   maxBatch: number;
-  /** A checkpointer thread copies the WAL into the database file (see SqliteCheckpointer). */
-  checkpointedElsewhere: boolean;
 }
 
 export type WriterRequest =
@@ -95,13 +93,7 @@ export function fromWireOutcome(
     };
   }
   const audit: AuditEntry[] = change.audit.map((draft, i) => ({
-    seq: seq + i,
-    at: draft.at,
-    actor: { kind: draft.actor.kind, id: draft.actor.id, name: draft.actor.name },
-    type: draft.type,
-    proposalId: draft.proposalId,
-    data: draft.data,
-    prevHash: i === 0 ? prevHash : hashes[i - 1]!,
+    ...placeAuditDraft(draft, seq + i, i === 0 ? prevHash : hashes[i - 1]!),
     hash: hashes[i]!,
   }));
   return {

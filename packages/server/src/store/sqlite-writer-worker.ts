@@ -21,7 +21,8 @@ const port = parentPort;
 if (port === null) throw new Error("sqlite-writer-worker.ts runs as a worker thread");
 const config = workerData as WriterConfig;
 
-const db = openSqliteWriter(config.file, config.busyTimeoutMs, config.checkpointedElsewhere);
+// The store that starts this worker checkpoints on a thread beside it (see SqliteCheckpointer).
+const db = openSqliteWriter(config.file, config.busyTimeoutMs, true);
 const runner = new SqliteRunner(db);
 const groupCommit = new GroupCommit({
   workspaceId: config.workspaceId,

@@ -27,7 +27,11 @@ type Outcome = { ok: true; result: CommitResult } | { ok: false; error: unknown 
 /** Commits a change on the calling thread (the store's own group commit). */
 export type CommitHere = (change: Change) => Promise<CommitResult>;
 
-/** Told after each batch is written, with its number of changes (the checkpointer, see SqliteCheckpointer). */
+/**
+ * Told after each batch the worker wrote, with its number of changes (the checkpointer, see
+ * SqliteCheckpointer). Batches written on this thread are not told: this thread's connection
+ * checkpoints on its own.
+ */
 export type OnWritten = (changes: number) => void;
 
 const WORKER_ENTRY = new URL("./sqlite-writer-entry.js", import.meta.url);
@@ -179,7 +183,7 @@ export class SqliteWriter {
   }
 
   #settle(entry: InFlight, outcomes: readonly Outcome[]): void {
-    this.#onWritten(entry.batch.length);
+    if (entry.worker !== null) this.#onWritten(entry.batch.length);
     const index = this.#inFlight.indexOf(entry);
     if (index >= 0) this.#inFlight.splice(index, 1);
     const { batch } = entry;

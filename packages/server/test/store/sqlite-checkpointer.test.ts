@@ -93,6 +93,8 @@ describe("SqliteStore checkpoints off the writer thread", () => {
   it("moves committed pages into the database file long before the writer's backstop, and leaves no WAL on close", async () => {
     const store = new SqliteStore({ dataDir });
     await store.migrate();
+    // The checkpointer serves the writer thread's commits: wait until they go there.
+    expect(await store.writerThreadReady()).toBe(true);
     const file = sqliteFile(dataDir);
     // Group commits of 25 submissions: a few MB of WAL, far below the writer's own checkpoint size.
     for (let round = 0; round < 24; round++) {
