@@ -3,11 +3,12 @@
  * judged against its base in the same minutes of a shared machine (where consecutive runs of one build
  * differ by ±10 %).
  *
- *   npm run bench:compare -- --base <commit> [--rounds 3] [--seconds 10]
+ *   npm run bench:compare -- --base <commit> [--head <commit>] [--rounds 3] [--seconds 10]
  *
  * Checks the base out in a temporary `git worktree` whose node_modules links to this tree's (except the
  * workspace packages, which must be the base's own), runs `bench:propose` closed loop in each tree in
- * turn, prints each run and the medians, and removes the worktree.
+ * turn, prints each run and the medians, and removes the worktree. With `--head`, that commit is
+ * checked out the same way and compared instead of this tree (uncommitted work is left out).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
@@ -18,12 +19,15 @@ import { parseArgs } from "node:util";
 const { values } = parseArgs({
   options: {
     base: { type: "string" },
+    head: { type: "string" },
     rounds: { type: "string", default: "3" },
     seconds: { type: "string", default: "10" },
   },
 });
 if (values.base === undefined) {
-  console.error("usage: npm run bench:compare -- --base <commit> [--rounds 3] [--seconds 10]");
+  console.error(
+    "usage: npm run bench:compare -- --base <commit> [--head <commit>] [--rounds 3] [--seconds 10]",
+  );
   process.exit(2);
 }
 const root = resolve(new URL("..", import.meta.url).pathname);
@@ -90,12 +94,14 @@ const median = (xs: number[]) => {
 };
 
 const baseDir = worktreeOf(values.base);
+const headDir = values.head === undefined ? root : worktreeOf(values.head);
+const headName = values.head === undefined ? "this tree" : `head ${values.head}`;
 const runs: Run[] = [];
 try {
   for (let round = 1; round <= rounds; round++) {
     for (const [build, dir] of [
       [`base ${values.base}`, baseDir],
-      ["this tree", root],
+      [headName, headDir],
     ] as const) {
       const run = benchIn(dir, round, build);
       runs.push(run);
@@ -103,8 +109,10 @@ try {
     }
   }
 } finally {
-  execFileSync("git", ["-C", root, "worktree", "remove", "--force", baseDir], { stdio: "ignore" });
-  rmSync(resolve(baseDir, ".."), { recursive: true, force: true });
+  for (const dir of headDir === root ? [baseDir] : [baseDir, headDir]) {
+    execFileSync("git", ["-C", root, "worktree", "remove", "--force", dir], { stdio: "ignore" });
+    rmSync(resolve(dir, ".."), { recursive: true, force: true });
+  }
 }
 
 const header =
@@ -123,5 +131,5 @@ for (const build of [...new Set(runs.map((r) => r.build))]) {
   );
 }
 console.log(
-  `\ncommand: npm run bench:compare -- --base ${values.base} --rounds ${rounds} --seconds ${seconds}`,
+  `\ncommand: npm run bench:compare -- --base ${values.base}${values.head === undefined ? "" : ` --head ${values.head}`} --rounds ${rounds} --seconds ${seconds}`,
 );
