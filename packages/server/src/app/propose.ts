@@ -134,11 +134,10 @@ export async function propose(
   };
   const review = held ? null : reviewFor(deps, row, decision, now);
   const view = proposalView(row, review ? [review] : [], [], null);
-  // Serialised once for both the answer and the row's response column (idempotent replays). Rendered
-  // for no viewer, it repeats the document's packet, which the store then keeps only there.
+  // Serialised once for both the answer and the row's response column (idempotent replays), rather
+  // than kept as a second copy of the packet in the document.
   const json = JSON.stringify(view);
   row.response = json;
-  row.responseRepeatsDoc = true;
 
   const actor = actorOf(agent);
   const writes: Write[] = [{ kind: "insertProposal", row }, ...bypass.writes];

@@ -1,7 +1,6 @@
 import type { DbRecord } from "./rows.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 import type { ProposalRow } from "./store.ts";
-import { docSource } from "./stored-doc.ts";
 
 /**
  * The reads of the bypass check (SPEC §11), run before routing on every proposal of an action type
@@ -32,9 +31,7 @@ export interface EntityAmount {
 type Engine = "sqlite" | "postgres";
 
 const payloadOf = (engine: Engine) =>
-  engine === "sqlite"
-    ? `json_extract(${docSource(engine, "action")}, '$.action.payload')`
-    : `${docSource(engine, "action")} -> 'action' -> 'payload'`;
+  engine === "sqlite" ? "json_extract(doc, '$.action.payload')" : "doc -> 'action' -> 'payload'";
 
 /**
  * One indexed range per status, each on `proposals_refused` (the refused proposals alone, migration
@@ -69,7 +66,7 @@ const ANY_REFUSED_SQL = `SELECT ${anyWith("rejected")} OR ${anyWith("blocked")} 
 
 const amountsSql = (engine: Engine) =>
   `SELECT p.id, p.status, p.created_at, a.amount,
-      ${engine === "sqlite" ? `json_extract(${docSource(engine, "route", "p")}, '$.route.verdict')` : `${docSource(engine, "route", "p")} -> 'route' ->> 'verdict'`} AS verdict
+      ${engine === "sqlite" ? "json_extract(p.doc, '$.route.verdict')" : "p.doc -> 'route' ->> 'verdict'"} AS verdict
     FROM proposal_amounts a
     JOIN proposals p ON p.workspace_id = a.workspace_id AND p.id = a.proposal_id
     WHERE a.workspace_id = ? AND a.action_type = ? AND a.entity = ? AND a.created_at >= ?

@@ -29,12 +29,6 @@ export interface ProposalRow {
    * or absent for rows written before, whose document holds it as `response`.
    */
   response?: string | null;
-  /**
-   * Set on a new row whose `response` is its view rendered with no viewer, so that it holds the
-   * document's packet fields verbatim: the store then keeps those once, in the response (see
-   * stored-doc.ts). Never read back: a read returns the document whole.
-   */
-  responseRepeatsDoc?: true;
 }
 
 /** The JSON document kept with a proposal. */

@@ -4,7 +4,6 @@ import { decisionFromDb, proposalFromDb, reviewFromDb, type SqlValue } from "./r
 import type { SqlRunner } from "./sql-runner.ts";
 import { placeholders } from "./statements.ts";
 import type { DecisionRow, ListPage, ProposalRow, ReviewRow } from "./store.ts";
-import { docSource } from "./stored-doc.ts";
 
 /** Seeded canaries (migration 0010) are no part of history: replay and feedback export never see them. */
 const NOT_CANARY = `NOT EXISTS (SELECT 1 FROM canaries c
@@ -129,11 +128,10 @@ export class HistoryReads {
       params.push(range.before.createdAt, range.before.id);
     }
     const paths = [...parts.map((part) => part), "confidence", "route"];
-    const engine = this.engine;
     const docSql =
-      engine === "postgres"
-        ? `jsonb_build_array(${paths.map((p) => `${docSource(engine, p)}->'${p}'${p === "route" ? "->'verdict'" : ""}`).join(", ")})`
-        : `json_array(${paths.map((p) => `json_extract(${docSource(engine, p)}, '$.${p}${p === "route" ? ".verdict" : ""}')`).join(", ")})`;
+      this.engine === "postgres"
+        ? `jsonb_build_array(${paths.map((p) => (p === "route" ? "doc->'route'->'verdict'" : `doc->'${p}'`)).join(", ")})`
+        : `json_extract(doc, ${paths.map((p) => (p === "route" ? "'$.route.verdict'" : `'$.${p}'`)).join(", ")})`;
     const sql = `SELECT id, agent_id, status, created_at, ${docSql} AS parts FROM proposals
       WHERE ${where.join(" AND ")} ORDER BY created_at, id LIMIT ?`;
     const rows = await this.reader.all(sql, [...params, limit]);
@@ -188,11 +186,10 @@ export class HistoryReads {
     for (let i = 0; i < proposalIds.length; i += IDS_PER_QUERY) {
       const ids = proposalIds.slice(i, i + IDS_PER_QUERY);
       const params = [this.workspaceId, ...ids];
-      const source = docSource(this.engine, "finalPayload");
       const finalPayload =
         this.engine === "postgres"
-          ? `${source}->'finalPayload'`
-          : `json_extract(${source}, '$.finalPayload', '$.revision')`;
+          ? "doc->'finalPayload'"
+          : "json_extract(doc, '$.finalPayload', '$.revision')";
       const [proposals, decisions] = await Promise.all([
         this.reader.all(
           `SELECT id, ${finalPayload} AS final_payload FROM proposals WHERE workspace_id = ? AND id IN (${placeholders(ids.length)})`,

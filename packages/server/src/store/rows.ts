@@ -1,6 +1,5 @@
 import type { AuditEntry } from "@loopgate/core";
 import type { ApiKeyRow, DecisionRow, PolicyRow, ProposalRow, ReviewRow, UserRow } from "./store.ts";
-import { docFromStored, storedDocText } from "./stored-doc.ts";
 
 /**
  * Mapping between the port's rows and table columns, shared by both engines. SQLite hands JSON
@@ -29,10 +28,6 @@ export function withDocText<T extends object>(facts: T, text: string): T {
 /** A document's JSON text: the text it was serialised to ahead of the write, else serialised now. */
 export const docJson = (doc: object): string =>
   (doc as { [DOC_TEXT]?: string })[DOC_TEXT] ?? JSON.stringify(doc);
-
-/** A new proposal's `doc` column: the text serialised ahead of the write, else {@link storedDocText}. */
-const proposalDocJson = (row: ProposalRow): string =>
-  (row.doc as { [DOC_TEXT]?: string })[DOC_TEXT] ?? storedDocText(row);
 
 /** A JSON column's text. */
 export const toJson = (value: unknown): string => JSON.stringify(value);
@@ -89,14 +84,13 @@ export function proposalValues(workspaceId: string, row: ProposalRow): SqlValue[
     row.version,
     row.createdAt,
     row.updatedAt,
-    proposalDocJson(row),
+    docJson(row.doc),
     entityOf(row.doc),
     row.response ?? null,
   ];
 }
 
 export function proposalFromDb(r: DbRecord): ProposalRow {
-  const response = textOrNull(r.response);
   return {
     id: text(r.id),
     agentId: text(r.agent_id),
@@ -110,8 +104,8 @@ export function proposalFromDb(r: DbRecord): ProposalRow {
     version: int(r.version),
     createdAt: text(r.created_at),
     updatedAt: text(r.updated_at),
-    doc: docFromStored(fromJson(r.doc), response),
-    response,
+    doc: fromJson(r.doc),
+    response: textOrNull(r.response),
   };
 }
 

@@ -1,6 +1,5 @@
 import { withDocText } from "./rows.ts";
 import type { Change, ProposalDoc, Write } from "./store.ts";
-import { storedDocText } from "./stored-doc.ts";
 
 /**
  * How a batch of changes crosses to the embedded store's writer thread (sqlite-writer.ts) with its
@@ -41,8 +40,8 @@ export interface PackedChanges {
 export function packChanges(changes: readonly Change[]): PackedChanges {
   const texts: string[] = [];
   const light = changes.map((change) =>
-    mapDocs(change, (doc, text, response) => {
-      texts.push(text);
+    mapDocs(change, (doc, response) => {
+      texts.push(JSON.stringify(doc));
       if (response !== undefined) texts.push(response);
       return factsOf(doc);
     }),
@@ -76,25 +75,20 @@ export function unpackChanges(packed: PackedChanges): Change[] {
 
 /**
  * A copy of `change` whose proposal documents are what `swap` returns for them (rows and patches are
- * copied; nothing of `change` is modified). `text` is the document's column text (see stored-doc.ts);
- * `response` is the row's response text, if it has one; in the copy a response is marked present by an
- * empty string, and taken from the texts on arrival.
+ * copied; nothing of `change` is modified). `response` is the row's response text, if it has one; in
+ * the copy a response is marked present by an empty string, and taken from the texts on arrival.
  */
-function mapDocs(
-  change: Change,
-  swap: (doc: ProposalDoc, text: string, response: string | undefined) => DocFacts,
-): Change {
+function mapDocs(change: Change, swap: (doc: ProposalDoc, response: string | undefined) => DocFacts): Change {
   let writes: Write[] | null = null;
   change.writes.forEach((write, i) => {
     let copy: Write | null = null;
     if (write.kind === "insertProposal") {
       const { row } = write;
       const response = row.response ?? undefined;
-      const doc = swap(row.doc, storedDocText(row), response) as ProposalDoc;
+      const doc = swap(row.doc, response) as ProposalDoc;
       copy = { ...write, row: { ...row, doc, response: response === undefined ? undefined : "" } };
     } else if (write.kind === "updateProposal" && write.set.doc !== undefined) {
-      const doc = swap(write.set.doc, JSON.stringify(write.set.doc), undefined) as ProposalDoc;
-      copy = { ...write, set: { ...write.set, doc } };
+      copy = { ...write, set: { ...write.set, doc: swap(write.set.doc, undefined) as ProposalDoc } };
     }
     if (copy === null) return;
     writes ??= [...change.writes];
