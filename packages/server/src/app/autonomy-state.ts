@@ -17,8 +17,11 @@ import type { Store } from "../store/store.ts";
 /**
  * What earned autonomy knows about one agent and action type right now (SPEC §5): the stage in force,
  * the evidence for a promotion, and the circuit breakers' readings. A promotion's decisions are counted
- * from the hourly metric rollups (never a scan of history); the breakers count post-reviews, executions
- * and incidents by indexed counts over their exact window.
+ * from the hourly metric rollups (never a scan of history). The breakers count over their exact window:
+ * executions (attempts that finished, successes, rollbacks) and incidents from the hourly counters for
+ * the window's whole hours plus indexed counts of rows for the partial hours at its ends, so a reading
+ * costs the same whatever the traffic; post-reviews (one per proposal reviewed after it ran, at the
+ * pace people review) by an indexed count.
  */
 
 const HOUR_MS = 3_600_000;
@@ -81,7 +84,11 @@ export async function promotionEvidence(
   };
 }
 
-/** The breakers' readings for a pair over the window ending now. */
+/**
+ * The breakers' readings for a pair over the window ending now. Executions count as they finish (an
+ * attempt's end, a success) in the window — not, as before migration 0018, by where each execution
+ * whose row last changed in the window stands now; see `ExecutionCounts`.
+ */
 export async function breakerReadings(
   store: Store,
   pair: { agentId: string; actionType: string },

@@ -7,13 +7,14 @@ import type { Change } from "./store.ts";
 
 /**
  * The metric rollups of what happens around decisions (migration 0011, SPEC §5 "Metrics"): time to
- * claim, proposals approved, rollbacks, incidents after approval and false approvals. Like the other
- * rollups they are counted in the commit that writes what they count, never by scanning history.
+ * claim, proposals approved, rollbacks, incidents after approval and false approvals; and executions
+ * finishing (migration 0018), which the circuit breakers read. Like the other rollups they are counted
+ * in the commit that writes what they count, never by scanning history.
  *
  * Some events count once per subject however often they recur — a review's first claim, a proposal's
- * first incident, its first incident or rollback for false approvals — so the commit records each in
- * `metric_marks`: an `INSERT … ON CONFLICT DO NOTHING RETURNING` says in the same statement whether it
- * is the first.
+ * first incident, its first incident or rollback for false approvals, an execution attempt's end — so
+ * the commit records each in `metric_marks`: an `INSERT … ON CONFLICT DO NOTHING RETURNING` says in the
+ * same statement whether it is the first.
  */
 
 /** The dimensions of a review, as the rollups read them inside the transaction. */
@@ -34,7 +35,26 @@ export interface MetricEvents {
   /** Rollbacks started and incident outcomes recorded, by proposal. */
   rollbacks: { proposalId: string; actionType: string; agentId: string; at: string }[];
   incidents: { proposalId: string; actionType: string; agentId: string; at: string }[];
+  /**
+   * Executions written in a status that ends an attempt (see {@link FINISHED}): the dimensions and
+   * attempt number come from the inserted row, or are read from the updated one.
+   */
+  finishes: ExecutionFinish[];
 }
+
+/** One execution written in a finished status. */
+export interface ExecutionFinish {
+  executionId: string;
+  status: string;
+  at: string;
+  /** Known when the row was inserted in this status (else read inside the transaction). */
+  row?: { kind: string; actionType: string; agentId: string; attempts: number };
+  /** Set by the same write, if it set it. */
+  attempts?: number;
+}
+
+/** Execution statuses that end an attempt; all but `executed` count as failures. */
+export const FINISHED: ReadonlySet<string> = new Set(["executed", "failed", "dead_lettered", "unknown"]);
 
 const APPROVED = new Set(["approved", "approved_with_edits"]);
 const MARKS_PER_INSERT = 100;
@@ -42,7 +62,7 @@ const IDS_PER_LOOKUP = 200;
 
 /** Collects the events of the changes written (a cheap pass over their writes, no reads). */
 export function metricEvents(changes: readonly Change[]): MetricEvents {
-  const events: MetricEvents = { claims: [], approvals: [], rollbacks: [], incidents: [] };
+  const events: MetricEvents = { claims: [], approvals: [], rollbacks: [], incidents: [], finishes: [] };
   for (const change of changes) {
     // The review each proposal's decision in this change closed, built only if an approval needs it.
     let decided: Map<string, string> | null = null;
@@ -68,6 +88,17 @@ export function metricEvents(changes: readonly Change[]): MetricEvents {
           agentId: row.agentId,
           at: row.createdAt,
         });
+      } else if (write.kind === "insertExecution" && FINISHED.has(write.row.status)) {
+        const { row } = write;
+        events.finishes.push({ executionId: row.id, status: row.status, at: row.updatedAt, row });
+      } else if (write.kind === "updateExecution" && FINISHED.has(write.set.status ?? "")) {
+        const { set } = write;
+        events.finishes.push({
+          executionId: write.id,
+          status: set.status!,
+          at: set.updatedAt ?? new Date().toISOString(),
+          ...(set.attempts === undefined ? {} : { attempts: set.attempts }),
+        });
       } else if (write.kind === "insertOutcome" && write.row.kind === "incident") {
         const { row } = write;
         events.incidents.push({
@@ -83,7 +114,7 @@ export function metricEvents(changes: readonly Change[]): MetricEvents {
 }
 
 export const hasMetricEvents = (e: MetricEvents): boolean =>
-  e.claims.length + e.approvals.length + e.rollbacks.length + e.incidents.length > 0;
+  e.claims.length + e.approvals.length + e.rollbacks.length + e.incidents.length + e.finishes.length > 0;
 
 /** The review ids whose dimensions {@link eventIncrements} needs. */
 export const reviewIdsOf = (e: MetricEvents): string[] => [
@@ -145,7 +176,96 @@ export async function eventIncrements(
     increments.push(...(await postApprovalIncidents(tx, ws, events.incidents)));
   const harmful = [...events.incidents, ...events.rollbacks];
   if (harmful.length > 0) increments.push(...(await falseApprovals(tx, ws, harmful)));
+  if (events.finishes.length > 0) increments.push(...(await executionFinishes(tx, ws, events.finishes)));
   return increments;
+}
+
+/**
+ * The counters of executions (kind `execute`) that finish, for the executor-failure, incident and
+ * rollback breakers: `executions.finished` once per attempt that ends executed, failed, dead-lettered
+ * or unknown; `executions.failed` when that end is not `executed`; `executions.succeeded` once per
+ * execution that reaches `executed`. A person settling an `unknown` or dead-lettered execution
+ * (`mark_executed`, `mark_failed`) ends no new attempt, so it adds only `executions.succeeded` for
+ * `mark_executed`; `retry` starts a new attempt, whose end counts again. "Once" is kept by marks
+ * (`execution.finished` per `<id>#<attempt>`, `execution.succeeded` per id), so a write that repeats
+ * a status never counts twice. In the hour of the write, with the execution's action type and agent.
+ */
+async function executionFinishes(tx: SqlRunner, ws: string, finishes: readonly ExecutionFinish[]) {
+  const unknown = finishes.filter((f) => f.row === undefined).map((f) => f.executionId);
+  const rows = new Map<string, NonNullable<ExecutionFinish["row"]>>();
+  if (unknown.length > 0) {
+    const found = await lookup(
+      tx,
+      [...new Set(unknown)],
+      (ids) => `SELECT id, kind, action_type, agent_id, attempts FROM executions
+        WHERE workspace_id = ? AND id IN (${placeholders(ids.length)}) AND kind = 'execute'`,
+      ws,
+    );
+    for (const r of found) {
+      rows.set(String(r.id), {
+        kind: String(r.kind),
+        actionType: String(r.action_type),
+        agentId: String(r.agent_id),
+        attempts: Number(r.attempts),
+      });
+    }
+  }
+  const counted = finishes.flatMap((f) => {
+    const row = f.row ?? rows.get(f.executionId);
+    if (row === undefined || row.kind !== "execute") return [];
+    const attempt = `${f.executionId}#${f.attempts ?? row.attempts}`;
+    return [{ ...f, row, attempt }];
+  });
+  if (counted.length === 0) return [];
+  const marks: [string, string, string][] = counted.map((f) => ["execution.finished", f.attempt, f.at]);
+  for (const f of counted) {
+    if (f.status === "executed") marks.push(["execution.succeeded", f.executionId, f.at]);
+  }
+  const first = await firstOfMarks(tx, ws, marks);
+  const increments: RollupIncrement[] = [];
+  for (const f of counted) {
+    const base = eventDims({ ...f.row, at: f.at });
+    if (first.delete(`execution.finished\u0000${f.attempt}`)) {
+      increments.push({ ...base, metric: "executions.finished", value: 1 });
+      if (f.status !== "executed") increments.push({ ...base, metric: "executions.failed", value: 1 });
+    }
+    if (f.status === "executed" && first.delete(`execution.succeeded\u0000${f.executionId}`))
+      increments.push({ ...base, metric: "executions.succeeded", value: 1 });
+  }
+  return increments;
+}
+
+/**
+ * Records each (mark, subject) not marked before, in one multi-row `INSERT … ON CONFLICT DO NOTHING
+ * RETURNING` per hundred, and returns those that were new as `<mark>\u0000<subject>`, each with its
+ * earliest time; a batch repeating one records and counts it once.
+ */
+async function firstOfMarks(
+  tx: SqlRunner,
+  ws: string,
+  marks: readonly (readonly [string, string, string])[],
+): Promise<Map<string, string>> {
+  const earliest = new Map<string, readonly [string, string, string]>();
+  for (const mark of marks) {
+    const key = `${mark[0]}\u0000${mark[1]}`;
+    const seen = earliest.get(key);
+    if (seen === undefined || mark[2] < seen[2]) earliest.set(key, mark);
+  }
+  const first = new Map<string, string>();
+  const entries = [...earliest.values()];
+  for (let i = 0; i < entries.length; i += MARKS_PER_INSERT) {
+    const slice = entries.slice(i, i + MARKS_PER_INSERT);
+    const rows = await tx.all(
+      `INSERT INTO metric_marks (workspace_id, mark, subject, at) VALUES ${slice.map(() => "(?, ?, ?, ?)").join(", ")}
+        ON CONFLICT DO NOTHING RETURNING mark, subject`,
+      slice.flatMap(([mark, subject, at]): SqlValue[] => [ws, mark, subject, at]),
+    );
+    for (const row of rows) {
+      const key = `${String(row.mark)}\u0000${String(row.subject)}`;
+      first.set(key, earliest.get(key)![2]);
+    }
+  }
+  return first;
 }
 
 /** A proposal's first incident once it was approved: in the queue of its (last) approving review. */
@@ -221,23 +341,13 @@ async function firstMarks(
   mark: string,
   events: readonly (readonly [string, string])[],
 ): Promise<Map<string, string>> {
-  const earliest = new Map<string, string>();
-  for (const [subject, at] of events) {
-    const seen = earliest.get(subject);
-    if (seen === undefined || at < seen) earliest.set(subject, at);
-  }
-  const first = new Map<string, string>();
-  const entries = [...earliest];
-  for (let i = 0; i < entries.length; i += MARKS_PER_INSERT) {
-    const slice = entries.slice(i, i + MARKS_PER_INSERT);
-    const rows = await tx.all(
-      `INSERT INTO metric_marks (workspace_id, mark, subject, at) VALUES ${slice.map(() => "(?, ?, ?, ?)").join(", ")}
-        ON CONFLICT DO NOTHING RETURNING subject`,
-      slice.flatMap(([subject, at]): SqlValue[] => [ws, mark, subject, at]),
-    );
-    for (const row of rows) first.set(String(row.subject), earliest.get(String(row.subject))!);
-  }
-  return first;
+  const first = await firstOfMarks(
+    tx,
+    ws,
+    events.map(([subject, at]) => [mark, subject, at] as const),
+  );
+  const prefix = `${mark}\u0000`.length;
+  return new Map([...first].map(([key, at]) => [key.slice(prefix), at]));
 }
 
 async function lookup(tx: SqlRunner, ids: string[], sql: (ids: string[]) => string, ws: string) {

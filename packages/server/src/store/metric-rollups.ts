@@ -58,7 +58,7 @@ const IDS_PER_LOOKUP = 200;
  * for each decision `decisions.<verdict>`, its correction category (`category.<category>`) and its time
  * since the review opened (`decide.count`, `decide.seconds_sum`, `decide.le.<bound>`); for each review
  * that expired, `expiries`; `approved` for each auto-approved proposal; and the counters of
- * metric-events.ts (claims, approvals, rollbacks, incidents, false approvals). Decisions and expiries
+ * metric-events.ts (claims, approvals, rollbacks, incidents, false approvals, executions finishing). Decisions and expiries
  * take their action type, agent and queue from the review, read inside the same transaction.
  */
 export async function rollupIncrements(tx: SqlRunner, ws: string, changes: readonly Change[]) {

@@ -3,10 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  AutonomyReads,
+  EDGE_EXECUTIONS,
+  EDGE_ROLLBACKS,
+  pairCountersSql,
+} from "../../src/store/autonomy-reads.ts";
 import { EXECUTION_SQL } from "../../src/store/execution-sql.ts";
+import { rollupIncrements } from "../../src/store/metric-rollups.ts";
 import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "../../src/store/migrations.ts";
-import { migrateSqlite, openSqliteWriter } from "../../src/store/sqlite-connection.ts";
+import { migrateSqlite, openSqliteWriter, SqliteRunner } from "../../src/store/sqlite-connection.ts";
 import { SQL } from "../../src/store/statements.ts";
+import type { Write } from "../../src/store/store.ts";
 
 /** A database in a new directory (kept in `dirs` for removal), migrated up to just before `version`. */
 function databaseBefore(version: number, dirs: string[]): Database.Database {
@@ -157,5 +165,126 @@ describe("migration 0016, partial indexes of rare statuses", () => {
     expect(ids(refused("rejected"), "default", "a", "t", "2026-01-01T00:00:00.000Z")).toEqual(["p3"]);
     expect(ids(refused("blocked"), "default", "a", "t", "2026-01-01T00:00:00.000Z")).toEqual(["p4"]);
     db.close();
+  });
+});
+
+/**
+ * Migration 0018 on a database written before it: the breakers' execution counters are backfilled
+ * from the executions stored, so a reading right after the upgrade equals the scan of rows it replaces.
+ */
+describe("migration 0018, the execution counters of the breakers", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The scan of rows the breakers read before migration 0018. */
+  const OLD_SCAN = `SELECT
+      COALESCE(SUM(CASE WHEN kind = 'execute' AND status IN ('executed', 'failed', 'dead_lettered', 'unknown') THEN 1 ELSE 0 END), 0) AS finished,
+      COALESCE(SUM(CASE WHEN kind = 'execute' AND status = 'executed' THEN 1 ELSE 0 END), 0) AS succeeded,
+      COALESCE(SUM(CASE WHEN kind = 'execute' AND status IN ('failed', 'dead_lettered', 'unknown') THEN 1 ELSE 0 END), 0) AS failed,
+      COALESCE(SUM(CASE WHEN kind = 'rollback' AND created_at >= ? THEN 1 ELSE 0 END), 0) AS rollbacks
+    FROM executions WHERE workspace_id = ? AND agent_id = ? AND action_type = ?
+      AND updated_at >= ? AND updated_at < ?`;
+
+  it("counts each finished execution once, in the hour of its last change, and reads them from indexes", async () => {
+    const db = databaseBefore(18, dirs);
+    try {
+      db.pragma("foreign_keys = OFF");
+      const insert = db.prepare(
+        `INSERT INTO executions (id, proposal_id, kind, agent_id, action_type, status, attempts, version,
+          created_at, updated_at, doc) VALUES (?, ?, ?, ?, 't', ?, ?, 1, ?, ?, '{}')`,
+      );
+      const statuses = ["executed", "failed", "dead_lettered", "unknown", "queued", "executing", "cancelled"];
+      // Every 7 minutes over 30 hours, two agents, rollbacks now and then.
+      for (let i = 0; i < 260; i++) {
+        const updated = new Date(Date.parse("2026-11-23T00:03:00.000Z") + i * 7 * 60_000).toISOString();
+        const created = new Date(Date.parse(updated) - 90_000).toISOString();
+        const kind = i % 11 === 0 ? "rollback" : "execute";
+        insert.run(
+          `e${i}`,
+          `p${i}`,
+          kind,
+          i % 5 === 0 ? "b" : "a",
+          statuses[i % 7],
+          1 + (i % 3),
+          created,
+          updated,
+        );
+      }
+      // Rollbacks started are counted by the commits since migration 0011; as they would have been:
+      db.exec(`INSERT INTO metric_slices (workspace_id, slice, bucket, metric, value)
+        SELECT workspace_id, 'type+agent:t|' || agent_id, substr(created_at, 1, 13) || ':00:00.000Z', 'rollbacks',
+          COUNT(*) FROM executions WHERE kind = 'rollback' GROUP BY workspace_id, agent_id, substr(created_at, 1, 13)`);
+
+      migrateSqlite(db);
+
+      const reads = new AutonomyReads(new SqliteRunner(db), "default");
+      const windows: [string, string][] = [
+        ["2026-11-23T06:30:00.000Z", "2026-11-24T06:30:00.001Z"], // 24 h ending at a minute
+        ["2026-11-23T05:00:00.000Z", "2026-11-23T09:00:00.000Z"], // whole hours
+        ["2026-11-23T05:10:00.000Z", "2026-11-23T05:50:00.000Z"], // inside an hour
+        ["2026-11-22T00:00:00.000Z", "2026-11-25T00:00:00.000Z"], // everything
+      ];
+      for (const agent of ["a", "b"]) {
+        for (const [from, to] of windows) {
+          const old = db.prepare(OLD_SCAN).get(from, "default", agent, "t", from, to);
+          expect(await reads.executionCounts(agent, "t", from, to), `${agent} ${from}`).toEqual(old);
+        }
+      }
+      const everything = await reads.executionCounts("a", "t", windows[3]![0], windows[3]![1]);
+      expect(everything.finished).toBeGreaterThan(100);
+
+      // Totals and slices agree with the hourly rows.
+      const sum = (sql: string) => Number((db.prepare(sql).get() as { n: number }).n);
+      const finished = "metric = 'executions.finished'";
+      expect(sum(`SELECT SUM(value) AS n FROM metric_totals WHERE ${finished}`)).toBe(
+        sum(`SELECT SUM(value) AS n FROM metric_rollups WHERE ${finished}`),
+      );
+      expect(sum(`SELECT SUM(value) AS n FROM metric_slices WHERE slice = '*' AND ${finished}`)).toBe(
+        sum(
+          `SELECT COUNT(*) AS n FROM executions WHERE kind = 'execute' AND status IN ('executed', 'failed', 'dead_lettered', 'unknown')`,
+        ),
+      );
+
+      // Backfilled attempts are marked: settling an unknown one adds a success and no second finish;
+      // writing `executed` again on an executed one adds nothing.
+      const unknown = db
+        .prepare("SELECT id FROM executions WHERE status = 'unknown' AND kind = 'execute' LIMIT 1")
+        .get() as { id: string };
+      const executed = db
+        .prepare("SELECT id FROM executions WHERE status = 'executed' AND kind = 'execute' LIMIT 1")
+        .get() as { id: string };
+      const settle = (id: string): Write => ({
+        kind: "updateExecution",
+        id,
+        expectVersion: 1,
+        set: { status: "executed", updatedAt: "2026-11-24T08:00:00.000Z" },
+      });
+      const increments = await rollupIncrements(new SqliteRunner(db), "default", [
+        { writes: [settle(unknown.id), settle(executed.id)], audit: [] },
+      ]);
+      expect(increments.map((i) => i.metric)).toEqual(["executions.succeeded"]);
+
+      // The breakers' reads are answered from indexes: the slice's key, and ranges of the pair's rows.
+      const plan = (sql: string, ...params: unknown[]) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+          .map((p) => p.detail)
+          .join(" ");
+      const range = ["default", "a", "t", "2026-11-23T06:30:00.000Z", "2026-11-23T07:00:00.000Z"];
+      expect(plan(EDGE_EXECUTIONS, ...range)).toContain(
+        "INDEX executions_by_pair (workspace_id=? AND agent_id=? AND action_type=? AND updated_at>? AND updated_at<?)",
+      );
+      expect(plan(EDGE_ROLLBACKS, ...range)).toContain(
+        "COVERING INDEX executions_rollbacks_by_pair (workspace_id=? AND agent_id=? AND action_type=? AND created_at>? AND created_at<?)",
+      );
+      expect(
+        plan(pairCountersSql(2), "default", "type+agent:t|a", "x", "y", "executions.finished", "rollbacks"),
+      ).toMatch(
+        /SEARCH metric_slices USING PRIMARY KEY \(workspace_id=\? AND slice=\? AND bucket>\? AND bucket<\?\)/,
+      );
+    } finally {
+      db.close();
+    }
   });
 });
