@@ -3,6 +3,7 @@ import type { OutcomeRow } from "../store/autonomy-rows.ts";
 import type { ProposalRow } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
+import { hashPayloadNative } from "./native-hash.ts";
 import { actorOf, type Principal } from "./principal.ts";
 import { loadProposal } from "./review-access.ts";
 import { fieldIssues } from "./zod-issues.ts";
@@ -81,7 +82,9 @@ export async function recordOutcome(
           outcomeId: row.id,
           kind: row.kind,
           severity: row.severity,
-          comment: row.comment,
+          // Free text that may name a person: the entry commits to it by hash (SPEC §10), as a
+          // decision's comment; the text lives in the outcome row.
+          commentHash: row.comment === null ? null : hashPayloadNative(row.comment),
           agent: row.agentId,
           actionType: row.actionType,
         },

@@ -311,8 +311,10 @@ queues:
 
     const list = await t.call("GET", `/v1/proposals/${ran.id}/outcomes`, { key: auditor });
     expect(list.body.items).toHaveLength(1);
-    expect(
-      (await t.server.deps.store.listAudit({ type: "proposal.outcome_recorded" }, 10)).items,
-    ).toHaveLength(1);
+    const entries = (await t.server.deps.store.listAudit({ type: "proposal.outcome_recorded" }, 10)).items;
+    expect(entries).toHaveLength(1);
+    // The comment is in the outcome row; the entry commits to it by hash.
+    expect(entries[0]!.data).toMatchObject({ kind: "note", commentHash: expect.stringMatching(/^sha256:/) });
+    expect(JSON.stringify(entries[0]!.data)).not.toContain("Customer confirmed");
   });
 });
