@@ -3,11 +3,11 @@
  * judged against its base in the same minutes of a shared machine (where consecutive runs of one build
  * differ by ±10 %).
  *
- *   npm run bench:compare -- --base <commit> [--head <commit>] [--rounds 3] [--seconds 10]
+ *   npm run bench:compare -- --base <commit> [--head <commit>] [--bench propose|approval-cycle] [--rounds 3] [--seconds 10]
  *
  * Checks the base out in a temporary `git worktree` whose node_modules links to this tree's (except the
- * workspace packages, which must be the base's own), runs `bench:propose` closed loop in each tree in
- * turn, prints each run and the medians, and removes the worktree. With `--head`, that commit is
+ * workspace packages, which must be the base's own), runs `bench:propose` closed loop (or
+ * `bench:approval-cycle` with claim-next) in each tree in turn, prints each run and the medians, and removes the worktree. With `--head`, that commit is
  * checked out the same way and compared instead of this tree (uncommitted work is left out).
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -20,16 +20,22 @@ const { values } = parseArgs({
   options: {
     base: { type: "string" },
     head: { type: "string" },
+    bench: { type: "string", default: "propose" },
     rounds: { type: "string", default: "3" },
     seconds: { type: "string", default: "10" },
   },
 });
 if (values.base === undefined) {
   console.error(
-    "usage: npm run bench:compare -- --base <commit> [--head <commit>] [--rounds 3] [--seconds 10]",
+    "usage: npm run bench:compare -- --base <commit> [--head <commit>] [--bench propose|approval-cycle] [--rounds 3] [--seconds 10]",
   );
   process.exit(2);
 }
+if (values.bench !== "propose" && values.bench !== "approval-cycle") {
+  console.error(`--bench is propose or approval-cycle, not "${values.bench}"`);
+  process.exit(2);
+}
+const cycle = values.bench === "approval-cycle";
 const root = resolve(new URL("..", import.meta.url).pathname);
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
@@ -60,28 +66,31 @@ function worktreeOf(ref: string): string {
   return dir;
 }
 
-/** One closed-loop run of bench/propose in `dir`, read from the tables it prints. */
+/** One run in `dir` — bench/propose closed loop, or the approval cycle — read from the tables it prints. */
 function benchIn(dir: string, round: number, build: string): Run {
-  const args = ["run", "bench:propose", "--", "--engine", "sqlite", "--connections", "64"];
-  const out = spawnSync("npm", [...args, "--seconds", String(seconds), "--phases", "closed"], {
-    cwd: dir,
-    encoding: "utf8",
-  });
-  const rows = out.stdout
-    .split("\n")
-    .filter((line) => line.startsWith("| closed loop"))
-    .map((line) => line.split("|").map((cell) => cell.trim()));
-  const [summary, ...threads] = rows;
-  if (summary === undefined) throw new Error(`bench:propose printed no result in ${dir}:\n${out.stderr}`);
-  const us = (row: string[] | undefined) => Number(row?.[3] ?? Number.NaN);
-  const others = threads.filter((row) => !row[2]?.endsWith("/main")).map(us);
+  const args = cycle
+    ? ["run", "bench:approval-cycle", "--", "--engine", "sqlite", "--agents", "64", "--reviewers", "16"]
+    : ["run", "bench:propose", "--", "--engine", "sqlite", "--connections", "64", "--phases", "closed"];
+  const out = spawnSync("npm", [...args, "--seconds", String(seconds)], { cwd: dir, encoding: "utf8" });
+  const rows = out.stdout.split("\n").map((line) => line.split("|").map((cell) => cell.trim()));
+  // The summary row, then one row per server thread (`pid/main` is the event loop), as
+  // [label, thread, µs]: the approval cycle's thread rows have no phase column.
+  const summary = cycle
+    ? rows.find((row) => /^\d+$/.test(row[1] ?? "") && /^\d+$/.test(row[2] ?? ""))
+    : rows.find((row) => row[1]?.startsWith("closed loop") && !/\//.test(row[2] ?? ""));
+  const threads = rows
+    .filter((row) => /^\d+\/(main|\d+)$/.test(row[cycle ? 1 : 2] ?? ""))
+    .map((row) => (cycle ? [row[1]!, row[2]!] : [row[2]!, row[3]!]));
+  if (summary === undefined) throw new Error(`the benchmark printed no result in ${dir}:\n${out.stderr}`);
+  const us = (row: string[] | undefined) => Number(row?.[1] ?? Number.NaN);
+  const others = threads.filter((row) => !row[0]?.endsWith("/main")).map(us);
   return {
     round,
     build,
-    perSecond: Number(summary[2]),
-    p99: Number(summary[6]),
-    serverCpu: Number(summary[8]),
-    eventLoop: us(threads.find((row) => row[2]?.endsWith("/main"))),
+    perSecond: Number(summary[cycle ? 1 : 2]),
+    p99: Number(summary[cycle ? 5 : 6]),
+    serverCpu: Number(summary[cycle ? 7 : 8]),
+    eventLoop: us(threads.find((row) => row[0]?.endsWith("/main"))),
     writer: others.length === 0 ? Number.NaN : Math.max(...others),
     load: Number(summary[10]),
   };
@@ -115,8 +124,8 @@ try {
   }
 }
 
-const header =
-  "| round | build | load avg | proposals/s | p99 ms | server CPU µs/proposal | event loop | writer thread |";
+const unit = cycle ? "cycle" : "proposal";
+const header = `| round | build | load avg | ${unit}s/s | p99 ms | server CPU µs/${unit} | event loop | writer thread |`;
 console.log(`${header}\n| --- | --- | --- | --- | --- | --- | --- | --- |`);
 for (const r of runs) {
   console.log(
@@ -131,5 +140,5 @@ for (const build of [...new Set(runs.map((r) => r.build))]) {
   );
 }
 console.log(
-  `\ncommand: npm run bench:compare -- --base ${values.base}${values.head === undefined ? "" : ` --head ${values.head}`} --rounds ${rounds} --seconds ${seconds}`,
+  `\ncommand: npm run bench:compare -- --base ${values.base}${values.head === undefined ? "" : ` --head ${values.head}`} --bench ${values.bench} --rounds ${rounds} --seconds ${seconds}`,
 );

@@ -11,7 +11,9 @@ import { fieldIssues } from "./zod-issues.ts";
 
 /**
  * Reviews read per look at the queue: the store leaves out those others hold, so the first few almost
- * always do; later looks, past reviews the caller already approved, read more at once.
+ * always do; later looks, past reviews the caller already approved, read more at once. The first look
+ * also reads past the reviews this process is claiming right now (their claims are not written yet),
+ * so that concurrent reviewers do not each need a second, larger look.
  */
 const FIRST_PAGE = 4;
 const NEXT_PAGE = 50;
@@ -72,7 +74,7 @@ export async function claimNextReview(
     const now = deps.now();
     const listed = await deps.store.claimableReviews(
       { ...(queues === undefined ? {} : { queues }), userId: user.id, now: now.toISOString() },
-      page === 0 ? FIRST_PAGE : NEXT_PAGE,
+      page === 0 ? FIRST_PAGE + inFlight.size : NEXT_PAGE,
       cursor,
     );
     for (const candidate of listed.items) {
