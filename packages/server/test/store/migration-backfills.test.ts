@@ -288,3 +288,88 @@ describe("migration 0018, the execution counters of the breakers", () => {
     }
   });
 });
+
+/**
+ * Migration 0019 on a database written before it: the dispatcher's and the reconciliation's
+ * execution indexes hold only the rows their queries look for, and those queries still read them; the
+ * audit log's time index, which no SQLite plan read, is gone.
+ */
+describe("migration 0019, leaner execution and audit indexes", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps the dispatcher's and the reconciliation's reads on indexes, with the same rows", () => {
+    const db = databaseBefore(19, dirs);
+    db.pragma("foreign_keys = OFF");
+    const insert = db.prepare(
+      `INSERT INTO executions (id, proposal_id, kind, agent_id, action_type, status, attempts, next_attempt_at,
+        lease_expires_at, reconciliation_review_id, version, created_at, updated_at, doc)
+        VALUES (?, ?, 'execute', 'a', 't', ?, 1, ?, ?, ?, 1, ?, ?, '{}')`,
+    );
+    const rows: [string, string | null, string | null, string | null][] = [
+      ["queued", "2026-01-01T00:00:05.000Z", null, null],
+      ["queued", "2026-01-01T00:00:01.000Z", null, null],
+      ["queued", "2026-01-09T00:00:00.000Z", null, null],
+      ["executing", "2026-01-01T00:00:02.000Z", "2026-01-01T00:00:03.000Z", null],
+      ["executing", "2026-01-01T00:00:04.000Z", "2026-01-09T00:00:00.000Z", null],
+      ["granted", null, null, null],
+      ["executed", "2026-01-01T00:00:00.000Z", null, null],
+      ["unknown", null, null, "rev_1"],
+    ];
+    rows.forEach(([status, next, lease, review], i) => {
+      insert.run(
+        `e${i}`,
+        `p${i}`,
+        status,
+        next,
+        lease,
+        review,
+        "2026-01-01T00:00:00.000Z",
+        "2026-01-01T00:00:00.000Z",
+      );
+    });
+    const now = "2026-01-02T00:00:00.000Z";
+    const ids = (sql: string, ...params: unknown[]) =>
+      (db.prepare(sql).all(...params) as { id: string }[]).map((r) => r.id);
+    const before = {
+      due: ids(EXECUTION_SQL.dueExecutions, "default", now, now, 10),
+      queued: ids(EXECUTION_SQL.queuedExecutions, "default", 10),
+      review: ids(EXECUTION_SQL.executionByReview, "default", "rev_1"),
+    };
+
+    migrateSqlite(db);
+
+    expect({
+      due: ids(EXECUTION_SQL.dueExecutions, "default", now, now, 10),
+      queued: ids(EXECUTION_SQL.queuedExecutions, "default", 10),
+      review: ids(EXECUTION_SQL.executionByReview, "default", "rev_1"),
+    }).toEqual(before);
+    expect(before).toEqual({ due: ["e1", "e3", "e0"], queued: ["e1", "e0", "e2"], review: ["e7"] });
+
+    const plan = (sql: string, ...params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((p) => p.detail);
+    expect(plan(EXECUTION_SQL.dueExecutions, "default", now, now, 10)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SEARCH executions USING INDEX executions_queued /),
+        expect.stringMatching(/^SEARCH executions USING INDEX executions_leased /),
+      ]),
+    );
+    expect(plan(EXECUTION_SQL.queuedExecutions, "default", 10)).toEqual([
+      expect.stringMatching(/^SEARCH executions USING INDEX executions_queued /),
+    ]);
+    expect(plan(EXECUTION_SQL.executionByReview, "default", "rev_1")).toEqual([
+      expect.stringMatching(/^SEARCH executions USING INDEX executions_review /),
+    ]);
+    // Only the rows the queries look for are in the indexes; the time index of the audit log is gone.
+    const definition = (name: string) =>
+      (db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").get(name) as { sql: string } | undefined)
+        ?.sql;
+    expect(definition("executions_queued")).toMatch(/WHERE status = 'queued'$/);
+    expect(definition("executions_leased")).toMatch(/WHERE status = 'executing'$/);
+    expect(definition("executions_review")).toMatch(/WHERE reconciliation_review_id IS NOT NULL$/);
+    expect(definition("audit_entries_at")).toBeUndefined();
+    db.close();
+  });
+});
