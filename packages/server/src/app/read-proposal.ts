@@ -1,4 +1,5 @@
 import { type Proposal, TERMINAL_PROPOSAL_STATUSES } from "@loopgate/core";
+import type { ProposalRow } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { withExecutions } from "./execution-view.ts";
@@ -13,11 +14,25 @@ export async function getProposal(
   principal: Principal,
   proposalId: string,
 ): Promise<Proposal> {
+  return viewOf(deps, principal, await readableProposal(deps, principal, proposalId));
+}
+
+/** The proposal's row, if the principal may read it: agents only their own. */
+async function readableProposal(
+  deps: AppDeps,
+  principal: Principal,
+  proposalId: string,
+): Promise<ProposalRow> {
   const proposal = await loadProposal(deps, proposalId);
   // A seeded canary has no real agent behind it: no agent key ever reads one.
   if (principal.kind === "agent" && (proposal.agentId !== principal.agentId || proposal.doc.canary)) {
     throw new AppError("not_found", "proposal_not_found", `No proposal ${proposalId} of this agent`);
   }
+  return proposal;
+}
+
+/** The proposal as the principal sees it, from its row and its reviews, decisions and executions. */
+async function viewOf(deps: AppDeps, principal: Principal, proposal: ProposalRow): Promise<Proposal> {
   const [reviews, decisions, executions] = await Promise.all([
     deps.store.reviewsOfProposal(proposal.id),
     deps.store.decisionsOfProposal(proposal.id),
@@ -51,7 +66,8 @@ export async function waitForDecision(
   signal: AbortSignal,
   recheckMs = 1000,
 ): Promise<Proposal> {
-  let current = await getProposal(deps, principal, proposalId);
+  // Only the row is read while waiting (its status says whether to go on); the whole view once, at the end.
+  let current = await readableProposal(deps, principal, proposalId);
   const deadline = Date.now() + waitSeconds * 1000;
   while (!isSettled(current.status) && Date.now() < deadline && !signal.aborted) {
     await new Promise<void>((resolve) => {
@@ -67,7 +83,7 @@ export async function waitForDecision(
         resolve();
       }
     });
-    current = await getProposal(deps, principal, proposalId);
+    current = await readableProposal(deps, principal, proposalId);
   }
-  return current;
+  return viewOf(deps, principal, current);
 }

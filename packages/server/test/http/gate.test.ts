@@ -316,6 +316,33 @@ describe.each(engines())("the gate end to end on %s", (engine) => {
     expect(proposal.body.action.payload.amount).toBe(150);
   });
 
+  it("long-polls a decision: wakes when it is made and answers the whole proposal; other agents get 404", async () => {
+    const created = await t.call("POST", "/v1/proposals", {
+      key: agent,
+      body: reply("Your card arrives within 5 working days."),
+    });
+    const other = await t.key("other-bot", "agent");
+    const foreign = await t.call("GET", `/v1/proposals/${created.body.id}/decision?wait=1`, { key: other });
+    expect(foreign.status).toBe(404);
+
+    const waiting = t.call("GET", `/v1/proposals/${created.body.id}/decision?wait=20`, { key: agent });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const decided = await t.call("POST", `/v1/reviews/${created.body.review.id}/decisions`, {
+      key: anna,
+      body: { verdict: "approve", comment: "Looks right" },
+    });
+    expect(decided.status).toBe(201);
+    const decidedAt = Date.now();
+    const answer = await waiting;
+    expect(answer.status).toBe(200);
+    // Woken by the decision, not by the 20 s wait running out.
+    expect(Date.now() - decidedAt).toBeLessThan(900);
+    const read = await t.call("GET", `/v1/proposals/${created.body.id}`, { key: agent });
+    expect(answer.body).toEqual(read.body);
+    expect(answer.body).toMatchObject({ status: "approved", decisions: [{ verdict: "approve" }] });
+    expect(answer.body.reviews).toHaveLength(1);
+  });
+
   it("refuses a decision on a stale packet with 409", async () => {
     const created = await t.call("POST", "/v1/proposals", { key: agent, body: refund(150) });
     const seen = await t.call("GET", `/v1/proposals/${created.body.id}`, { key: anna });
