@@ -362,6 +362,10 @@ describe("migration 0019, leaner execution and audit indexes", () => {
     expect(plan(EXECUTION_SQL.executionByReview, "default", "rev_1")).toEqual([
       expect.stringMatching(/^SEARCH executions USING INDEX executions_review /),
     ]);
+    // The breakers' edge-hour read is answered from the index alone.
+    expect(plan(EDGE_EXECUTIONS, "default", "a", "t", "2026-01-01T00:00:00.000Z", now)).toEqual([
+      expect.stringMatching(/^SEARCH executions USING COVERING INDEX executions_by_pair /),
+    ]);
     // Only the rows the queries look for are in the indexes; the time index of the audit log is gone.
     const definition = (name: string) =>
       (db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").get(name) as { sql: string } | undefined)

@@ -8,3 +8,10 @@ CREATE INDEX executions_leased ON executions (workspace_id, lease_expires_at) WH
 DROP INDEX executions_review;
 CREATE INDEX executions_review ON executions (workspace_id, reconciliation_review_id)
   WHERE reconciliation_review_id IS NOT NULL;
+
+-- The circuit breakers read the executions of a pair that changed in the partial hours at the two ends
+-- of their window (migration 0018) every 5 s, on the event loop; with the kind and status in the index
+-- that read no longer fetches each row from the table (on a 4 GB database right after another
+-- connection's commit: 2.2 ms → 0.3 ms a pair).
+DROP INDEX executions_by_pair;
+CREATE INDEX executions_by_pair ON executions (workspace_id, agent_id, action_type, updated_at, kind, status);
