@@ -68,19 +68,20 @@ const CLAIM_NEXT_BODY = {
   all: '{"leaseSeconds":300}',
 } as const;
 
-/**
- * The list queries `SqlStore.listReviews` runs for each phase (no cursor), with their parameters: on
- * PostgreSQL the union of the open statuses, on SQLite each branch alone (merged in the process).
- */
-function listQueries(phase: "queue" | "all", engine: string): { sql: string; params: SqlValue[] }[] {
+/** The list query `SqlStore.listReviews` runs for each phase (no cursor), with its parameters. */
+function listQuery(
+  phase: "queue" | "all",
+  engine: "sqlite" | "postgres",
+): { sql: string; params: SqlValue[] } {
   const statuses = ["pending", "escalated"];
-  const query = reviewListSql(
+  return reviewListSql(
     "default",
     phase === "queue" ? { statuses, queues: ["support"] } : { statuses },
     null,
     2,
+    "*",
+    engine,
   );
-  return engine === "postgres" ? [query] : [...query.branches];
 }
 
 /** The store's plan for each phase's list query, and how long the query alone takes in-process. */
@@ -89,22 +90,21 @@ async function plans(store: Store): Promise<string> {
   const reader = (store as unknown as { reader: SqlRunner }).reader;
   const out: string[] = [];
   for (const phase of phases) {
-    for (const { sql, params } of listQueries(phase, store.engine)) {
-      const explain =
-        store.engine === "postgres" ? `EXPLAIN (ANALYZE, BUFFERS) ${sql}` : `EXPLAIN QUERY PLAN ${sql}`;
-      const rows = await reader.all(explain, params);
-      const lines = rows.map((r) => String(r["QUERY PLAN"] ?? r.detail));
-      const times: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const t0 = performance.now();
-        await reader.all(sql, params);
-        times.push(performance.now() - t0);
-      }
-      out.push(
-        `${phase} — ${sql}\n  query alone in-process, best of 5: ${Math.min(...times).toFixed(2)} ms\n` +
-          lines.map((l) => `    ${l}`).join("\n"),
-      );
+    const { sql, params } = listQuery(phase, store.engine);
+    const explain =
+      store.engine === "postgres" ? `EXPLAIN (ANALYZE, BUFFERS) ${sql}` : `EXPLAIN QUERY PLAN ${sql}`;
+    const rows = await reader.all(explain, params);
+    const lines = rows.map((r) => String(r["QUERY PLAN"] ?? r.detail));
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      await reader.all(sql, params);
+      times.push(performance.now() - t0);
     }
+    out.push(
+      `${phase} — ${sql}\n  query alone in-process, best of 5: ${Math.min(...times).toFixed(2)} ms\n` +
+        lines.map((l) => `    ${l}`).join("\n"),
+    );
   }
   return out.join("\n\n");
 }

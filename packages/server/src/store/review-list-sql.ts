@@ -13,9 +13,14 @@ import { placeholders } from "./statements.ts";
  * one `status = ?` (and `queue = ?`) each, every branch is an index range already in order that stops
  * after n rows; `UNION ALL` with the same `ORDER BY … LIMIT` merges them (PostgreSQL: a Merge Append of
  * index scans). The first n of the union are the first n of the branches' first n, so the list and its
- * cursor mean what they meant with `IN`. SQLite, though, sorts the union's rows with a temporary b-tree
- * per branch (~10–40 µs a call, most of claim-next's candidate read), so the embedded store runs the
- * branches one by one and merges their few rows ({@link mergeReviewBranches}): no round trips to save.
+ * cursor mean what they meant with `IN`.
+ *
+ * SQLite wants the branches bare: with each one a subquery of its own `ORDER BY … LIMIT`, it sorted
+ * every branch's rows again with a temporary b-tree (~10–40 µs a call, most of claim-next's candidate
+ * read), while over bare branches its `MERGE (UNION ALL)` pulls each from its index range in order and
+ * stops at the `LIMIT`. A branch holding `queue IN (…)` is not one index range, so it stays a subquery,
+ * whose own `LIMIT` keeps its sort to the first n. One statement either way: one snapshot of the
+ * reviews, so a review moving between branches mid-read (escalated onward) is never listed twice.
  */
 
 export interface ReviewListFilter {
@@ -37,13 +42,6 @@ export interface ReviewListFilter {
 export interface ReviewListQuery {
   sql: string;
   params: SqlValue[];
-  /** The most rows the query returns. */
-  fetch: number;
-  /**
-   * The union's branches, each a query of at most {@link fetch} rows in `(due_at, id)` order; one (the
-   * query itself) when there is a single branch.
-   */
-  branches: readonly { sql: string; params: SqlValue[] }[];
 }
 
 /**
@@ -58,9 +56,11 @@ export const MAX_REVIEW_LIST_BRANCHES = 32;
  * column, or only `columns` (which must include `due_at` and `id`) — materialising a whole review row
  * costs the reader several µs, so a caller after a few candidates reads less.
  *
+ * `engine` picks the compound's form (see above).
+ *
  * @example
  * ```ts
- * const { sql, params } = reviewListSql("default", { statuses: ["pending", "escalated"] }, null, 51);
+ * const { sql, params } = reviewListSql("default", { statuses: ["pending", "escalated"] }, null, 51, "*", "sqlite");
  * const rows = await reader.all(sql, params);
  * ```
  */
@@ -70,12 +70,15 @@ export function reviewListSql(
   after: { dueAt: string; id: string } | null,
   fetch: number,
   columns = "*",
+  engine: "sqlite" | "postgres" = "postgres",
 ): ReviewListQuery {
   const statuses = [...new Set(filter.statuses)];
   const queues = filter.queues === undefined ? undefined : [...new Set(filter.queues)];
   const perQueue = queues !== undefined && queues.length * statuses.length <= MAX_REVIEW_LIST_BRANCHES;
 
-  const branches: { sql: string; params: SqlValue[] }[] = [];
+  const branches: ReviewListQuery[] = [];
+  // Bare branches (see above): SQLite, when each is one index range.
+  const bare = engine === "sqlite" && (queues === undefined || perQueue);
   for (const queue of perQueue ? queues : [null]) {
     for (const status of statuses) {
       const where = ["workspace_id = ?"];
@@ -110,47 +113,23 @@ export function reviewListSql(
         where.push("(due_at, id) > (?, ?)");
         params.push(after.dueAt, after.id);
       }
-      branches.push({
-        sql: `SELECT ${columns} FROM reviews WHERE ${where.join(" AND ")} ORDER BY due_at, id LIMIT ?`,
-        params: [...params, fetch],
-      });
+      const select = `SELECT ${columns} FROM reviews WHERE ${where.join(" AND ")}`;
+      branches.push(
+        bare && statuses.length * (queues?.length ?? 1) > 1
+          ? { sql: select, params }
+          : { sql: `${select} ORDER BY due_at, id LIMIT ?`, params: [...params, fetch] },
+      );
     }
   }
 
-  if (branches.length === 1) return { ...branches[0]!, fetch, branches };
-  // Each branch is a subquery: SQLite allows no ORDER BY or LIMIT on a bare member of a compound SELECT.
+  if (branches.length === 1) return branches[0]!;
+  // SQLite allows no ORDER BY or LIMIT on a bare member of a compound SELECT: a branch with its own is
+  // a subquery.
+  const members = bare
+    ? branches.map((b) => b.sql)
+    : branches.map((b, i) => `SELECT * FROM (${b.sql}) AS b${i}`);
   return {
-    sql: `${branches.map((b, i) => `SELECT * FROM (${b.sql}) AS b${i}`).join(" UNION ALL ")} ORDER BY due_at, id LIMIT ?`,
+    sql: `${members.join(" UNION ALL ")} ORDER BY due_at, id LIMIT ?`,
     params: [...branches.flatMap((b) => b.params), fetch],
-    fetch,
-    branches,
   };
-}
-
-/**
- * The first `fetch` rows of branches' results (each in `(due_at, id)` order) in `(due_at, id)` order,
- * as the union's `ORDER BY due_at, id LIMIT fetch` gives them. Times are ISO strings and ids ASCII, so
- * comparing strings here orders as SQLite's binary collation does.
- *
- * @example
- * ```ts
- * const { branches } = reviewListSql("default", filter, null, 5, "id, due_at");
- * const rows = mergeReviewBranches(branches.map((b) => db.prepare(b.sql).all(...b.params)), 5);
- * ```
- */
-export function mergeReviewBranches<Row extends Record<string, unknown>>(
-  results: readonly (readonly Row[])[],
-  fetch: number,
-): Row[] {
-  if (results.length === 1) return results[0]!.slice(0, fetch);
-  const key = (row: Row) => [String(row.due_at), String(row.id)] as const;
-  return results
-    .flat()
-    .sort((a, b) => {
-      const [dueA, idA] = key(a);
-      const [dueB, idB] = key(b);
-      if (dueA !== dueB) return dueA < dueB ? -1 : 1;
-      return idA < idB ? -1 : idA > idB ? 1 : 0;
-    })
-    .slice(0, fetch);
 }

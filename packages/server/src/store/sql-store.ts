@@ -10,12 +10,7 @@ import { isoTime } from "./iso-time.ts";
 import { LearningSqlReads } from "./learning-sql-reads.ts";
 import { NotificationReads, type NotificationRow, type ReviewTimerRow } from "./notification-rows.ts";
 import { proposalsOfEntitySql, queueSummarySql } from "./review-desk-sql.ts";
-import {
-  mergeReviewBranches,
-  type ReviewListFilter,
-  type ReviewListQuery,
-  reviewListSql,
-} from "./review-list-sql.ts";
+import { type ReviewListFilter, reviewListSql } from "./review-list-sql.ts";
 import {
   apiKeyFromDb,
   auditFromDb,
@@ -207,33 +202,22 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
     const after = cursor === undefined ? null : decodeReviewCursor(cursor);
     if (filter.statuses.length === 0 || filter.queues?.length === 0 || limit < 1)
       return { items: [], nextCursor: null };
-    const rows = (
-      await this.#reviewRows(reviewListSql(this.workspaceId, filter, after, limit + 1, columns))
-    ).map(read);
+    const { sql, params } = reviewListSql(this.workspaceId, filter, after, limit + 1, columns, this.engine);
+    const rows = (await this.reader.all(sql, params)).map(read);
     return page(rows, limit, (last) => encodeReviewCursor(last.dueAt, last.id));
   }
 
   async dueReviews(now: string, limit: number): Promise<ReviewRow[]> {
     // One index range per open status, as the review list reads (see review-list-sql.ts).
-    const query = reviewListSql(
+    const { sql, params } = reviewListSql(
       this.workspaceId,
       { statuses: ["pending", "escalated"], dueBy: isoTime(now) },
       null,
       limit,
+      "*",
+      this.engine,
     );
-    return (await this.#reviewRows(query)).map(reviewFromDb);
-  }
-
-  /**
-   * The rows of a review-list query: on PostgreSQL the union in one round trip (a Merge Append of
-   * index ranges); on SQLite each branch alone, merged here, which spares SQLite's sort of the union.
-   */
-  async #reviewRows(query: ReviewListQuery): Promise<DbRecord[]> {
-    if (this.engine === "postgres" || query.branches.length === 1)
-      return this.reader.all(query.sql, query.params);
-    const results: DbRecord[][] = [];
-    for (const branch of query.branches) results.push(await this.reader.all(branch.sql, branch.params));
-    return mergeReviewBranches(results, query.fetch);
+    return (await this.reader.all(sql, params)).map(reviewFromDb);
   }
 
   async dueInfoRequests(now: string, limit: number): Promise<ProposalRow[]> {
