@@ -1,18 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import Database from "better-sqlite3";
-import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { OutcomeRow } from "../../src/store/autonomy-rows.ts";
 import type { ExecutionPatch, ExecutionRow } from "../../src/store/execution-rows.ts";
-import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "../../src/store/migrations.ts";
-import { PostgresStore } from "../../src/store/postgres-store.ts";
-import { SqliteStore, sqliteFile } from "../../src/store/sqlite-store.ts";
 import type { Store, Write } from "../../src/store/store.ts";
 import { at, auditDraft, changeOf, proposalRow, T0, testId } from "../support/store-fixtures.ts";
-import { createTestStore, storeEngines, type TestStore, testDatabaseUrl } from "../support/stores.ts";
+import { createTestStore, storeEngines, storeWrittenBefore, type TestStore } from "../support/stores.ts";
 
 /**
  * The circuit breakers' execution counts (migration 0018), on SQLite and on PostgreSQL: whole hours of
@@ -301,50 +292,11 @@ describe.each(storeEngines())("Migration 0018, the execution counters: %s", (eng
     }));
     const insert = `INSERT INTO executions (id, proposal_id, kind, agent_id, action_type, status, attempts,
       version, created_at, updated_at, doc) VALUES (?, ?, ?, 'bot', 'crm.update', ?, ?, 1, ?, ?, '{}')`;
-    const earlier = loadMigrations(engine).filter((m) => m.version < 18);
 
-    let store: Store;
-    let cleanup: () => Promise<void>;
-    if (engine === "sqlite") {
-      const dataDir = mkdtempSync(join(tmpdir(), "loopgate-migration-"));
-      const sqlite = new Database(sqliteFile(dataDir));
-      sqlite.exec(SCHEMA_MIGRATIONS_DDL);
-      for (const m of earlier) {
-        sqlite.exec(m.sql);
-        sqlite.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(m.version, m.name, "x");
-      }
-      sqlite.pragma("foreign_keys = OFF");
-      for (const r of rows)
-        sqlite.prepare(insert).run(r.id, `p_${r.id}`, r.kind, r.status, r.attempts, r.updatedAt, r.updatedAt);
-      sqlite.close();
-      store = new SqliteStore({ dataDir });
-      cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
-    } else {
-      const url = testDatabaseUrl()!;
-      const schema = `test_${randomBytes(6).toString("hex")}`;
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      const run = (sql: string, params: unknown[] = []) => {
-        let n = 0;
-        return client.query(
-          sql.replace(/\?/g, () => `$${++n}`),
-          params,
-        );
-      };
-      await client.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
-      await client.query(SCHEMA_MIGRATIONS_DDL);
-      for (const m of earlier) {
-        await client.query(m.sql);
-        await run("INSERT INTO schema_migrations VALUES (?, ?, ?)", [m.version, m.name, "x"]);
-      }
+    const { store, cleanup } = await storeWrittenBefore(engine, 18, async (run) => {
       for (const r of rows)
         await run(insert, [r.id, `p_${r.id}`, r.kind, r.status, r.attempts, r.updatedAt, r.updatedAt]);
-      store = new PostgresStore({ connectionString: url, schema, poolSize: 2 });
-      cleanup = async () => {
-        await client.query(`DROP SCHEMA ${schema} CASCADE`);
-        await client.end();
-      };
-    }
+    });
 
     try {
       await store.migrate();

@@ -1,17 +1,17 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "../../src/store/migrations.ts";
-import { PostgresStore } from "../../src/store/postgres-store.ts";
 import { queueSummarySql } from "../../src/store/review-desk-sql.ts";
-import { SqliteStore, sqliteFile } from "../../src/store/sqlite-store.ts";
+import { sqliteFile } from "../../src/store/sqlite-store.ts";
 import type { Change, QueueSummaryRow, ReviewPatch, ReviewRow, Store, Write } from "../../src/store/store.ts";
 import { at, auditDraft, proposalRow, reviewRow } from "../support/store-fixtures.ts";
-import { createTestStore, storeEngines, type TestStore, testDatabaseUrl } from "../support/stores.ts";
+import {
+  createTestStore,
+  storeEngines,
+  storeWrittenBefore,
+  type TestStore,
+  testDatabaseUrl,
+} from "../support/stores.ts";
 
 /**
  * The queue summary (SPEC §9, `GET /v1/reviews/summary`, the overload check, metrics) reads the open
@@ -296,7 +296,6 @@ describe.each(storeEngines())("Migration 0013, the open review counts: %s", (eng
       createdAt: at(i),
       dueAt: at(5000 - i),
     }));
-    const earlier = loadMigrations(engine).filter((m) => m.version < 13);
     const insertReview = `INSERT INTO reviews (id, proposal_id, queue, status, level, priority, due_at,
       approvals_required, approvers, action_type, agent_id, policy_version, version, created_at, updated_at)
       VALUES (?, 'prop_old', ?, ?, 0, 0, ?, 1, '[]', 'support.reply', 'agent_support', 1, 1, ?, ?)`;
@@ -304,49 +303,11 @@ describe.each(storeEngines())("Migration 0013, the open review counts: %s", (eng
       request_hash, policy_version, version, created_at, updated_at, doc) VALUES ('prop_old',
       'agent_support', 'support.reply', 'pending_review', 'not_started', 'h', 1, 1, ?, ?, '{}')`;
 
-    let store: Store;
-    let cleanup: () => Promise<void>;
-    if (engine === "sqlite") {
-      const dataDir = mkdtempSync(join(tmpdir(), "loopgate-migration-"));
-      const sqlite = new Database(sqliteFile(dataDir));
-      sqlite.exec(SCHEMA_MIGRATIONS_DDL);
-      for (const m of earlier) {
-        sqlite.exec(m.sql);
-        sqlite.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(m.version, m.name, "x");
-      }
-      sqlite.prepare(insertProposal).run(at(0), at(0));
-      for (const r of rows)
-        sqlite.prepare(insertReview).run(r.id, r.queue, r.status, r.dueAt, r.createdAt, r.createdAt);
-      sqlite.close();
-      store = new SqliteStore({ dataDir });
-      cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
-    } else {
-      const url = testDatabaseUrl()!;
-      const schema = `test_${randomBytes(6).toString("hex")}`;
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      const run = (sql: string, params: unknown[] = []) => {
-        let n = 0;
-        return client.query(
-          sql.replace(/\?/g, () => `$${++n}`),
-          params,
-        );
-      };
-      await client.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
-      await client.query(SCHEMA_MIGRATIONS_DDL);
-      for (const m of earlier) {
-        await client.query(m.sql);
-        await run("INSERT INTO schema_migrations VALUES (?, ?, ?)", [m.version, m.name, "x"]);
-      }
+    const { store, cleanup } = await storeWrittenBefore(engine, 13, async (run) => {
       await run(insertProposal, [at(0), at(0)]);
       for (const r of rows)
         await run(insertReview, [r.id, r.queue, r.status, r.dueAt, r.createdAt, r.createdAt]);
-      store = new PostgresStore({ connectionString: url, schema, poolSize: 2 });
-      cleanup = async () => {
-        await client.query(`DROP SCHEMA ${schema} CASCADE`);
-        await client.end();
-      };
-    }
+    });
 
     try {
       await store.migrate();

@@ -2,10 +2,12 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import pg from "pg";
 import { inject } from "vitest";
+import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "../../src/store/migrations.ts";
 import { PostgresStore } from "../../src/store/postgres-store.ts";
-import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { SqliteStore, sqliteFile } from "../../src/store/sqlite-store.ts";
 import type { Store } from "../../src/store/store.ts";
 
 /**
@@ -120,4 +122,75 @@ export async function withStores(fn: (store: Store, engine: StoreEngine) => Prom
       await testStore.cleanup();
     }
   }
+}
+
+/** Runs one statement with `?` placeholders against a database written before a migration. */
+export type RunSql = (sql: string, params?: unknown[]) => Promise<void>;
+
+/**
+ * A store of the engine whose data `seed` wrote with the migrations before `version` only — as a
+ * database written by an earlier release — not yet migrated further: the test calls `store.migrate()`
+ * to upgrade it, then `cleanup()`.
+ *
+ * @example
+ * ```ts
+ * const old = await storeWrittenBefore(engine, 18, async (run) => {
+ *   await run("INSERT INTO executions (…) VALUES (?, ?, …)", ["exec_1", "prop_1"]);
+ * });
+ * await old.store.migrate(); // applies 0018 and later to what was written
+ * await old.cleanup();
+ * ```
+ */
+export async function storeWrittenBefore(
+  engine: StoreEngine,
+  version: number,
+  seed: (run: RunSql) => Promise<void>,
+): Promise<{ store: Store; cleanup: () => Promise<void> }> {
+  const earlier = loadMigrations(engine).filter((m) => m.version < version);
+  if (engine === "sqlite") {
+    const dataDir = mkdtempSync(join(tmpdir(), "loopgate-migration-"));
+    const sqlite = new Database(sqliteFile(dataDir));
+    try {
+      sqlite.exec(SCHEMA_MIGRATIONS_DDL);
+      for (const m of earlier) {
+        sqlite.exec(m.sql);
+        sqlite.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(m.version, m.name, "x");
+      }
+      // Rows of one table alone (no proposal behind an execution, say), as a test seeds them.
+      sqlite.pragma("foreign_keys = OFF");
+      await seed(async (sql, params = []) => void sqlite.prepare(sql).run(...params));
+    } finally {
+      sqlite.close();
+    }
+    return {
+      store: new SqliteStore({ dataDir }),
+      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const url = testDatabaseUrl();
+  if (url === null) throw new Error("PostgreSQL is not available to this test run");
+  const schema = `test_${randomBytes(6).toString("hex")}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const run: RunSql = async (sql, params = []) => {
+    let n = 0;
+    await client.query(
+      sql.replace(/\?/g, () => `$${++n}`),
+      params,
+    );
+  };
+  await client.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
+  await client.query(SCHEMA_MIGRATIONS_DDL);
+  for (const m of earlier) {
+    await client.query(m.sql);
+    await run("INSERT INTO schema_migrations VALUES (?, ?, ?)", [m.version, m.name, "x"]);
+  }
+  await seed(run);
+  return {
+    store: new PostgresStore({ connectionString: url, schema, poolSize: 2 }),
+    cleanup: async () => {
+      await client.query(`DROP SCHEMA ${schema} CASCADE`);
+      await client.end();
+    },
+  };
 }
