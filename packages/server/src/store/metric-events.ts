@@ -350,7 +350,11 @@ async function firstMarks(
   return new Map([...first].map(([key, at]) => [key.slice(prefix), at]));
 }
 
-async function lookup(tx: SqlRunner, ids: string[], sql: (ids: string[]) => string, ws: string) {
+/**
+ * The rows `sql` selects for `ids`, a few hundred ids per statement (`sql` is given each slice, to
+ * write its `IN (…)`; its parameters are the workspace, then the slice).
+ */
+export async function lookup(tx: SqlRunner, ids: string[], sql: (ids: string[]) => string, ws: string) {
   const rows: DbRecord[] = [];
   for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
     const slice = ids.slice(i, i + IDS_PER_LOOKUP);

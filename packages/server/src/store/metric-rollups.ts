@@ -1,6 +1,6 @@
 import { decideBucketMetric, hourBucket, type RollupCell } from "@loopgate/core";
-import { eventIncrements, hasMetricEvents, metricEvents, reviewIdsOf } from "./metric-events.ts";
-import type { DbRecord, SqlValue } from "./rows.ts";
+import { eventIncrements, hasMetricEvents, lookup, metricEvents, reviewIdsOf } from "./metric-events.ts";
+import type { SqlValue } from "./rows.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 import { placeholders } from "./statements.ts";
 import type { Change, DecisionRow, ReviewRow } from "./store.ts";
@@ -50,8 +50,6 @@ export interface RollupFilter {
 
 /** Rows a multi-row upsert carries at most (× 8 columns, far under either engine's parameter limit). */
 const ROWS_PER_UPSERT = 100;
-/** Review ids looked up per query. */
-const IDS_PER_LOOKUP = 200;
 
 /**
  * The counters the written changes add to: for each new proposal `proposals` and `route.<verdict>`;
@@ -258,29 +256,27 @@ function dimensionsOf(review: Pick<ReviewRow, "actionType" | "agentId" | "queue"
 }
 
 async function reviewsById(tx: SqlRunner, ws: string, ids: string[]) {
-  const unique = [...new Set(ids)];
   const reviews = new Map<
     string,
     Pick<ReviewRow, "actionType" | "agentId" | "queue" | "createdAt" | "updatedAt">
   >();
-  for (let i = 0; i < unique.length; i += IDS_PER_LOOKUP) {
-    const slice = unique.slice(i, i + IDS_PER_LOOKUP);
-    const rows: DbRecord[] = await tx.all(
-      `SELECT id, action_type, agent_id, queue, created_at, updated_at FROM reviews
-        WHERE workspace_id = ? AND id IN (${placeholders(slice.length)})
-          AND NOT EXISTS (SELECT 1 FROM canaries c
-            WHERE c.workspace_id = reviews.workspace_id AND c.proposal_id = reviews.proposal_id)`,
-      [ws, ...slice],
-    );
-    for (const row of rows) {
-      reviews.set(String(row.id), {
-        actionType: String(row.action_type),
-        agentId: String(row.agent_id),
-        queue: String(row.queue),
-        createdAt: String(row.created_at),
-        updatedAt: String(row.updated_at),
-      });
-    }
+  const rows = await lookup(
+    tx,
+    [...new Set(ids)],
+    (slice) => `SELECT id, action_type, agent_id, queue, created_at, updated_at FROM reviews
+      WHERE workspace_id = ? AND id IN (${placeholders(slice.length)})
+        AND NOT EXISTS (SELECT 1 FROM canaries c
+          WHERE c.workspace_id = reviews.workspace_id AND c.proposal_id = reviews.proposal_id)`,
+    ws,
+  );
+  for (const row of rows) {
+    reviews.set(String(row.id), {
+      actionType: String(row.action_type),
+      agentId: String(row.agent_id),
+      queue: String(row.queue),
+      createdAt: String(row.created_at),
+      updatedAt: String(row.updated_at),
+    });
   }
   return reviews;
 }

@@ -29,6 +29,18 @@ function databaseBefore(version: number, dirs: string[]): Database.Database {
   return db;
 }
 
+/** The lines of SQLite's plan for `sql`. */
+function planOf(db: Database.Database, sql: string, ...params: unknown[]): string[] {
+  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map(
+    (p) => p.detail,
+  );
+}
+
+/** The ids of the rows `sql` returns, in order. */
+function idsOf(db: Database.Database, sql: string, ...params: unknown[]): string[] {
+  return (db.prepare(sql).all(...params) as { id: string }[]).map((r) => r.id);
+}
+
 /** Migration 0012 on a database written before it: the entity column is filled from each document. */
 describe("migration 0012, the proposal entity column", () => {
   const dirs: string[] = [];
@@ -58,12 +70,13 @@ describe("migration 0012, the proposal entity column", () => {
       { id: "p3", entity: null },
       { id: "p4", entity: null },
     ]);
-    const plan = db
-      .prepare(
-        "EXPLAIN QUERY PLAN SELECT id FROM proposals WHERE workspace_id = ? AND entity = ? ORDER BY created_at DESC",
-      )
-      .all("default", "customer:c_1") as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(" ")).toContain("proposals_entity");
+    const plan = planOf(
+      db,
+      "SELECT id FROM proposals WHERE workspace_id = ? AND entity = ? ORDER BY created_at DESC",
+      "default",
+      "customer:c_1",
+    );
+    expect(plan.join(" ")).toContain("proposals_entity");
     db.close();
   });
 });
@@ -100,13 +113,17 @@ describe("migration 0015, the review claim holder", () => {
         { id: "r1", claim_holder: "u_anna" },
         { id: "r2", claim_holder: null },
       ]);
-      const plan = db
-        .prepare(
-          `EXPLAIN QUERY PLAN SELECT id, due_at FROM reviews WHERE workspace_id = ? AND queue = ? AND status = ?
-            AND (claim_expires_at IS NULL OR claim_expires_at <= ? OR claim_holder = ?) ORDER BY due_at, id LIMIT 5`,
-        )
-        .all("default", "support", "pending", "2026-01-01T00:00:00.000Z", "u_ben") as { detail: string }[];
-      expect(plan.map((p) => p.detail).join(" ")).toContain("COVERING INDEX reviews_queue_status_due");
+      const plan = planOf(
+        db,
+        `SELECT id, due_at FROM reviews WHERE workspace_id = ? AND queue = ? AND status = ?
+          AND (claim_expires_at IS NULL OR claim_expires_at <= ? OR claim_holder = ?) ORDER BY due_at, id LIMIT 5`,
+        "default",
+        "support",
+        "pending",
+        "2026-01-01T00:00:00.000Z",
+        "u_ben",
+      );
+      expect(plan.join(" ")).toContain("COVERING INDEX reviews_queue_status_due");
     } finally {
       db.close();
     }
@@ -143,10 +160,7 @@ describe("migration 0016, partial indexes of rare statuses", () => {
 
     migrateSqlite(db);
 
-    const plan = (sql: string, ...params: unknown[]) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
-        .map((p) => p.detail)
-        .join(" ");
+    const plan = (sql: string, ...params: unknown[]) => planOf(db, sql, ...params).join(" ");
     expect(plan(SQL.dueInfoRequests, "default", "2026-01-03T00:00:00.000Z", 10)).toContain(
       "INDEX proposals_info_due",
     );
@@ -158,8 +172,7 @@ describe("migration 0016, partial indexes of rare statuses", () => {
         "INDEX proposals_refused",
       );
 
-    const ids = (sql: string, ...params: unknown[]) =>
-      (db.prepare(sql).all(...params) as { id: string }[]).map((r) => r.id);
+    const ids = (sql: string, ...params: unknown[]) => idsOf(db, sql, ...params);
     expect(ids(SQL.dueInfoRequests, "default", "2026-01-03T00:00:00.000Z", 10)).toEqual(["p1", "p6"]);
     expect(ids(EXECUTION_SQL.heldProposals, "default", 10)).toEqual(["p2"]);
     expect(ids(refused("rejected"), "default", "a", "t", "2026-01-01T00:00:00.000Z")).toEqual(["p3"]);
@@ -267,10 +280,7 @@ describe("migration 0018, the execution counters of the breakers", () => {
       expect(increments.map((i) => i.metric)).toEqual(["executions.succeeded"]);
 
       // The breakers' reads are answered from indexes: the slice's key, and ranges of the pair's rows.
-      const plan = (sql: string, ...params: unknown[]) =>
-        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
-          .map((p) => p.detail)
-          .join(" ");
+      const plan = (sql: string, ...params: unknown[]) => planOf(db, sql, ...params).join(" ");
       const range = ["default", "a", "t", "2026-11-23T06:30:00.000Z", "2026-11-23T07:00:00.000Z"];
       expect(plan(EDGE_EXECUTIONS, ...range)).toContain(
         "INDEX executions_by_pair (workspace_id=? AND agent_id=? AND action_type=? AND updated_at>? AND updated_at<?)",
@@ -331,8 +341,7 @@ describe("migration 0019, leaner execution and audit indexes", () => {
       );
     });
     const now = "2026-01-02T00:00:00.000Z";
-    const ids = (sql: string, ...params: unknown[]) =>
-      (db.prepare(sql).all(...params) as { id: string }[]).map((r) => r.id);
+    const ids = (sql: string, ...params: unknown[]) => idsOf(db, sql, ...params);
     const before = {
       due: ids(EXECUTION_SQL.dueExecutions, "default", now, now, 10),
       queued: ids(EXECUTION_SQL.queuedExecutions, "default", 10),
@@ -348,8 +357,7 @@ describe("migration 0019, leaner execution and audit indexes", () => {
     }).toEqual(before);
     expect(before).toEqual({ due: ["e1", "e3", "e0"], queued: ["e1", "e0", "e2"], review: ["e7"] });
 
-    const plan = (sql: string, ...params: unknown[]) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((p) => p.detail);
+    const plan = (sql: string, ...params: unknown[]) => planOf(db, sql, ...params);
     expect(plan(EXECUTION_SQL.dueExecutions, "default", now, now, 10)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^SEARCH executions USING INDEX executions_queued /),
