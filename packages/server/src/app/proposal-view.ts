@@ -15,7 +15,7 @@ export function proposalView(
   viewer: Principal | null,
 ): Proposal {
   const mask = viewer?.kind === "user" && !viewer.user.pii;
-  const m = <T>(value: T): T => (mask ? (maskPii(value) as T) : value);
+  const m = mask ? masked : unmasked;
   const doc = row.doc;
   const reviewViews = reviews.map(reviewSummary);
   const open = reviews.find((r) => r.status === "pending" || r.status === "escalated");
@@ -73,11 +73,9 @@ export function proposalView(
   };
 }
 
-/**
- * The hash of the packet a reviewer sees. Within one revision everything shown is fixed except the
- * edited payload, so the packet is identified by the proposal, its revision, the current edit and
- * whether personal data was masked — far cheaper than hashing the whole packet on every read.
- */
+const masked = <T>(value: T): T => maskPii(value) as T;
+const unmasked = <T>(value: T): T => value;
+
 /**
  * The packet hash `viewer` is shown for the proposal in `row` (the same as {@link proposalView}'s),
  * without building the view: what a decision's `packetHash` is checked against.
@@ -90,6 +88,11 @@ export function viewerPacketHash(row: ProposalRow, viewer: Principal | null): st
   return packetHash(row.id, row.doc.revision, finalPayload, mask);
 }
 
+/**
+ * The hash of the packet a reviewer sees. Within one revision everything shown is fixed except the
+ * edited payload, so the packet is identified by the proposal, its revision, the current edit and
+ * whether personal data was masked — far cheaper than hashing the whole packet on every read.
+ */
 export function packetHash(
   proposalId: string,
   revision: number,

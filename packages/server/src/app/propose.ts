@@ -16,6 +16,7 @@ import {
   type Signals,
   validatePayload,
 } from "@loopgate/core";
+import { withDocText } from "../store/rows.ts";
 import type { ProposalDoc, ProposalRow, ReviewRow, Write } from "../store/store.ts";
 import { AppError, invalidInput } from "./app-error.ts";
 import { checkBypass } from "./bypass-check.ts";
@@ -28,6 +29,7 @@ import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
 import { overloadedQueues } from "./queue-load.ts";
 import { heldRoute, stopCovering } from "./stop-scope.ts";
+import { submissionJson } from "./submission-json.ts";
 import { fieldIssues } from "./zod-issues.ts";
 
 const NO_OVERLOAD: ReadonlyMap<string, QueueLoad> = new Map();
@@ -134,9 +136,11 @@ export async function propose(
   };
   const review = held ? null : reviewFor(deps, row, decision, now);
   const view = proposalView(row, review ? [review] : [], [], null);
-  // Serialised once for both the answer and the row's response column (idempotent replays), rather
-  // than kept as a second copy of the packet in the document.
-  const json = JSON.stringify(view);
+  // The answer, kept in the row's response column for idempotent replays, and the document's text for
+  // its column, serialised together: they share the packet.
+  const texts = submissionJson(doc, view);
+  withDocText(doc, texts.doc);
+  const json = texts.view;
   row.response = json;
 
   const actor = actorOf(agent);

@@ -15,11 +15,13 @@ export type SqlValue = string | number | boolean | null;
 /**
  * Where a document serialised ahead of its write keeps its JSON text: the embedded store's writer
  * thread receives each proposal document as text (see writer-docs.ts) with only the facts the commit
- * reads as an object, and writes the text as it is.
+ * reads as an object, and writes the text as it is; a new proposal's document carries the text it
+ * was serialised to together with the submission's answer (app/submission-json.ts). The text must be
+ * the document's: a document that carries one is not changed afterwards.
  */
 const DOC_TEXT: unique symbol = Symbol("docText");
 
-/** `facts`, carrying `text` as the JSON text to store for the document they stand for. */
+/** `facts` (a document, or the facts standing for one), carrying `text` as the document's JSON text to store. */
 export function withDocText<T extends object>(facts: T, text: string): T {
   Object.defineProperty(facts, DOC_TEXT, { value: text });
   return facts;

@@ -1,4 +1,4 @@
-import { withDocText } from "./rows.ts";
+import { docJson, withDocText } from "./rows.ts";
 import type { Change, ProposalDoc, Write } from "./store.ts";
 
 /**
@@ -8,9 +8,10 @@ import type { Change, ProposalDoc, Write } from "./store.ts";
  * A batch crosses as one JSON text, but a proposal's document (~2 KB) and its response (~2.5 KB of
  * JSON text) are most of a submission's bytes, and in one JSON text the writer would parse the document
  * only to serialise it again for its column, and the response would be escaped on the way in and
- * unescaped on the way out. So each document is serialised once, on the event loop, and sent beside the
- * batch's JSON in a list of strings (copied, not escaped); the writer stores that text as it is. In the
- * JSON the document is replaced by {@link DocFacts}: the few fields the commit itself reads.
+ * unescaped on the way out. So each document is serialised once, on the event loop (or not at all when
+ * it already carries its text, see `withDocText`), and sent beside the batch's JSON in a list of
+ * strings (copied, not escaped); the writer stores that text as it is. In the JSON the document is
+ * replaced by {@link DocFacts}: the few fields the commit itself reads.
  */
 
 /**
@@ -41,7 +42,7 @@ export function packChanges(changes: readonly Change[]): PackedChanges {
   const texts: string[] = [];
   const light = changes.map((change) =>
     mapDocs(change, (doc, response) => {
-      texts.push(JSON.stringify(doc));
+      texts.push(docJson(doc));
       if (response !== undefined) texts.push(response);
       return factsOf(doc);
     }),
