@@ -5,6 +5,7 @@
  * it commits itself, as any replica does. Change events are relayed through the primary so that
  * long polls, SSE streams and the active policy follow changes made in any worker.
  */
+import type { ChangeEvent } from "../app/events.ts";
 import { startServer } from "../http/start-server.ts";
 import { openStore } from "../store/open-store.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
@@ -56,11 +57,21 @@ const server = await startServer({
   ...(config.logLevel === undefined ? {} : { logLevel: config.logLevel }),
 });
 
-// Events published here go to the other workers; events relayed from them are published here
-// without going back. Publishing is synchronous, so the flag covers exactly the relayed event.
+// Events published here go to the other workers, those of one turn in one message; events relayed
+// from them are published here without going back. Publishing is synchronous, so the flag covers
+// exactly the relayed events.
 let relaying = false;
+let outgoing: ChangeEvent[] = [];
 server.deps.events.subscribe((event) => {
-  if (!relaying) send({ kind: "event", event });
+  if (relaying) return;
+  outgoing.push(event);
+  if (outgoing.length === 1) {
+    setImmediate(() => {
+      const events = outgoing;
+      outgoing = [];
+      send({ kind: "events", events });
+    });
+  }
 });
 
 let stopping: Promise<void> | null = null;
@@ -81,15 +92,15 @@ process.on("message", (message: PrimaryMessage) => {
     case "committed":
       remote?.settle(message);
       return;
-    case "event":
+    case "events":
       relaying = true;
       try {
-        server.deps.events.publish(message.event);
+        for (const event of message.events) server.deps.events.publish(event);
       } finally {
         relaying = false;
       }
       // Another worker stored a new policy version: route by it here too.
-      if (message.event.type === "policy.loaded") void server.deps.policies.refresh();
+      if (message.events.some((event) => event.type === "policy.loaded")) void server.deps.policies.refresh();
       return;
     case "stop":
       void stop(0);

@@ -1,5 +1,6 @@
 import { type CommitOutcome, fromWireOutcome } from "../store/sqlite-writer-protocol.ts";
 import type { Change, CommitResult } from "../store/store.ts";
+import { type PackedChanges, packChanges } from "../store/writer-docs.ts";
 import type { PrimaryMessage, WorkerMessage } from "./cluster-protocol.ts";
 
 interface Pending {
@@ -13,8 +14,11 @@ interface Pending {
  * audit chain is appended by one process.
  *
  * Every change committed in one turn of the event loop goes to the primary in one message (one
- * write to the IPC pipe, not one per request), and the primary answers with one message too. A
- * promise settles when the primary reports the change committed, after its COMMIT returned, so an
+ * write to the IPC pipe, not one per request), and the primary answers with one message too. The
+ * changes travel as they do to the writer thread of a single process (writer-docs.ts): one JSON text
+ * with each proposal document and response beside it as a string of its own, so the documents the
+ * worker serialised are neither escaped on the way nor serialised again by the primary. A promise
+ * settles when the primary reports the change committed, after its COMMIT returned, so an
  * acknowledged change is durable as on a single process.
  */
 export class RemoteCommits {
@@ -77,27 +81,40 @@ export class RemoteCommits {
 
   #flush(): void {
     this.#scheduled = false;
-    const queued = this.#queue;
+    let batch = this.#queue;
     this.#queue = [];
-    // Each change serialised on its own, so one that JSON cannot carry (a bigint, a cycle) fails alone.
-    const texts: string[] = [];
-    const batch: { change: Change; pending: Pending }[] = [];
-    for (const queuedChange of queued) {
+    let packed: PackedChanges;
+    try {
+      packed = packChanges(batch.map((queued) => queued.change));
+    } catch {
+      // A change JSON cannot carry (a bigint, a cycle) fails alone; the others go.
+      batch = batch.filter(({ change, pending }) => serialisable(change, pending.reject));
+      if (batch.length === 0) return;
       try {
-        texts.push(JSON.stringify(queuedChange.change));
-        batch.push(queuedChange);
+        packed = packChanges(batch.map((queued) => queued.change));
       } catch (error) {
-        queuedChange.pending.reject(error);
+        for (const { pending } of batch) pending.reject(error);
+        return;
       }
     }
-    if (batch.length === 0) return;
     const id = this.#nextId++;
     this.#inFlight.set(id, batch);
     try {
-      this.#send({ kind: "commit", id, changes: `[${texts.join(",")}]` });
+      this.#send({ kind: "commit", id, ...packed });
     } catch (error) {
       this.#inFlight.delete(id);
       for (const { pending } of batch) pending.reject(error);
     }
+  }
+}
+
+/** Whether a change can be sent to the primary; rejects it with the error if not. */
+function serialisable(change: Change, reject: (error: unknown) => void): boolean {
+  try {
+    JSON.stringify(change);
+    return true;
+  } catch (error) {
+    reject(error);
+    return false;
   }
 }

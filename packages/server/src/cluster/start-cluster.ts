@@ -13,6 +13,7 @@ import { openStore } from "../store/open-store.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
 import { toWireOutcome } from "../store/sqlite-writer-protocol.ts";
 import type { Change, Store } from "../store/store.ts";
+import { unpackChanges } from "../store/writer-docs.ts";
 import {
   type PrimaryMessage,
   WORKER_CONFIG_ENV,
@@ -119,12 +120,12 @@ export async function startCluster(options: ClusterOptions): Promise<RunningServ
           if (listening.size === options.workers) firstUrl?.(message.url);
           return;
         case "commit":
-          void commitFor(worker, message.id, JSON.parse(message.changes) as Change[]);
+          void commitFor(worker, message.id, unpackChanges(message));
           return;
-        case "event":
+        case "events":
           for (const other of Object.values(cluster.workers ?? {})) {
             if (other !== undefined && other !== worker)
-              sendTo(other, { kind: "event", event: message.event });
+              sendTo(other, { kind: "events", events: message.events });
           }
           return;
       }

@@ -89,6 +89,41 @@ describe("loopgate serve --workers 2 on the embedded store", () => {
     expect(submitted).toHaveLength(60);
   });
 
+  it("relays change events between workers: every event stream hears of every proposal", async () => {
+    // Eight streams over eight connections: node:cluster spreads connections over both workers.
+    const streams = new Agent({ connections: 8, pipelining: 1 });
+    const opened = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const res = await request(`${server.url}/v1/events`, {
+          dispatcher: streams,
+          headers: { authorization: `Bearer ${owner}` },
+        });
+        return { body: res.body, process: String(res.headers["x-request-id"]).split("-")[0] };
+      }),
+    );
+    expect(new Set(opened.map((s) => s.process)).size).toBe(2);
+    let id: string | null = null;
+    const heard = opened.map(async ({ body }) => {
+      let text = "";
+      for await (const chunk of body) {
+        text += String(chunk);
+        if (id !== null && text.includes(id)) return text;
+      }
+      return text;
+    });
+    // Each stream has said it is ready before the proposal is made.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const created = await call("POST", "/v1/proposals", agent, proposal(500), "k-500");
+    expect(created.status).toBe(201);
+    id = created.body.id as string;
+    for (const text of await Promise.all(heard)) {
+      expect(text).toContain("event: proposal.created");
+      expect(text).toContain(created.body.id);
+    }
+    for (const { body } of opened) body.destroy();
+    await streams.destroy();
+  });
+
   it("relays a new policy version to every worker", async () => {
     const text = `${await readFile(POLICY, "utf8")}\n# version two\n`;
     const put = await call("PUT", "/v1/policy", owner, { text });
