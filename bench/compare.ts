@@ -4,11 +4,14 @@
  * differ by ±10 %).
  *
  *   npm run bench:compare -- --base <commit> [--head <commit>] [--bench propose|approval-cycle] [--rounds 3] [--seconds 10]
+ *                            [--workers N]
  *
  * Checks the base out in a temporary `git worktree` whose node_modules links to this tree's (except the
  * workspace packages, which must be the base's own), runs `bench:propose` closed loop (or
  * `bench:approval-cycle` with claim-next) in each tree in turn, prints each run and the medians, and removes the worktree. With `--head`, that commit is
- * checked out the same way and compared instead of this tree (uncommitted work is left out).
+ * checked out the same way and compared instead of this tree (uncommitted work is left out). `--workers N`
+ * runs the propose benchmark against `serve --workers N` (its event-loop column is then the first
+ * process's, and the writer column the busiest other thread's).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
@@ -23,11 +26,12 @@ const { values } = parseArgs({
     bench: { type: "string", default: "propose" },
     rounds: { type: "string", default: "3" },
     seconds: { type: "string", default: "10" },
+    workers: { type: "string" },
   },
 });
 if (values.base === undefined) {
   console.error(
-    "usage: npm run bench:compare -- --base <commit> [--head <commit>] [--bench propose|approval-cycle] [--rounds 3] [--seconds 10]",
+    "usage: npm run bench:compare -- --base <commit> [--head <commit>] [--bench propose|approval-cycle] [--rounds 3] [--seconds 10] [--workers N]",
   );
   process.exit(2);
 }
@@ -71,6 +75,7 @@ function benchIn(dir: string, round: number, build: string): Run {
   const args = cycle
     ? ["run", "bench:approval-cycle", "--", "--engine", "sqlite", "--agents", "64", "--reviewers", "16"]
     : ["run", "bench:propose", "--", "--engine", "sqlite", "--connections", "64", "--phases", "closed"];
+  if (!cycle && values.workers !== undefined) args.push("--workers", values.workers);
   const out = spawnSync("npm", [...args, "--seconds", String(seconds)], { cwd: dir, encoding: "utf8" });
   const rows = out.stdout.split("\n").map((line) => line.split("|").map((cell) => cell.trim()));
   // The summary row, then one row per server thread (`pid/main` is the event loop), as
@@ -140,5 +145,5 @@ for (const build of [...new Set(runs.map((r) => r.build))]) {
   );
 }
 console.log(
-  `\ncommand: npm run bench:compare -- --base ${values.base}${values.head === undefined ? "" : ` --head ${values.head}`} --bench ${values.bench} --rounds ${rounds} --seconds ${seconds}`,
+  `\ncommand: npm run bench:compare -- --base ${values.base}${values.head === undefined ? "" : ` --head ${values.head}`} --bench ${values.bench} --rounds ${rounds} --seconds ${seconds}${values.workers === undefined ? "" : ` --workers ${values.workers}`}`,
 );
