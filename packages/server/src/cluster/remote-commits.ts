@@ -1,6 +1,6 @@
 import { type CommitOutcome, fromWireOutcome } from "../store/sqlite-writer-protocol.ts";
 import type { Change, CommitResult } from "../store/store.ts";
-import { type PackedChanges, packChanges } from "../store/writer-docs.ts";
+import { type PackedChanges, packChanges, serialisable } from "../store/writer-docs.ts";
 import type { PrimaryMessage, WorkerMessage } from "./cluster-protocol.ts";
 
 interface Pending {
@@ -105,16 +105,5 @@ export class RemoteCommits {
       this.#inFlight.delete(id);
       for (const { pending } of batch) pending.reject(error);
     }
-  }
-}
-
-/** Whether a change can be sent to the primary; rejects it with the error if not. */
-function serialisable(change: Change, reject: (error: unknown) => void): boolean {
-  try {
-    JSON.stringify(change);
-    return true;
-  } catch (error) {
-    reject(error);
-    return false;
   }
 }

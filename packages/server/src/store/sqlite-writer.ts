@@ -6,7 +6,7 @@ import {
   type WriterResponse,
 } from "./sqlite-writer-protocol.ts";
 import type { Change, CommitResult } from "./store.ts";
-import { packChanges } from "./writer-docs.ts";
+import { packChanges, serialisable } from "./writer-docs.ts";
 
 interface InFlight {
   /** Echoed by the worker's answer. */
@@ -288,16 +288,5 @@ export class SqliteWriter {
     const request: WriterRequest = { kind: "close" };
     worker.postMessage(request);
     await exited;
-  }
-}
-
-/** Whether a change can be sent to the worker; rejects it with the error if not. */
-function serialisable(change: Change, reject: (error: unknown) => void): boolean {
-  try {
-    JSON.stringify(change);
-    return true;
-  } catch (error) {
-    reject(error);
-    return false;
   }
 }

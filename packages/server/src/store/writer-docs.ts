@@ -50,6 +50,20 @@ export function packChanges(changes: readonly Change[]): PackedChanges {
   return { changes: JSON.stringify(light), texts };
 }
 
+/**
+ * Whether one change can be packed (JSON carries it: no bigint, no cycle); rejects it with the error if
+ * not. When {@link packChanges} throws for a batch, this finds the changes to fail alone.
+ */
+export function serialisable(change: Change, reject: (error: unknown) => void): boolean {
+  try {
+    JSON.stringify(change);
+    return true;
+  } catch (error) {
+    reject(error);
+    return false;
+  }
+}
+
 /** The changes {@link packChanges} serialised; each document's facts carry its JSON text to store. */
 export function unpackChanges(packed: PackedChanges): Change[] {
   const changes = JSON.parse(packed.changes) as Change[];
