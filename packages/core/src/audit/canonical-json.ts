@@ -60,8 +60,7 @@ function write(value: unknown, depth: number): string | undefined {
   }
 
   const record = value as Record<string, unknown>;
-  // Default sort compares UTF-16 code units, which is the order RFC 8785 prescribes.
-  const keys = Object.keys(record).sort();
+  const keys = sortedKeys(Object.keys(record));
   let out = "{";
   let first = true;
   for (const key of keys) {
@@ -72,6 +71,28 @@ function write(value: unknown, depth: number): string | undefined {
     out += `${quote(key)}:${member}`;
   }
   return `${out}}`;
+}
+
+/** Up to this many keys an insertion sort in place beats `Array.prototype.sort`, which copies. */
+const INSERTION_SORT_MAX = 16;
+
+/**
+ * `keys` sorted by UTF-16 code units, the order RFC 8785 prescribes (`<` on strings and the default
+ * `sort` both compare code units). Objects here have a handful of keys, often nearly in order; sorting
+ * them in place allocates nothing, where the built-in sort copies each array it sorts.
+ */
+function sortedKeys(keys: string[]): string[] {
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j -= 1;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /**

@@ -62,6 +62,23 @@ describe("canonicalJson (RFC 8785)", () => {
     expect(canonicalJson({ s: "café \u2028 \u0007 \t ☃" })).toBe('{"s":"café \u2028 \\u0007 \\t ☃"}');
   });
 
+  it("sorts small and large objects alike, whatever their order", () => {
+    const keys = ["b", "a", "é", "Z", "a1", "", "10", "9", "\u00e9", "ab", "aa", "\ud83d\ude00", "z"];
+    for (const count of [2, 5, 16, 17, 40]) {
+      const names = Array.from(
+        { length: count },
+        (_, i) => `${keys[i % keys.length]}${Math.floor(i / keys.length) || ""}`,
+      );
+      const shuffled = [...names].reverse();
+      const expected = `{${[...new Set(names)]
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:1`)
+        .join(",")}}`;
+      expect(canonicalJson(Object.fromEntries(shuffled.map((k) => [k, 1])))).toBe(expected);
+      expect(canonicalJson(Object.fromEntries(names.map((k) => [k, 1])))).toBe(expected);
+    }
+  });
+
   it("is independent of insertion order and nests", () => {
     expect(canonicalJson({ z: { y: 1, x: [{ b: 2, a: 1 }] }, a: null })).toBe(
       '{"a":null,"z":{"x":[{"a":1,"b":2}],"y":1}}',
