@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TOPICS } from "../../src/signals/default-topics.ts";
 import { groundingScore } from "../../src/signals/grounding.ts";
-import { sentimentScore } from "../../src/signals/sentiment.ts";
+import { forEachSentimentToken, sentimentScore } from "../../src/signals/sentiment.ts";
 import { contentStems, splitSentences, stem, tokenize } from "../../src/signals/text-tokens.ts";
 import { findTopics } from "../../src/signals/topics.ts";
 
@@ -109,6 +109,50 @@ describe("sentimentScore", () => {
 
   it("lets what follows 'but' outweigh what precedes it", () => {
     expect(sentimentScore("The app is great but the delivery was terrible")).toBeLessThan(0);
+  });
+
+  it("reads the tokens of its pattern, scanned by hand", () => {
+    const pattern = /[A-Za-z]+(?:['’][A-Za-z]+)*|[.!?;,]/g;
+    const alphabet = [
+      "a",
+      "B",
+      "z",
+      "Q",
+      "'",
+      "’",
+      " ",
+      ".",
+      "!",
+      "?",
+      ";",
+      ",",
+      "-",
+      "1",
+      "é",
+      "\n",
+      "ß",
+      "_",
+    ];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const texts = ["I don't like it, at ALL!", "rock'n'roll isn’t it''s", "'quoted' ends'", ""];
+    for (let t = 0; t < 2000; t++) {
+      texts.push(
+        Array.from(
+          { length: 1 + Math.floor(random() * 30) },
+          () => alphabet[Math.floor(random() * alphabet.length)],
+        ).join(""),
+      );
+    }
+    for (const text of texts) {
+      const scanned: (string | null)[] = [];
+      forEachSentimentToken(text, (token) => scanned.push(token));
+      const matched = [...text.matchAll(pattern)].map(([token]) => (/^[A-Za-z]/.test(token) ? token : null));
+      expect(scanned, JSON.stringify(text)).toEqual(matched);
+    }
   });
 
   it("stays within [-1, 1]", () => {
