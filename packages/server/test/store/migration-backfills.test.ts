@@ -16,8 +16,14 @@ import { migrateSqlite, openSqliteWriter, SqliteRunner } from "../../src/store/s
 import { SQL } from "../../src/store/statements.ts";
 import type { Write } from "../../src/store/store.ts";
 
-/** A database in a new directory (kept in `dirs` for removal), migrated up to just before `version`. */
-function databaseBefore(version: number, dirs: string[]): Database.Database {
+/** Every test's directories, removed after it. */
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A database in a new directory (removed after the test), migrated up to just before `version`. */
+function databaseBefore(version: number): Database.Database {
   const dir = mkdtempSync(join(tmpdir(), "loopgate-migration-"));
   dirs.push(dir);
   const db = openSqliteWriter(join(dir, "loopgate.db"), 1000);
@@ -43,13 +49,8 @@ function idsOf(db: Database.Database, sql: string, ...params: unknown[]): string
 
 /** Migration 0012 on a database written before it: the entity column is filled from each document. */
 describe("migration 0012, the proposal entity column", () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-
   it("backfills string and numeric entities, leaves the rest null, and the index answers", () => {
-    const db = databaseBefore(12, dirs);
+    const db = databaseBefore(12);
     const insert = db.prepare(
       `INSERT INTO proposals (id, agent_id, action_type, status, execution_status, request_hash,
         policy_version, version, created_at, updated_at, doc) VALUES (?, 'a', 't', 'pending_review',
@@ -83,13 +84,8 @@ describe("migration 0012, the proposal entity column", () => {
 
 /** Migration 0015 on a database written before it: each claim's holder is copied to its own column. */
 describe("migration 0015, the review claim holder", () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-
   it("fills the holder of existing claims, and claim-next's filter is answered from the index", () => {
-    const db = databaseBefore(15, dirs);
+    const db = databaseBefore(15);
     try {
       db.pragma("foreign_keys = OFF");
       const insert = db.prepare(
@@ -132,13 +128,8 @@ describe("migration 0015, the review claim holder", () => {
 
 /** Migration 0016: the indexes of rare statuses hold only proposals in them, and the queries use them. */
 describe("migration 0016, partial indexes of rare statuses", () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-
   it("keeps answering the information timer, the held list and the bypass check from indexes", () => {
-    const db = databaseBefore(16, dirs);
+    const db = databaseBefore(16);
     const insert = db.prepare(
       `INSERT INTO proposals (id, agent_id, action_type, status, execution_status, request_hash,
         policy_version, version, created_at, updated_at, doc, info_due_at) VALUES (?, 'a', 't', ?,
@@ -186,11 +177,6 @@ describe("migration 0016, partial indexes of rare statuses", () => {
  * from the executions stored, so a reading right after the upgrade equals the scan of rows it replaces.
  */
 describe("migration 0018, the execution counters of the breakers", () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-
   /** The scan of rows the breakers read before migration 0018. */
   const OLD_SCAN = `SELECT
       COALESCE(SUM(CASE WHEN kind = 'execute' AND status IN ('executed', 'failed', 'dead_lettered', 'unknown') THEN 1 ELSE 0 END), 0) AS finished,
@@ -201,7 +187,7 @@ describe("migration 0018, the execution counters of the breakers", () => {
       AND updated_at >= ? AND updated_at < ?`;
 
   it("counts each finished execution once, in the hour of its last change, and reads them from indexes", async () => {
-    const db = databaseBefore(18, dirs);
+    const db = databaseBefore(18);
     try {
       db.pragma("foreign_keys = OFF");
       const insert = db.prepare(
@@ -305,13 +291,8 @@ describe("migration 0018, the execution counters of the breakers", () => {
  * audit log's time index, which no SQLite plan read, is gone.
  */
 describe("migration 0019, leaner execution and audit indexes", () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-
   it("keeps the dispatcher's and the reconciliation's reads on indexes, with the same rows", () => {
-    const db = databaseBefore(19, dirs);
+    const db = databaseBefore(19);
     db.pragma("foreign_keys = OFF");
     const insert = db.prepare(
       `INSERT INTO executions (id, proposal_id, kind, agent_id, action_type, status, attempts, next_attempt_at,
