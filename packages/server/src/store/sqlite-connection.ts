@@ -25,6 +25,13 @@ export function openSqlite(file: string, busyTimeoutMs: number): Database.Databa
  * A connection that writes: `synchronous=FULL` (a connection setting) fsyncs the WAL on every COMMIT,
  * so an acknowledged commit survives a crash or power loss.
  *
+ * `temp_store=MEMORY` keeps statement journals in memory. A statement that may stop half-way (a
+ * NOT NULL or foreign key check) inside a transaction journals the pages it changes so it can be
+ * undone alone; past 64 KiB SQLite's default spills that journal to a new temporary file, and a
+ * group commit's multi-row inserts pass that on every batch: a file created, written a page at a time
+ * (over a third of the writer's `pwrite` calls) and deleted, for a journal only ever read on a
+ * rollback. In memory it costs a few hundred KB at most.
+ *
  * `checkpointedElsewhere`: a checkpointer thread copies the WAL into the database file (see
  * SqliteCheckpointer), so this connection's COMMIT checkpoints only as a backstop, should the WAL reach
  * {@link BACKSTOP_CHECKPOINT_PAGES} pages. Otherwise SQLite's default applies: the COMMIT that takes the
@@ -38,6 +45,7 @@ export function openSqliteWriter(
   const db = openSqlite(file, busyTimeoutMs);
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
+  db.pragma("temp_store = MEMORY");
   if (checkpointedElsewhere) db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   return db;
 }
