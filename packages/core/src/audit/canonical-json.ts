@@ -31,7 +31,7 @@ export function canonicalJson(value: unknown): string {
 function write(value: unknown, depth: number): string | undefined {
   switch (typeof value) {
     case "string":
-      return quote(value);
+      return canonicalString(value);
     case "number":
       if (!Number.isFinite(value)) throw new TypeError(`cannot serialise ${value} in canonical JSON`);
       // ES Number-to-String is exactly the JCS number format; `-0` prints as "0".
@@ -68,7 +68,7 @@ function write(value: unknown, depth: number): string | undefined {
     if (member === undefined) continue;
     if (!first) out += ",";
     first = false;
-    out += `${quote(key)}:${member}`;
+    out += `${canonicalString(key)}:${member}`;
   }
   return `${out}}`;
 }
@@ -103,9 +103,15 @@ function sortedKeys(keys: string[]): string[] {
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
- * A string as JSON.stringify writes it. Most strings (ids, keys, prose) need no escape, and quoting
- * them directly skips a call into the JSON serialiser per string, the larger part of the cost here.
+ * A string as JSON.stringify writes it, which is also its canonical form. Most strings (ids, keys,
+ * prose) need no escape, and quoting them directly skips a call into the JSON serialiser per string,
+ * the larger part of the cost here.
+ *
+ * @example
+ * ```ts
+ * canonicalString('say "hi"'); // '"say \\"hi\\""'
+ * ```
  */
-function quote(text: string): string {
+export function canonicalString(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }

@@ -2,7 +2,7 @@
  * The audit chain (SPEC §10): canonical JSON, hash-chained entries, signed checkpoints over the head,
  * and offline verification of an export.
  */
-export { canonicalJson } from "./canonical-json.ts";
+export { canonicalJson, canonicalString } from "./canonical-json.ts";
 export {
   type CheckpointTrust,
   checkpointMessage,
@@ -18,5 +18,11 @@ export {
   verifyGrant,
 } from "./grant.ts";
 export { GENESIS_HASH, hashPayload, sha256Hex } from "./hash.ts";
-export { placeAuditDraft, sealAuditEntry } from "./seal-audit-entry.ts";
+export {
+  auditEntryText,
+  placeAuditDraft,
+  type SealedAuditDraft,
+  sealAuditDraft,
+  sealAuditEntry,
+} from "./seal-audit-entry.ts";
 export { type ChainVerification, type ChainVerificationOptions, verifyAuditChain } from "./verify-chain.ts";

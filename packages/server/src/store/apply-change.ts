@@ -1,4 +1,4 @@
-import { type AuditDraft, type AuditEntry, sealAuditEntry } from "@loopgate/core";
+import { type AuditDraft, type AuditEntry, type SealedAuditDraft, sealAuditDraft } from "@loopgate/core";
 import { applyAutonomyWrite } from "./autonomy-rows.ts";
 import { applyCalibrationWrite } from "./calibration-rows.ts";
 import { applyExecutionWrite } from "./execution-sql.ts";
@@ -26,21 +26,21 @@ const AUDIT_ROWS_PER_INSERT = 50;
 
 /**
  * Applies the writes of one change inside the batch transaction and seals its audit entries after
- * `head` (the caller inserts them, see {@link insertAudit}). Returns the result and the head after
- * it. A conflict writes nothing: inserts use `ON CONFLICT DO NOTHING` and updates a version
- * predicate, so a refused write changes no row and raises no error; the caller rolls back the
- * change's earlier writes, if any, to its savepoint.
+ * `head` (the caller inserts them, see {@link insertAudit}). Returns the result, the sealed entries to
+ * insert and the head after them. A conflict writes nothing: inserts use `ON CONFLICT DO NOTHING` and
+ * updates a version predicate, so a refused write changes no row and raises no error; the caller
+ * rolls back the change's earlier writes, if any, to its savepoint.
  */
 export async function applyChange(
   tx: SqlRunner,
   workspaceId: string,
   change: Change,
   head: ChainHead,
-): Promise<{ result: CommitResult; head: ChainHead }> {
+): Promise<{ result: CommitResult; sealed: SealedAuditDraft[]; head: ChainHead }> {
   let policyVersion: number | undefined;
   for (const write of change.writes) {
     const outcome = await applyWrite(tx, workspaceId, write);
-    if (outcome.conflict) return { result: { ok: false, conflict: outcome.conflict }, head };
+    if (outcome.conflict) return { result: { ok: false, conflict: outcome.conflict }, sealed: [], head };
     policyVersion = outcome.policyVersion ?? policyVersion;
   }
 
@@ -48,35 +48,43 @@ export async function applyChange(
   const audit = sealed.audit;
   const result: CommitResult =
     policyVersion === undefined ? { ok: true, audit } : { ok: true, audit, policyVersion };
-  return { result, head: sealed.head };
+  return { result, sealed: sealed.sealed, head: sealed.head };
 }
 
-/** Seals audit drafts in order after `head`; returns the entries and the head after them. */
+/**
+ * Seals audit drafts in order after `head`: the entries, each with its data's canonical JSON for the
+ * insert (see {@link insertAudit}), and the head after them.
+ */
 export function sealAudit(
   drafts: readonly AuditDraft[],
   head: ChainHead,
-): { audit: AuditEntry[]; head: ChainHead } {
+): { audit: AuditEntry[]; sealed: SealedAuditDraft[]; head: ChainHead } {
   const audit: AuditEntry[] = [];
+  const sealed: SealedAuditDraft[] = [];
   let next = head;
   for (const draft of drafts) {
-    const entry = sealAuditEntry(draft, next.seq + 1, next.hash, sha256HexNative);
-    audit.push(entry);
-    next = { seq: entry.seq, hash: entry.hash };
+    const one = sealAuditDraft(draft, next.seq + 1, next.hash, sha256HexNative);
+    audit.push(one.entry);
+    sealed.push(one);
+    next = { seq: one.entry.seq, hash: one.entry.hash };
   }
-  return { audit, head: next };
+  return { audit, sealed, head: next };
 }
 
-/** Inserts sealed audit entries, many rows a statement. */
+/**
+ * Inserts sealed audit entries, many rows a statement. The data column holds the canonical JSON the
+ * hash was computed over, so it is serialised once.
+ */
 export async function insertAudit(
   tx: SqlRunner,
   workspaceId: string,
-  entries: readonly AuditEntry[],
+  sealed: readonly SealedAuditDraft[],
 ): Promise<void> {
-  for (let i = 0; i < entries.length; i += AUDIT_ROWS_PER_INSERT) {
-    const slice = entries.slice(i, i + AUDIT_ROWS_PER_INSERT);
+  for (let i = 0; i < sealed.length; i += AUDIT_ROWS_PER_INSERT) {
+    const slice = sealed.slice(i, i + AUDIT_ROWS_PER_INSERT);
     await tx.run(
       insertAuditSql(slice.length),
-      slice.flatMap((entry) => auditValues(workspaceId, entry)),
+      slice.flatMap(({ entry, dataText }) => auditValues(workspaceId, entry, dataText)),
     );
   }
 }

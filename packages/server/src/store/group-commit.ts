@@ -1,4 +1,4 @@
-import { type AuditEntry, GENESIS_HASH } from "@loopgate/core";
+import { GENESIS_HASH, type SealedAuditDraft } from "@loopgate/core";
 import { applyChange, insertAudit, sealAudit } from "./apply-change.ts";
 import { insertSubmissions, isSubmission, type Submission } from "./bulk-submissions.ts";
 import { rollupIncrements, writeRollups } from "./metric-rollups.ts";
@@ -89,7 +89,7 @@ export class GroupCommit {
 
     const { workspaceId } = this.#options;
     const outcomes: ({ result: CommitResult } | { error: unknown })[] = [];
-    const deferredAudit: AuditEntry[] = [];
+    const deferredAudit: SealedAuditDraft[] = [];
     let head: ChainHead | null = null;
     let committing = false;
     try {
@@ -101,7 +101,7 @@ export class GroupCommit {
           // Its rows are written; a refused one wrote nothing and appends nothing.
           if (submitted === null) {
             const sealed = sealAudit(change.audit, head ?? GENESIS_HEAD);
-            deferredAudit.push(...sealed.audit);
+            deferredAudit.push(...sealed.sealed);
             if (change.audit.length > 0) head = sealed.head;
             outcomes.push({ result: { ok: true, audit: sealed.audit } });
           } else {
@@ -115,8 +115,8 @@ export class GroupCommit {
           // A change without audit entries never reads the head, so the genesis stand-in is unused.
           const applied = await applyChange(tx, workspaceId, change, head ?? GENESIS_HEAD);
           if (applied.result.ok) {
-            if (careful) await insertAudit(tx, workspaceId, applied.result.audit);
-            else deferredAudit.push(...applied.result.audit);
+            if (careful) await insertAudit(tx, workspaceId, applied.sealed);
+            else deferredAudit.push(...applied.sealed);
             if (isolated) await tx.releaseSavepoint();
             if (change.audit.length > 0) head = applied.head;
           } else if (isolated) {

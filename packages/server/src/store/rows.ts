@@ -353,7 +353,11 @@ export const AUDIT_COLUMNS = [
   "hash",
 ] as const;
 
-export function auditValues(workspaceId: string, entry: AuditEntry): SqlValue[] {
+/**
+ * An audit entry's column values; `dataText` is the data's JSON text when the caller has it (the
+ * canonical JSON sealing serialised), else the data is serialised here.
+ */
+export function auditValues(workspaceId: string, entry: AuditEntry, dataText?: string): SqlValue[] {
   return [
     workspaceId,
     entry.seq,
@@ -363,7 +367,7 @@ export function auditValues(workspaceId: string, entry: AuditEntry): SqlValue[] 
     entry.actor.name,
     entry.type,
     entry.proposalId,
-    toJson(entry.data),
+    dataText ?? toJson(entry.data),
     entry.prevHash,
     entry.hash,
   ];
