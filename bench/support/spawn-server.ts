@@ -10,9 +10,12 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Starts bench-server.ts in a child process and waits for its JSON line. */
+/**
+ * Starts bench-server.ts in a child process and waits for its JSON line. Anything else the server
+ * prints on stdout — V8's `--trace-gc` lines, say — is passed on to stderr marked `[server]`.
+ */
 export async function spawnBenchServer(env: Record<string, string | undefined> = {}): Promise<BenchServer> {
-  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof", profiles the server side of a run.
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof" or "--perf-basic-prof", profiles the server side of a run.
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(
     process.execPath,
@@ -23,8 +26,16 @@ export async function spawnBenchServer(env: Record<string, string | undefined> =
     },
   );
   const lines = createInterface({ input: child.stdout! });
+  let announced = false;
   const first = await new Promise<string>((resolve, reject) => {
-    lines.once("line", resolve);
+    lines.on("line", (line) => {
+      if (!announced && line.startsWith("{")) {
+        announced = true;
+        resolve(line);
+      } else {
+        process.stderr.write(`[server] ${line}\n`);
+      }
+    });
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
   });
   const info = JSON.parse(first) as Omit<BenchServer, "child" | "stop">;
