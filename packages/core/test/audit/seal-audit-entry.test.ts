@@ -9,17 +9,7 @@ import {
   sealAuditEntry,
 } from "../../src/audit/seal-audit-entry.ts";
 import type { AuditDraft, AuditEntry } from "../../src/wire/audit.ts";
-
-/** A small seeded generator (mulberry32), so a failure names a case that can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../support/seeded-random.ts";
 
 /** Characters that exercise every escape: quotes, backslashes, controls, non-ASCII, lone surrogates. */
 const ALPHABET = [
@@ -86,7 +76,7 @@ function draft(next: () => number): AuditDraft {
 
 describe("sealing an audit entry", () => {
   it("writes the same text as canonicalJson of the entry, for 3,000 generated entries", () => {
-    const next = random(20261130);
+    const next = seededRandom(20261130);
     for (let i = 0; i < 3_000; i++) {
       const entry = placeAuditDraft(draft(next), i + 1, sha256Hex(String(i)));
       const expected = canonicalJson(entry);
@@ -95,7 +85,7 @@ describe("sealing an audit entry", () => {
   });
 
   it("hashes what the verifier recomputes, and hands back the data's canonical JSON", () => {
-    const next = random(7);
+    const next = seededRandom(7);
     let prev = GENESIS_HASH;
     for (let seq = 1; seq <= 200; seq++) {
       const { entry, dataText } = sealAuditDraft(draft(next), seq, prev);
@@ -125,7 +115,7 @@ describe("sealing an audit entry", () => {
   });
 
   it("refuses data JSON cannot carry, before anything is hashed", () => {
-    const bad = { ...draft(random(1)), data: { amount: Number.NaN } } as AuditDraft;
+    const bad = { ...draft(seededRandom(1)), data: { amount: Number.NaN } } as AuditDraft;
     expect(() => sealAuditDraft(bad, 1, GENESIS_HASH)).toThrow(TypeError);
     const entry: AuditEntry = sealAuditEntry({ ...bad, data: { amount: 1 } }, 1, GENESIS_HASH);
     expect(entry.seq).toBe(1);

@@ -1,17 +1,9 @@
 import type { CalibrationSample } from "../../src/learning/calibration-map.ts";
 import { sigmoid } from "../../src/learning/logistic-regression.ts";
 
-/** Mulberry32: a small seeded generator, so every synthetic stream is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../support/seeded-random.ts";
+
+export { seededRandom };
 
 /** A synthetic proposal: what the agent says, and the probability a reviewer approves it unchanged. */
 export interface SyntheticProposal extends CalibrationSample {

@@ -8,6 +8,7 @@ import {
   VerdictRouter,
 } from "../../src/replay/index.ts";
 import { load, quietSignals, routeInput } from "../policy/support.ts";
+import { seededRandom } from "../support/seeded-random.ts";
 
 /** Rules of every kind routing meets, including ones that fail to evaluate on some inputs (fail closed). */
 const POLICY = load(`
@@ -41,17 +42,6 @@ rules:
   - { id: threshold, when: 'confidence >= thresholds.auto', route: auto }
   - { id: small, when: 'action.type == "billing.refund" && action.payload.amount <= 20', route: auto }
 `);
-
-/** A deterministic pseudo-random stream (mulberry32), so a failure can be reproduced. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generatedInput(i: number, next: () => number) {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
@@ -97,7 +87,7 @@ function generatedInput(i: number, next: () => number) {
 describe("VerdictRouter", () => {
   test("gives routeProposal's verdict on every input, including rules that fail closed", () => {
     const router = new VerdictRouter(POLICY);
-    const next = random(77);
+    const next = seededRandom(77);
     const seen = new Set<string>();
     for (let i = 0; i < 5000; i++) {
       const input = generatedInput(i, next);
@@ -122,7 +112,7 @@ describe("ruleVariables", () => {
 
 describe("PolicyReplay in parts", () => {
   test("merged counts give the very report one pass gives", () => {
-    const next = random(5);
+    const next = seededRandom(5);
     const records: ReplayRecord[] = Array.from({ length: 3000 }, (_, i) => {
       const input = generatedInput(i, next);
       const edited = i % 7 === 0;

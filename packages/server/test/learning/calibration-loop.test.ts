@@ -4,20 +4,10 @@ import { CalibrationReportList, RecommendationList } from "@loopgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refitCalibration } from "../../src/learning/calibration-refitter.ts";
 import { engines, startTestServer, type TestServer } from "../http/test-server.ts";
+import { seededRandom } from "../web/support/learning-stream.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 const REVIEWED = 240;
-
-/** A deterministic pseudo-random stream (mulberry32), so the synthetic reviews are the same every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The over-confident agent: it says 0.6–1.0, but is right with probability ((c − 0.6) / 0.3)², 1 from 0.9 on. */
 const trueApproval = (confidence: number) => Math.min(1, ((confidence - 0.6) / 0.3) ** 2);
@@ -91,7 +81,7 @@ describe.each(engines())("the learning loop over HTTP on %s", (engine) => {
       key: anna,
       body: { verdict: "escalate" },
     });
-    const rng = random(7);
+    const rng = seededRandom(7);
     await review(0, 156, rng);
     expect(await refitCalibration(t.server.deps)).toEqual([]); // 156 labels: too few
     await review(156, REVIEWED, rng);
@@ -202,7 +192,7 @@ describe.each(engines())("the learning loop over HTTP on %s", (engine) => {
   it("refits once the evidence grew by 20%, exactly once when replicas race, leaving the approved recommendation be", async () => {
     const [before] = await t.server.deps.store.calibrationMaps();
     const approved = (await t.call("GET", "/v1/recommendations?status=approved", { key: olivia })).body.items;
-    await review(REVIEWED, REVIEWED + 100, random(8)); // about 70 reviewed, the rest now auto
+    await review(REVIEWED, REVIEWED + 100, seededRandom(8)); // about 70 reviewed, the rest now auto
     const labelled = (await t.server.deps.store.labelCounts())[0]!.labelled;
     expect(labelled).toBeGreaterThanOrEqual(REVIEWED * 1.2);
     const passes = await Promise.all([refitCalibration(t.server.deps), refitCalibration(t.server.deps)]);
