@@ -1,6 +1,5 @@
 import type { CalibrationSample } from "../../src/learning/calibration-map.ts";
 import { sigmoid } from "../../src/learning/logistic-regression.ts";
-
 import { seededRandom } from "../support/seeded-random.ts";
 
 export { seededRandom };
