@@ -44,16 +44,6 @@ const WORKER_ENTRY = new URL("./sqlite-writer-entry.js", import.meta.url);
 const MAX_IN_FLIGHT = 2;
 
 /**
- * The changes that must be waiting before a second batch joins the one being written. A batch costs
- * the writer ~300 µs whatever its size (BEGIN, the chain head, the counters, the pages every commit
- * rewrites, the fsync), so a second batch of one or two changes — what a moderate load would send —
- * costs more than it saves: under it they wait for the batch in flight and go with whatever joins
- * them meanwhile. At 2,000–3,500 proposals/s that is ~20 µs less CPU a proposal and a lower p99; at
- * saturation the queue passes this at once, so nothing changes there.
- */
-const SECOND_BATCH_MIN = 8;
-
-/**
  * The embedded store's commits, written on a worker thread. On the main thread, a COMMIT with
  * `synchronous=FULL` blocks the event loop for its fsync (milliseconds each), and sealing audit
  * entries (canonical JSON and SHA-256) costs CPU there too. The worker does both on another core.
@@ -142,19 +132,11 @@ export class SqliteWriter {
     });
   }
 
-  /**
-   * Whether another batch may go now: the worker takes a second once enough is waiting (see
-   * {@link SECOND_BATCH_MIN}); this thread one, and alone.
-   */
+  /** Whether another batch may go now: the worker takes a few; this thread one, and alone. */
   #canSend(): boolean {
     const last = this.#inFlight.at(-1);
     if (last === undefined) return true;
-    return (
-      last.worker !== null &&
-      last.worker === this.#worker &&
-      this.#inFlight.length < MAX_IN_FLIGHT &&
-      this.#queue.length >= SECOND_BATCH_MIN
-    );
+    return last.worker !== null && last.worker === this.#worker && this.#inFlight.length < MAX_IN_FLIGHT;
   }
 
   #send(): void {
