@@ -108,6 +108,8 @@ export function auditEntryText(entry: Omit<AuditEntry, "hash">, dataText: string
     typeof actor.name !== "string" ||
     typeof entry.at !== "string" ||
     typeof entry.type !== "string" ||
+    typeof entry.prevHash !== "string" ||
+    !Number.isFinite(entry.seq) ||
     (proposalId !== null && typeof proposalId !== "string")
   ) {
     return canonicalJson(entry);

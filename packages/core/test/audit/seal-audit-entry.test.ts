@@ -112,6 +112,10 @@ describe("sealing an audit entry", () => {
     // Canonical JSON drops the undefined member rather than writing "undefined".
     expect(auditEntryText(entry, canonicalJson(entry.data))).toBe(canonicalJson(entry));
     expect(auditEntryText(entry, canonicalJson(entry.data))).not.toContain("undefined");
+    const oddHash = { ...entry, prevHash: 7 as unknown as string };
+    expect(auditEntryText(oddHash, canonicalJson(entry.data))).toBe(canonicalJson(oddHash));
+    const badSeq = { ...entry, seq: Number.NaN };
+    expect(() => auditEntryText(badSeq, canonicalJson(entry.data))).toThrow(TypeError);
   });
 
   it("refuses data JSON cannot carry, before anything is hashed", () => {
