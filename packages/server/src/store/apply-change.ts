@@ -45,31 +45,33 @@ export async function applyChange(
   }
 
   const sealed = sealAudit(change.audit, head);
-  const audit = sealed.audit;
+  const audit = entriesOf(sealed.sealed);
   const result: CommitResult =
     policyVersion === undefined ? { ok: true, audit } : { ok: true, audit, policyVersion };
   return { result, sealed: sealed.sealed, head: sealed.head };
 }
 
 /**
- * Seals audit drafts in order after `head`: the entries, each with its data's canonical JSON for the
- * insert (see {@link insertAudit}), and the head after them.
+ * Seals audit drafts in order after `head`: each entry with its data's canonical JSON for the insert
+ * (see {@link insertAudit}), and the head after them.
  */
 export function sealAudit(
   drafts: readonly AuditDraft[],
   head: ChainHead,
-): { audit: AuditEntry[]; sealed: SealedAuditDraft[]; head: ChainHead } {
-  const audit: AuditEntry[] = [];
+): { sealed: SealedAuditDraft[]; head: ChainHead } {
   const sealed: SealedAuditDraft[] = [];
   let next = head;
   for (const draft of drafts) {
     const one = sealAuditDraft(draft, next.seq + 1, next.hash, sha256HexNative);
-    audit.push(one.entry);
     sealed.push(one);
     next = { seq: one.entry.seq, hash: one.entry.hash };
   }
-  return { audit, sealed, head: next };
+  return { sealed, head: next };
 }
+
+/** The entries of sealed drafts, as a commit answers them. */
+export const entriesOf = (sealed: readonly SealedAuditDraft[]): AuditEntry[] =>
+  sealed.map((one) => one.entry);
 
 /**
  * Inserts sealed audit entries, many rows a statement. The data column holds the canonical JSON the

@@ -1,5 +1,5 @@
 import { GENESIS_HASH, type SealedAuditDraft } from "@loopgate/core";
-import { applyChange, insertAudit, sealAudit } from "./apply-change.ts";
+import { applyChange, entriesOf, insertAudit, sealAudit } from "./apply-change.ts";
 import { insertSubmissions, isSubmission, type Submission } from "./bulk-submissions.ts";
 import { rollupIncrements, writeRollups } from "./metric-rollups.ts";
 import type { BatchTransaction, ChainHead } from "./sql-runner.ts";
@@ -103,7 +103,7 @@ export class GroupCommit {
             const sealed = sealAudit(change.audit, head ?? GENESIS_HEAD);
             deferredAudit.push(...sealed.sealed);
             if (change.audit.length > 0) head = sealed.head;
-            outcomes.push({ result: { ok: true, audit: sealed.audit } });
+            outcomes.push({ result: { ok: true, audit: entriesOf(sealed.sealed) } });
           } else {
             outcomes.push({ result: { ok: false, conflict: submitted } });
           }
