@@ -1,3 +1,4 @@
+import type { MessagePort } from "node:worker_threads";
 import { type AuditEntry, placeAuditDraft } from "@loopgate/core";
 import type { Change, CommitResult } from "./store.ts";
 import type { PackedChanges } from "./writer-docs.ts";
@@ -19,6 +20,14 @@ export interface WriterConfig {
   maxBatch: number;
 }
 
+/**
+ * What the worker is given: its config, and the port its answers to batches go on. A port of their
+ * own lets the main thread take them early with `receiveMessageOnPort` (see SqliteWriter).
+ */
+export interface WriterStart extends WriterConfig {
+  answers: MessagePort;
+}
+
 export type WriterRequest =
   /**
    * One group-commit batch of at most `maxBatch` changes, written in one transaction: their JSON text,
@@ -28,11 +37,15 @@ export type WriterRequest =
   /** Close the connection and exit; sent only when nothing is in flight. */
   | { kind: "close" };
 
-export type WriterResponse =
-  /** Sent once, when the worker has its connection and listens: batches may go to it from now on. */
-  | { kind: "ready" }
-  /** The answer to the commit request of the same `id`: one outcome per change, in order. */
-  | { kind: "committed"; id: number; outcomes: CommitOutcome[] };
+/** On the worker's own channel: sent once, when it has its connection and listens for batches. */
+export type WriterResponse = { kind: "ready" };
+
+/** On the answers port: the answer to the commit request of the same `id`, one outcome per change, in order. */
+export interface CommittedResponse {
+  kind: "committed";
+  id: number;
+  outcomes: CommitOutcome[];
+}
 
 /** One change's outcome as it crosses back: see {@link toWireOutcome}. */
 export type CommitOutcome = { ok: true; result: WireCommitResult } | { ok: false; error: WireError };

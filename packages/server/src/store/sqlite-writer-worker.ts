@@ -9,17 +9,18 @@ import { parentPort, workerData } from "node:worker_threads";
 import { GroupCommit } from "./group-commit.ts";
 import { beginSqliteBatch, openSqliteWriter, SqliteRunner } from "./sqlite-connection.ts";
 import {
+  type CommittedResponse,
   toWireOutcome,
-  type WriterConfig,
   type WriterRequest,
   type WriterResponse,
+  type WriterStart,
 } from "./sqlite-writer-protocol.ts";
 import type { Change } from "./store.ts";
 import { unpackChanges } from "./writer-docs.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("sqlite-writer-worker.ts runs as a worker thread");
-const config = workerData as WriterConfig;
+const config = workerData as WriterStart;
 
 // The store that starts this worker checkpoints on a thread beside it (see SqliteCheckpointer).
 const db = openSqliteWriter(config.file, config.busyTimeoutMs, true);
@@ -35,7 +36,7 @@ const groupCommit = new GroupCommit({
  * transaction (the main thread never sends more than `maxBatch`), each succeeding, conflicting or
  * failing on its own. GroupCommit settles every promise, so every change gets an outcome.
  */
-async function commit(id: number, changes: Change[]): Promise<WriterResponse> {
+async function commit(id: number, changes: Change[]): Promise<CommittedResponse> {
   const settled = await Promise.allSettled(changes.map((change) => groupCommit.commit(change)));
   return { kind: "committed", id, outcomes: settled.map(toWireOutcome) };
 }
@@ -44,7 +45,7 @@ port.on("message", (request: WriterRequest) => {
   if (request.kind === "commit") {
     // An error escaping here (a failed postMessage) ends the worker; the main thread then fails the
     // batch it was waiting for instead of hanging.
-    void commit(request.id, unpackChanges(request)).then((response) => port.postMessage(response));
+    void commit(request.id, unpackChanges(request)).then((response) => config.answers.postMessage(response));
   } else {
     void groupCommit.close().then(() => {
       db.close();

@@ -1,9 +1,11 @@
-import { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import {
+  type CommittedResponse,
   fromWireOutcome,
   type WriterConfig,
   type WriterRequest,
   type WriterResponse,
+  type WriterStart,
 } from "./sqlite-writer-protocol.ts";
 import type { Change, CommitResult } from "./store.ts";
 import { packChanges, serialisable } from "./writer-docs.ts";
@@ -37,11 +39,21 @@ export type OnWritten = (changes: number) => void;
 const WORKER_ENTRY = new URL("./sqlite-writer-entry.js", import.meta.url);
 
 /**
- * Batches the worker may hold at once. With one, the worker idles from reporting a batch until the
- * event loop has settled it and sent the next (a whole turn of HTTP work later); with two, the next
- * batch is already waiting when a COMMIT returns, so the writer and the event loop overlap.
+ * Batches the worker holds at once. One: the next batch goes when the last is answered, so each
+ * transaction takes everything queued meanwhile (fewer, larger commits). The worker does not wait for
+ * the event loop to get round to its answer, which is what a second batch in flight used to cover:
+ * answers come on a port of their own, which every commit() looks at first (see #takeAnswers), so
+ * under load the next batch goes within one request's handling of the COMMIT.
  */
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 1;
+
+/**
+ * Changes queued that send a batch at once, when the worker is free, instead of at the end of the
+ * event loop's turn. A busy turn handles dozens of requests (several milliseconds), and holding their
+ * changes to its end left the worker idle meanwhile; sending each change as it comes would make a
+ * transaction of every one. Fewer than this go at the end of the turn. Measured in docs/benchmarks.md.
+ */
+const SEND_AT = 12;
 
 /**
  * The embedded store's commits, written on a worker thread. On the main thread, a COMMIT with
@@ -73,7 +85,12 @@ export class SqliteWriter {
    */
   #inFlight: InFlight[] = [];
   #nextId = 1;
+  /** The worker's answers to batches (a port of their own, so this thread can look at them early). */
+  #answers: MessagePort | null = null;
+  /** A batch is to go at the end of this turn (setImmediate). */
   #scheduled = false;
+  /** A batch is to go after the current task's microtasks (SEND_AT changes are queued). */
+  #soon = false;
   #closed = false;
   #closing: Promise<void> | null = null;
   /** Settled once the worker reports ready (true) or fails to start (false). */
@@ -90,10 +107,44 @@ export class SqliteWriter {
 
   commit(change: Change): Promise<CommitResult> {
     if (this.#closed) return Promise.reject(new Error("the store is closed"));
+    this.#takeAnswers();
     return new Promise((resolve, reject) => {
       this.#queue.push({ change, resolve, reject });
       this.#schedule();
     });
+  }
+
+  /**
+   * Settles the batches the worker answered since this thread last looked. Its answers also arrive as
+   * messages, but only when the event loop gets to them: under load that is after the turn's other
+   * requests, milliseconds in which the worker would sit idle, waiting for the next batch.
+   */
+  #takeAnswers(): void {
+    const answers = this.#answers;
+    const worker = this.#worker;
+    if (answers === null || worker === null || this.#inFlight.length === 0) return;
+    for (
+      let taken = receiveMessageOnPort(answers);
+      taken !== undefined;
+      taken = receiveMessageOnPort(answers)
+    ) {
+      this.#answer(worker, taken.message as CommittedResponse);
+    }
+  }
+
+  /** Settles the batch an answer names, if it is still in flight from that worker. */
+  #answer(worker: Worker, response: CommittedResponse): void {
+    const entry = this.#inFlight.find((e) => e.id === response.id && e.worker === worker);
+    if (entry === undefined) return;
+    this.#settle(
+      entry,
+      response.outcomes.map((o, i) => {
+        const change = entry.batch[i]?.change;
+        return change === undefined
+          ? { ok: false, error: new Error("an answer for no change") }
+          : fromWireOutcome(o, change);
+      }),
+    );
   }
 
   /**
@@ -120,11 +171,22 @@ export class SqliteWriter {
   }
 
   /**
-   * Sends the next batch on a later turn: setImmediate lets every commit() issued in this turn, and
-   * the continuations of the batch that just settled, join it.
+   * Sends the next batch when the worker is free: once {@link SEND_AT} changes are queued, after the
+   * current task (so the rest of a request's changes join); otherwise at the end of this turn, so
+   * every commit() issued in it, and the continuations of the batch that just settled, join it.
    */
   #schedule(): void {
-    if (this.#scheduled || !this.#canSend() || this.#queue.length === 0) return;
+    if (!this.#canSend() || this.#queue.length === 0) return;
+    if (this.#queue.length >= SEND_AT && this.#ready) {
+      if (this.#soon) return;
+      this.#soon = true;
+      queueMicrotask(() => {
+        this.#soon = false;
+        this.#send();
+      });
+      return;
+    }
+    if (this.#scheduled) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
@@ -208,7 +270,7 @@ export class SqliteWriter {
   }
 
   async #drain(): Promise<void> {
-    while (this.#inFlight.length > 0 || this.#queue.length > 0 || this.#scheduled) {
+    while (this.#inFlight.length > 0 || this.#queue.length > 0 || this.#scheduled || this.#soon) {
       await new Promise<void>((resolve) => {
         this.#onIdle = resolve;
       });
@@ -218,33 +280,27 @@ export class SqliteWriter {
 
   #startWorker(): void {
     let worker: Worker;
+    const answers = new MessageChannel();
     try {
-      worker = new Worker(WORKER_ENTRY, { workerData: this.#config });
+      const start: WriterStart = { ...this.#config, answers: answers.port2 };
+      worker = new Worker(WORKER_ENTRY, { workerData: start, transferList: [answers.port2] });
     } catch (error) {
       // Threads may be refused (resource limits); the store still works, on this thread.
       process.emitWarning(
         `the SQLite writer worker did not start, commits stay on the main thread: ${error}`,
       );
+      answers.port1.close();
       return;
     }
     worker.unref();
+    // The worker's ref (taken while a batch is in flight) keeps the process alive for the answer.
+    answers.port1.unref();
+    answers.port1.on("message", (response: CommittedResponse) => this.#answer(worker, response));
     let failure: Error | null = null;
     worker.on("message", (response: WriterResponse) => {
       if (response.kind === "ready") {
         this.#ready = this.#worker === worker;
         this.#announceReady(this.#ready);
-      } else {
-        const entry = this.#inFlight.find((e) => e.id === response.id && e.worker === worker);
-        if (entry === undefined) return;
-        this.#settle(
-          entry,
-          response.outcomes.map((o, i) => {
-            const change = entry.batch[i]?.change;
-            return change === undefined
-              ? { ok: false, error: new Error("an answer for no change") }
-              : fromWireOutcome(o, change);
-          }),
-        );
       }
     });
     worker.on("error", (error) => {
@@ -252,6 +308,10 @@ export class SqliteWriter {
     });
     worker.on("exit", (code) => {
       if (this.#worker !== worker) return;
+      // Answers it sent before it stopped still count: those batches were committed.
+      this.#takeAnswers();
+      answers.port1.close();
+      this.#answers = null;
       const wasReady = this.#ready;
       this.#worker = null;
       this.#ready = false;
@@ -272,6 +332,7 @@ export class SqliteWriter {
         );
     });
     this.#worker = worker;
+    this.#answers = answers.port1;
   }
 
   /** Lets a ready worker close its connection cleanly (checkpointing the WAL); a starting one is ended. */

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import { SqliteStore, sqliteFile } from "../../src/store/sqlite-store.ts";
 import type { Change } from "../../src/store/store.ts";
 import { verifiedAuditChain } from "../support/audit-chain.ts";
 import { changeOf, submissionChange, userRow } from "../support/store-fixtures.ts";
@@ -46,5 +47,52 @@ describe("SqliteStore's writer thread", () => {
     for (const entry of answered) expect(entry).toEqual(chain.find((e) => e.seq === entry.seq));
     // In batch order, each change's entries consecutive and linked.
     expect(answered.map((e) => e.seq)).toEqual(answered.map((_, i) => answered[0]!.seq + i));
+  });
+
+  /**
+   * Under load a turn of the event loop handles dozens of requests. These hold the thread as such a
+   * turn would (no message handled, no setImmediate run) and watch the file from a connection of
+   * their own: what shows there was sent and committed while the turn went on.
+   */
+  describe("within one turn of the event loop", () => {
+    let reader: Database.Database;
+    beforeEach(() => {
+      reader = new Database(sqliteFile(dataDir), { readonly: true });
+    });
+    afterEach(() => reader.close());
+    const proposals = () => (reader.prepare("SELECT count(*) AS n FROM proposals").get() as { n: number }).n;
+    /** Holds this thread until `n` proposals are committed, or `ms` passed; returns the count. */
+    const holdUntil = (n: number, ms: number) => {
+      const until = Date.now() + ms;
+      while (proposals() < n && Date.now() < until) {
+        // the turn goes on
+      }
+      return proposals();
+    };
+
+    it("twelve changes go to a free writer at once, and its answer is taken before the next batch goes", async () => {
+      expect(await store.writerThreadReady()).toBe(true);
+      const first = Array.from({ length: 12 }, () => store.commit(submissionChange()));
+      await Promise.resolve();
+      expect(holdUntil(12, 10_000)).toBe(12);
+      // The writer answered, but no message was handled: the next commit looks at the answers itself,
+      // settles the first batch and, the writer being free, sends the second.
+      const second = Array.from({ length: 12 }, () => store.commit(submissionChange()));
+      await Promise.resolve();
+      expect(holdUntil(24, 10_000)).toBe(24);
+      const results = await Promise.all([...first, ...second]);
+      expect(results.every((r) => r.ok)).toBe(true);
+      await verifiedAuditChain(store);
+    });
+
+    it("fewer wait for the end of the turn, to join the turn's other changes", async () => {
+      expect(await store.writerThreadReady()).toBe(true);
+      const few = Array.from({ length: 11 }, () => store.commit(submissionChange()));
+      await Promise.resolve();
+      expect(holdUntil(1, 300)).toBe(0);
+      const results = await Promise.all(few);
+      expect(results.every((r) => r.ok)).toBe(true);
+      expect(proposals()).toBe(11);
+    });
   });
 });
