@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { seededRandom } from "../../packages/core/test/support/seeded-random.ts";
 
 /** One customer query with its intent. */
 export interface LabelledQuery {
@@ -60,18 +61,6 @@ export function parseCsv(source: string): string[][] {
     rows.push(row);
   }
   return rows.filter((r) => !(r.length === 1 && r[0] === ""));
-}
-
-/** Mulberry32: a small seeded generator, so a split is the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Shuffles with a seed (Fisher–Yates) and cuts into parts of the given shares. */

@@ -1,6 +1,7 @@
 /**
  * Mulberry32: a small seeded generator, so generated test data is the same on every run and a failure
- * names a case that can be replayed.
+ * names a case that can be replayed (the benchmarks' dataset splits use it too: the same on every
+ * machine).
  */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
