@@ -134,8 +134,6 @@ export class SqliteCheckpointer {
       this.#warn(`the SQLite checkpointer did not start, the writer checkpoints on its own: ${error}`);
       return;
     }
-    // An idle checkpointer never keeps the process alive; a checkpoint cut short is finished by the next.
-    worker.unref();
     worker.on("message", (response: CheckpointerResponse) => {
       if (response.kind === "ready") {
         this.#ready = true;
@@ -155,6 +153,9 @@ export class SqliteCheckpointer {
     worker.on("error", (error) => {
       this.#warn(`the SQLite checkpointer stopped, the writer checkpoints on its own: ${error.message}`);
     });
+    // After the listeners, which ref the worker's port: an idle checkpointer never keeps the process
+    // alive; a checkpoint cut short is finished by the next.
+    worker.unref();
     worker.on("exit", () => {
       if (this.#worker !== worker) return;
       const wasReady = this.#ready;

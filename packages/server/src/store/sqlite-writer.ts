@@ -154,6 +154,8 @@ export class SqliteWriter {
   whenReady(): Promise<boolean> {
     if (this.#ready) return Promise.resolve(true);
     if (this.#worker === null) return Promise.resolve(false);
+    // Someone waits for it: until it is ready the starting worker keeps the process alive.
+    this.#worker.ref();
     return new Promise((resolve) => this.#readyWaiters.push(resolve));
   }
 
@@ -292,17 +294,20 @@ export class SqliteWriter {
       answers.port1.close();
       return;
     }
-    worker.unref();
-    // The worker's ref (taken while a batch is in flight) keeps the process alive for the answer.
-    answers.port1.unref();
     answers.port1.on("message", (response: CommittedResponse) => this.#answer(worker, response));
     let failure: Error | null = null;
     worker.on("message", (response: WriterResponse) => {
       if (response.kind === "ready") {
         this.#ready = this.#worker === worker;
         this.#announceReady(this.#ready);
+        if (this.#inFlight.length === 0 && this.#queue.length === 0) worker.unref();
       }
     });
+    // After the listeners, which ref their ports: an idle writer keeps nothing alive. The worker's
+    // ref, taken while a batch is in flight (or while someone waits for it to be ready), keeps the
+    // process alive for the answer.
+    worker.unref();
+    answers.port1.unref();
     worker.on("error", (error) => {
       failure = error;
     });

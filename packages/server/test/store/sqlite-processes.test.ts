@@ -12,8 +12,15 @@ import { proposalRow, proposeChange } from "../support/store-fixtures.ts";
 const WRITER = fileURLToPath(new URL("./fixtures/commit-writer.ts", import.meta.url));
 
 /** Starts the writer child; `lines` yields each acknowledged proposal id. */
-function startWriter(dataDir: string, count?: number) {
-  const args = ["--import", "tsx", WRITER, dataDir, ...(count === undefined ? [] : [String(count)])];
+function startWriter(dataDir: string, count?: number, leaveOpen = false) {
+  const args = [
+    "--import",
+    "tsx",
+    WRITER,
+    dataDir,
+    ...(count === undefined ? [] : [String(count)]),
+    ...(leaveOpen ? ["--leave-open"] : []),
+  ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
@@ -50,6 +57,19 @@ describe("SQLite store across processes", () => {
     } finally {
       await store.close();
     }
+  });
+
+  it("lets a process that leaves its store open exit once its commits are answered", async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "loopgate-open-"));
+    const writer = startWriter(dataDir, 200, true);
+    const timer = setTimeout(() => writer.child.kill("SIGKILL"), 20_000);
+    const acknowledged: string[] = [];
+    for await (const line of writer.lines) acknowledged.push(line);
+    const exit = await writer.exited;
+    clearTimeout(timer);
+    // An idle writer thread (and the port its answers come on) keeps nothing alive.
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(acknowledged).toHaveLength(200);
   });
 
   it("keeps one chain when another process writes the same file at the same time", async () => {
