@@ -242,8 +242,6 @@ export class SqliteWriter {
     this.#inFlight.push({ id, batch, worker });
     // Keeps the process alive until the batch is reported, as a pending write on this thread would.
     worker.ref();
-    // A second batch may follow at once if more is queued.
-    this.#schedule();
   }
 
   #settle(entry: InFlight, outcomes: readonly Outcome[]): void {
