@@ -2,9 +2,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CalibrationReportList, RecommendationList } from "@loopgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../../../core/test/support/seeded-random.ts";
 import { refitCalibration } from "../../src/learning/calibration-refitter.ts";
 import { engines, startTestServer, type TestServer } from "../http/test-server.ts";
-import { seededRandom } from "../web/support/learning-stream.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 const REVIEWED = 240;

@@ -4,16 +4,7 @@
  * ((c − 0.6) / 0.3)², always from 0.9) reviewed by one person over real HTTP, plus a few refunds.
  */
 
-/** A deterministic pseudo-random stream (mulberry32), so the synthetic reviews are the same every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../../../core/test/support/seeded-random.ts";
 
 const trueApproval = (confidence: number) => Math.min(1, ((confidence - 0.6) / 0.3) ** 2);
 
