@@ -4,14 +4,16 @@
  * differ by ±10 %).
  *
  *   npm run bench:compare -- --base <commit> [--head <commit>] [--bench propose|approval-cycle] [--rounds 3] [--seconds 10]
- *                            [--workers N]
+ *                            [--workers N] [--rate N]
  *
  * Checks the base out in a temporary `git worktree` whose node_modules links to this tree's (except the
  * workspace packages, which must be the base's own), runs `bench:propose` closed loop (or
  * `bench:approval-cycle` with claim-next) in each tree in turn, prints each run and the medians, and removes the worktree. With `--head`, that commit is
  * checked out the same way and compared instead of this tree (uncommitted work is left out). `--workers N`
  * runs the propose benchmark against `serve --workers N` (its event-loop column is then the first
- * process's, and the writer column the busiest other thread's).
+ * process's, and the writer column the busiest other thread's). `--rate N` runs the propose
+ * benchmark's open loop at N proposals a second instead of its closed loop, to compare latency (p99)
+ * at a fixed offered load rather than throughput.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
@@ -27,11 +29,12 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     seconds: { type: "string", default: "10" },
     workers: { type: "string" },
+    rate: { type: "string" },
   },
 });
 if (values.base === undefined) {
   console.error(
-    "usage: npm run bench:compare -- --base <commit> [--head <commit>] [--bench propose|approval-cycle] [--rounds 3] [--seconds 10] [--workers N]",
+    "usage: npm run bench:compare -- --base <commit> [--head <commit>] [--bench propose|approval-cycle] [--rounds 3] [--seconds 10] [--workers N] [--rate N]",
   );
   process.exit(2);
 }
@@ -40,6 +43,12 @@ if (values.bench !== "propose" && values.bench !== "approval-cycle") {
   process.exit(2);
 }
 const cycle = values.bench === "approval-cycle";
+/** With --rate, the propose benchmark's open loop at that offered rate instead of its closed loop. */
+const rate = values.rate === undefined ? null : Number(values.rate);
+if (rate !== null && (cycle || !Number.isInteger(rate) || rate <= 0)) {
+  console.error("--rate is a positive whole number of proposals a second, for --bench propose");
+  process.exit(2);
+}
 const root = resolve(new URL("..", import.meta.url).pathname);
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
@@ -74,7 +83,9 @@ function worktreeOf(ref: string): string {
 function benchIn(dir: string, round: number, build: string): Run {
   const args = cycle
     ? ["run", "bench:approval-cycle", "--", "--engine", "sqlite", "--agents", "64", "--reviewers", "16"]
-    : ["run", "bench:propose", "--", "--engine", "sqlite", "--connections", "64", "--phases", "closed"];
+    : ["run", "bench:propose", "--", "--engine", "sqlite", "--connections", "64"];
+  if (!cycle)
+    args.push(...(rate === null ? ["--phases", "closed"] : ["--phases", "open", "--rate", String(rate)]));
   if (!cycle && values.workers !== undefined) args.push("--workers", values.workers);
   const out = spawnSync("npm", [...args, "--seconds", String(seconds)], { cwd: dir, encoding: "utf8" });
   const rows = out.stdout.split("\n").map((line) => line.split("|").map((cell) => cell.trim()));
@@ -82,7 +93,9 @@ function benchIn(dir: string, round: number, build: string): Run {
   // [label, thread, µs]: the approval cycle's thread rows have no phase column.
   const summary = cycle
     ? rows.find((row) => /^\d+$/.test(row[1] ?? "") && /^\d+$/.test(row[2] ?? ""))
-    : rows.find((row) => row[1]?.startsWith("closed loop") && !/\//.test(row[2] ?? ""));
+    : rows.find(
+        (row) => row[1]?.startsWith(rate === null ? "closed loop" : "open loop") && !/\//.test(row[2] ?? ""),
+      );
   const threads = rows
     .filter((row) => /^\d+\/(main|\d+)$/.test(row[cycle ? 1 : 2] ?? ""))
     .map((row) => (cycle ? [row[1]!, row[2]!] : [row[2]!, row[3]!]));
@@ -145,5 +158,5 @@ for (const build of [...new Set(runs.map((r) => r.build))]) {
   );
 }
 console.log(
-  `\ncommand: npm run bench:compare -- --base ${values.base}${values.head === undefined ? "" : ` --head ${values.head}`} --bench ${values.bench} --rounds ${rounds} --seconds ${seconds}${values.workers === undefined ? "" : ` --workers ${values.workers}`}`,
+  `\ncommand: npm run bench:compare -- --base ${values.base}${values.head === undefined ? "" : ` --head ${values.head}`} --bench ${values.bench} --rounds ${rounds} --seconds ${seconds}${values.workers === undefined ? "" : ` --workers ${values.workers}`}${rate === null ? "" : ` --rate ${rate}`}`,
 );

@@ -1,4 +1,9 @@
-import { type AuditDraft, type AuditEntry, type SealedAuditDraft, sealAuditDraft } from "@loopgate/core";
+import {
+  type AuditDraft,
+  type AuditEntry,
+  type SealedAuditDraft,
+  sealAuditDraft,
+} from "@loopgate/core/commit";
 import { applyAutonomyWrite } from "./autonomy-rows.ts";
 import { applyCalibrationWrite } from "./calibration-rows.ts";
 import { applyExecutionWrite } from "./execution-sql.ts";

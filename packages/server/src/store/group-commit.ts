@@ -1,4 +1,4 @@
-import { GENESIS_HASH, type SealedAuditDraft } from "@loopgate/core";
+import { GENESIS_HASH, type SealedAuditDraft } from "@loopgate/core/commit";
 import { applyChange, entriesOf, insertAudit, sealAudit } from "./apply-change.ts";
 import { insertSubmissions, isSubmission, type Submission } from "./bulk-submissions.ts";
 import { rollupIncrements, writeRollups } from "./metric-rollups.ts";

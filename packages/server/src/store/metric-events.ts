@@ -1,4 +1,4 @@
-import { histogramBucketMetric, hourBucket } from "@loopgate/core";
+import { histogramBucketMetric, hourBucket } from "@loopgate/core/commit";
 import type { RollupIncrement } from "./metric-rollups.ts";
 import type { DbRecord, SqlValue } from "./rows.ts";
 import type { SqlRunner } from "./sql-runner.ts";

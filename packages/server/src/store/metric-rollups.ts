@@ -1,4 +1,5 @@
-import { decideBucketMetric, hourBucket, type RollupCell } from "@loopgate/core";
+import type { RollupCell } from "@loopgate/core";
+import { decideBucketMetric, hourBucket } from "@loopgate/core/commit";
 import { eventIncrements, hasMetricEvents, lookup, metricEvents, reviewIdsOf } from "./metric-events.ts";
 import type { SqlValue } from "./rows.ts";
 import type { SqlRunner } from "./sql-runner.ts";

@@ -1,4 +1,4 @@
-import { GENESIS_HASH } from "@loopgate/core";
+import { GENESIS_HASH } from "@loopgate/core/commit";
 import Database from "better-sqlite3";
 import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "./migrations.ts";
 import type { DbRecord, SqlValue } from "./rows.ts";

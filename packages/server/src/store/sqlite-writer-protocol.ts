@@ -1,5 +1,5 @@
 import type { MessagePort } from "node:worker_threads";
-import { type AuditEntry, placeAuditDraft } from "@loopgate/core";
+import { type AuditEntry, placeAuditDraft } from "@loopgate/core/commit";
 import type { Change, CommitResult } from "./store.ts";
 import type { PackedChanges } from "./writer-docs.ts";
 
