@@ -42,13 +42,15 @@ export {
 } from "./calibration-refit.ts";
 export { crossFittedConfidences } from "./cross-fitted-confidence.ts";
 export {
-  type CalibrationInForce,
-  calibrationError,
   DECIDE_BUCKET_BOUNDS,
   decideBucketMetric,
   histogramBucketMetric,
-  histogramQuantile,
   hourBucket,
+} from "./metric-buckets.ts";
+export {
+  type CalibrationInForce,
+  calibrationError,
+  histogramQuantile,
   metricsPoint,
   metricsReport,
   type RollupCell,

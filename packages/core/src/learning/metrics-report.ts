@@ -1,14 +1,6 @@
 import { DecisionVerdict, RouteVerdict } from "../lifecycle/statuses.ts";
 import type { MetricsPoint, MetricsReport } from "../wire/metrics.ts";
-
 import { DECIDE_BUCKET_BOUNDS, hourBucket } from "./metric-buckets.ts";
-
-export {
-  DECIDE_BUCKET_BOUNDS,
-  decideBucketMetric,
-  histogramBucketMetric,
-  hourBucket,
-} from "./metric-buckets.ts";
 
 /** One summed rollup counter of one hour. */
 export interface RollupCell {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { decideBucketMetric, hourBucket } from "../../src/learning/metric-buckets.ts";
 import {
   calibrationError,
-  decideBucketMetric,
   histogramQuantile,
-  hourBucket,
   metricsPoint,
   metricsReport,
 } from "../../src/learning/metrics-report.ts";
