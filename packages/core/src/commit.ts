@@ -17,6 +17,7 @@
 export { GENESIS_HASH } from "./audit/hash.ts";
 export {
   auditEntryText,
+  chainedAuditEntry,
   placeAuditDraft,
   type SealedAuditDraft,
   sealAuditDraft,

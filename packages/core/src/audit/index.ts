@@ -20,6 +20,7 @@ export {
 export { GENESIS_HASH, hashPayload, sha256Hex } from "./hash.ts";
 export {
   auditEntryText,
+  chainedAuditEntry,
   placeAuditDraft,
   type SealedAuditDraft,
   sealAuditDraft,

@@ -1,5 +1,5 @@
 import { histogramBucketMetric, hourBucket } from "@loopgate/core/commit";
-import type { RollupIncrement } from "./metric-rollups.ts";
+import { dimensionsAt, increment, type RollupDimensions, type RollupIncrement } from "./metric-increment.ts";
 import type { DbRecord, SqlValue } from "./rows.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 import { placeholders } from "./statements.ts";
@@ -148,29 +148,23 @@ export async function eventIncrements(
     if (review === undefined || !firstClaims.delete(claim.reviewId)) continue;
     const at = claim.at ?? review.updatedAt;
     const seconds = Math.max(0, (Date.parse(at) - Date.parse(review.createdAt)) / 1000);
-    const base = { ...dims(review), bucket: hourBucket(at), reviewerId: claim.by };
+    const base = dimensionsAt(review, hourBucket(at), claim.by);
     increments.push(
-      { ...base, metric: "claim.count", value: 1 },
-      { ...base, metric: "claim.seconds_sum", value: seconds },
-      { ...base, metric: histogramBucketMetric("claim", seconds), value: 1 },
+      increment(base, "claim.count"),
+      increment(base, "claim.seconds_sum", seconds),
+      increment(base, histogramBucketMetric("claim", seconds)),
     );
   }
   for (const approval of events.approvals) {
     const review = approval.reviewId === null ? undefined : reviews.get(approval.reviewId);
     if (review === undefined) continue;
-    increments.push({
-      ...dims(review),
-      bucket: hourBucket(approval.at),
-      reviewerId: "",
-      metric: "approved",
-      value: 1,
-    });
+    increments.push(increment(dimensionsAt(review, hourBucket(approval.at), ""), "approved"));
   }
   for (const rollback of events.rollbacks) {
-    increments.push({ ...eventDims(rollback), metric: "rollbacks", value: 1 });
+    increments.push(increment(eventDims(rollback), "rollbacks"));
   }
   for (const incident of events.incidents) {
-    increments.push({ ...eventDims(incident), metric: "incidents", value: 1 });
+    increments.push(increment(eventDims(incident), "incidents"));
   }
   if (events.incidents.length > 0)
     increments.push(...(await postApprovalIncidents(tx, ws, events.incidents)));
@@ -214,7 +208,7 @@ async function executionFinishes(tx: SqlRunner, ws: string, finishes: readonly E
     const row = f.row ?? rows.get(f.executionId);
     if (row === undefined || row.kind !== "execute") return [];
     const attempt = `${f.executionId}#${f.attempts ?? row.attempts}`;
-    return [{ ...f, row, attempt }];
+    return [{ executionId: f.executionId, status: f.status, at: f.at, row, attempt }];
   });
   if (counted.length === 0) return [];
   const marks: [string, string, string][] = counted.map((f) => ["execution.finished", f.attempt, f.at]);
@@ -224,13 +218,13 @@ async function executionFinishes(tx: SqlRunner, ws: string, finishes: readonly E
   const first = await firstOfMarks(tx, ws, marks);
   const increments: RollupIncrement[] = [];
   for (const f of counted) {
-    const base = eventDims({ ...f.row, at: f.at });
+    const base = eventDims({ actionType: f.row.actionType, agentId: f.row.agentId, at: f.at });
     if (first.delete(`execution.finished\u0000${f.attempt}`)) {
-      increments.push({ ...base, metric: "executions.finished", value: 1 });
-      if (f.status !== "executed") increments.push({ ...base, metric: "executions.failed", value: 1 });
+      increments.push(increment(base, "executions.finished"));
+      if (f.status !== "executed") increments.push(increment(base, "executions.failed"));
     }
     if (f.status === "executed" && first.delete(`execution.succeeded\u0000${f.executionId}`))
-      increments.push({ ...base, metric: "executions.succeeded", value: 1 });
+      increments.push(increment(base, "executions.succeeded"));
   }
   return increments;
 }
@@ -363,16 +357,5 @@ export async function lookup(tx: SqlRunner, ids: string[], sql: (ids: string[]) 
   return rows;
 }
 
-const dims = (review: ReviewDimensions) => ({
-  actionType: review.actionType,
-  agentId: review.agentId,
-  queue: review.queue,
-});
-
-const eventDims = (event: { actionType: string; agentId: string; at: string }) => ({
-  bucket: hourBucket(event.at),
-  actionType: event.actionType,
-  agentId: event.agentId,
-  queue: "",
-  reviewerId: "",
-});
+const eventDims = (event: { actionType: string; agentId: string; at: string }): RollupDimensions =>
+  dimensionsAt({ actionType: event.actionType, agentId: event.agentId, queue: "" }, hourBucket(event.at), "");

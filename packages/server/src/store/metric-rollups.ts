@@ -1,6 +1,7 @@
 import type { RollupCell } from "@loopgate/core";
 import { decideBucketMetric, hourBucket } from "@loopgate/core/commit";
 import { eventIncrements, hasMetricEvents, lookup, metricEvents, reviewIdsOf } from "./metric-events.ts";
+import { dimensionsAt, increment, type RollupIncrement } from "./metric-increment.ts";
 import type { SqlValue } from "./rows.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 import { placeholders } from "./statements.ts";
@@ -14,18 +15,7 @@ import type { Change, DecisionRow, ReviewRow } from "./store.ts";
  * whenever a slice answers the filter: a month is then one range of hours × counters rows.
  */
 
-/** One counter to add to: its dimensions, the counter's name and the amount. */
-export interface RollupIncrement {
-  bucket: string;
-  actionType: string;
-  agentId: string;
-  /** '' when none applies (an auto-routed proposal has no queue). */
-  queue: string;
-  /** '' except on decisions. */
-  reviewerId: string;
-  metric: string;
-  value: number;
-}
+export type { RollupIncrement } from "./metric-increment.ts";
 
 /** The dimensions of an all-time total, as Prometheus labels them. */
 export interface MetricTotalRow {
@@ -74,16 +64,14 @@ export async function rollupIncrements(tx: SqlRunner, ws: string, changes: reado
         const { row } = write;
         if (row.doc.canary !== undefined) continue; // seeded canaries are not the agent's traffic
         const verdict = (row.doc.route as { verdict?: unknown } | null)?.verdict;
-        const base = {
-          bucket: hourBucket(row.createdAt),
-          actionType: row.actionType,
-          agentId: row.agentId,
-          queue: queues.get(row.id) ?? "",
-          reviewerId: "",
-        };
-        increments.push({ ...base, metric: "proposals", value: 1 });
-        if (typeof verdict === "string") increments.push({ ...base, metric: `route.${verdict}`, value: 1 });
-        if (row.status === "auto_approved") increments.push({ ...base, metric: "approved", value: 1 });
+        const base = dimensionsAt(
+          { actionType: row.actionType, agentId: row.agentId, queue: queues.get(row.id) ?? "" },
+          hourBucket(row.createdAt),
+          "",
+        );
+        increments.push(increment(base, "proposals"));
+        if (typeof verdict === "string") increments.push(increment(base, `route.${verdict}`));
+        if (row.status === "auto_approved") increments.push(increment(base, "approved"));
       } else if (write.kind === "insertDecision") {
         decisions.push(write.row);
       } else if (write.kind === "updateReview" && write.set.status === "expired") {
@@ -102,28 +90,21 @@ export async function rollupIncrements(tx: SqlRunner, ws: string, changes: reado
   for (const decision of decisions) {
     const review = reviews.get(decision.reviewId);
     if (review === undefined) continue;
-    const base = { ...dimensionsOf(review), bucket: hourBucket(decision.at), reviewerId: decision.byId };
+    const base = dimensionsAt(review, hourBucket(decision.at), decision.byId);
     const seconds = Math.max(0, (Date.parse(decision.at) - Date.parse(review.createdAt)) / 1000);
     increments.push(
-      { ...base, metric: `decisions.${decision.verdict}`, value: 1 },
-      { ...base, metric: "decide.count", value: 1 },
-      { ...base, metric: "decide.seconds_sum", value: seconds },
-      { ...base, metric: decideBucketMetric(seconds), value: 1 },
+      increment(base, `decisions.${decision.verdict}`),
+      increment(base, "decide.count"),
+      increment(base, "decide.seconds_sum", seconds),
+      increment(base, decideBucketMetric(seconds)),
     );
-    if (decision.category !== null)
-      increments.push({ ...base, metric: `category.${decision.category}`, value: 1 });
+    if (decision.category !== null) increments.push(increment(base, `category.${decision.category}`));
   }
   for (const expiry of expiries) {
     const review = reviews.get(expiry.reviewId);
     if (review === undefined) continue;
     const at = expiry.at ?? review.updatedAt;
-    increments.push({
-      ...dimensionsOf(review),
-      bucket: hourBucket(at),
-      reviewerId: "",
-      metric: "expiries",
-      value: 1,
-    });
+    increments.push(increment(dimensionsAt(review, hourBucket(at), ""), "expiries"));
   }
   if (hasMetricEvents(events)) increments.push(...(await eventIncrements(tx, ws, events, reviews)));
   return increments;
@@ -250,10 +231,6 @@ export class MetricReads {
       value: Number(row.value),
     }));
   }
-}
-
-function dimensionsOf(review: Pick<ReviewRow, "actionType" | "agentId" | "queue">) {
-  return { actionType: review.actionType, agentId: review.agentId, queue: review.queue };
 }
 
 async function reviewsById(tx: SqlRunner, ws: string, ids: string[]) {

@@ -1,5 +1,5 @@
 import type { MessagePort } from "node:worker_threads";
-import { type AuditEntry, placeAuditDraft } from "@loopgate/core/commit";
+import { type AuditEntry, chainedAuditEntry } from "@loopgate/core/commit";
 import type { Change, CommitResult } from "./store.ts";
 import type { PackedChanges } from "./writer-docs.ts";
 
@@ -105,10 +105,9 @@ export function fromWireOutcome(
       error: new Error("the writer reported a different number of audit entries than the change holds"),
     };
   }
-  const audit: AuditEntry[] = change.audit.map((draft, i) => ({
-    ...placeAuditDraft(draft, seq + i, i === 0 ? prevHash : hashes[i - 1]!),
-    hash: hashes[i]!,
-  }));
+  const audit: AuditEntry[] = change.audit.map((draft, i) =>
+    chainedAuditEntry(draft, seq + i, i === 0 ? prevHash : hashes[i - 1]!, hashes[i]!),
+  );
   return {
     ok: true,
     result:
