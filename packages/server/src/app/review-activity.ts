@@ -186,5 +186,6 @@ export function withDecisionVigilance(
 ): void {
   outcome.writes.push(...part.writes);
   const entry = outcome.audit.find((draft) => draft.type === "decision.recorded");
-  if (entry !== undefined) entry.data = { ...(entry.data as Record<string, unknown>), ...part.auditData };
+  // Not `{ ...data, ...auditData }`: V8 keeps such copies past young collections (store/metric-increment.ts).
+  if (entry !== undefined) entry.data = Object.assign({}, entry.data, part.auditData);
 }
