@@ -60,8 +60,10 @@ export class CalibrationCache {
     const thresholdAuto = this.#thresholds.get(key) ?? NEVER_AUTO;
     const stage = this.#stages.get(key);
     if (map === undefined) {
-      if (stage !== undefined) return { ...UNCALIBRATED, thresholdAuto, stage };
-      return thresholdAuto === NEVER_AUTO ? UNCALIBRATED : { ...UNCALIBRATED, thresholdAuto };
+      if (stage === undefined && thresholdAuto === NEVER_AUTO) return UNCALIBRATED;
+      // Written out: `{ ...UNCALIBRATED, stage }` (a spread then a new property) takes V8 ~1 µs.
+      const { confidence } = UNCALIBRATED;
+      return stage === undefined ? { confidence, thresholdAuto } : { confidence, thresholdAuto, stage };
     }
     return {
       thresholdAuto,

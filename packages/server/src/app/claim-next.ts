@@ -73,7 +73,9 @@ export async function claimNextReview(
   for (let page = 0; page < MAX_PAGES; page++) {
     const now = deps.now();
     const listed = await deps.store.claimableReviews(
-      { ...(queues === undefined ? {} : { queues }), userId: user.id, now: now.toISOString() },
+      queues === undefined
+        ? { userId: user.id, now: now.toISOString() }
+        : { queues, userId: user.id, now: now.toISOString() },
       page === 0 ? FIRST_PAGE + inFlight.size : NEXT_PAGE,
       cursor,
     );

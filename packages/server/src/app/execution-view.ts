@@ -51,8 +51,12 @@ export function withExecutions(
   const main = executions.find((e) => e.kind === "execute");
   const grant = main === undefined ? null : grantOf(main, key);
   const attempts = main?.doc.executor.via === "webhook" ? main.attempts : view.execution.attempts;
-  return {
-    ...view,
-    execution: { ...view.execution, attempts, grant, executions: executions.map(executionItem) },
-  };
+  // Object.assign, not `{ ...view.execution, grant, … }`: a spread followed by new properties takes V8
+  // a slow path of ~1 µs (store/metric-increment.ts).
+  const execution = Object.assign({}, view.execution, {
+    attempts,
+    grant,
+    executions: executions.map(executionItem),
+  });
+  return { ...view, execution };
 }

@@ -16,9 +16,11 @@ export function signGrantNative(
   unsigned: Omit<Grant, "signature" | "keyId">,
   key: Pick<SigningKey, "keyId" | "secretKey">,
 ): Grant {
-  const body = { ...unsigned, keyId: key.keyId };
+  // Object.assign, not `{ ...unsigned, keyId }`: a spread followed by new properties takes V8 a slow
+  // path of ~1 µs (store/metric-increment.ts).
+  const body: Omit<Grant, "signature"> = Object.assign({}, unsigned, { keyId: key.keyId });
   const signature = sign(null, Buffer.from(grantMessage(body), "utf8"), keyObjectOf(key.secretKey));
-  return { ...body, signature: signature.toString("base64") };
+  return Object.assign(body, { signature: signature.toString("base64") });
 }
 
 function keyObjectOf(secretKey: Uint8Array): KeyObject {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from "node:http";
 import type { AppDeps } from "../app/deps.ts";
 import type { KeyAuthenticate } from "./auth.ts";
 import { bodyTooLarge } from "./body-limit.ts";
@@ -95,18 +95,21 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * Writes the answer. `headers` is the caller's own fresh object and gets the length and request id
+ * added: `{ ...headers, … }` (a spread followed by new properties) takes V8 a slow path of ~1 µs, on
+ * every proposal.
+ */
 function send(
   res: ServerResponse,
   status: number,
-  headers: Record<string, string>,
+  headers: OutgoingHttpHeaders,
   body: string,
   requestId: string,
 ): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, {
-    ...headers,
-    "Content-Length": Buffer.byteLength(body),
-    "X-Request-Id": requestId,
-  });
+  headers["Content-Length"] = Buffer.byteLength(body);
+  headers["X-Request-Id"] = requestId;
+  res.writeHead(status, headers);
   res.end(body);
 }
