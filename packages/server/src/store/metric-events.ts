@@ -357,5 +357,10 @@ export async function lookup(tx: SqlRunner, ids: string[], sql: (ids: string[]) 
   return rows;
 }
 
-const eventDims = (event: { actionType: string; agentId: string; at: string }): RollupDimensions =>
-  dimensionsAt({ actionType: event.actionType, agentId: event.agentId, queue: "" }, hourBucket(event.at), "");
+const eventDims = (event: { actionType: string; agentId: string; at: string }): RollupDimensions => ({
+  bucket: hourBucket(event.at),
+  actionType: event.actionType,
+  agentId: event.agentId,
+  queue: "",
+  reviewerId: "",
+});

@@ -1,7 +1,7 @@
 import type { RollupCell } from "@loopgate/core";
 import { decideBucketMetric, hourBucket } from "@loopgate/core/commit";
 import { eventIncrements, hasMetricEvents, lookup, metricEvents, reviewIdsOf } from "./metric-events.ts";
-import { dimensionsAt, increment, type RollupIncrement } from "./metric-increment.ts";
+import { dimensionsAt, increment, type RollupDimensions, type RollupIncrement } from "./metric-increment.ts";
 import type { SqlValue } from "./rows.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 import { placeholders } from "./statements.ts";
@@ -14,8 +14,6 @@ import type { Change, DecisionRow, ReviewRow } from "./store.ts";
  * (migration 0011: everything, one dimension, or action type and agent), which is what reads use
  * whenever a slice answers the filter: a month is then one range of hours × counters rows.
  */
-
-export type { RollupIncrement } from "./metric-increment.ts";
 
 /** The dimensions of an all-time total, as Prometheus labels them. */
 export interface MetricTotalRow {
@@ -64,11 +62,13 @@ export async function rollupIncrements(tx: SqlRunner, ws: string, changes: reado
         const { row } = write;
         if (row.doc.canary !== undefined) continue; // seeded canaries are not the agent's traffic
         const verdict = (row.doc.route as { verdict?: unknown } | null)?.verdict;
-        const base = dimensionsAt(
-          { actionType: row.actionType, agentId: row.agentId, queue: queues.get(row.id) ?? "" },
-          hourBucket(row.createdAt),
-          "",
-        );
+        const base: RollupDimensions = {
+          bucket: hourBucket(row.createdAt),
+          actionType: row.actionType,
+          agentId: row.agentId,
+          queue: queues.get(row.id) ?? "",
+          reviewerId: "",
+        };
         increments.push(increment(base, "proposals"));
         if (typeof verdict === "string") increments.push(increment(base, `route.${verdict}`));
         if (row.status === "auto_approved") increments.push(increment(base, "approved"));
