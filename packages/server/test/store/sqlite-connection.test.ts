@@ -59,4 +59,17 @@ describe.runIf(process.platform === "linux")("the writer connection", () => {
       plain.close();
     }
   });
+
+  it("keeps a 2 MB page cache, which every COMMIT walks while the file is under 1 GiB", () => {
+    const writer = openSqliteWriter(join(dir, "writer.db"), 1_000, true);
+    const plain = openSqlite(join(dir, "plain.db"), 1_000);
+    try {
+      // KiB, negative: better-sqlite3's build default of 16 MB stays on connections that only read.
+      expect(plain.pragma("cache_size", { simple: true })).toBe(-16_000);
+      expect(writer.pragma("cache_size", { simple: true })).toBe(-2_000);
+    } finally {
+      writer.close();
+      plain.close();
+    }
+  });
 });
