@@ -25,25 +25,54 @@ const WINDOW = 5_000;
  * entry, and after a crash the next step starts where the last commit left off.
  *
  * Returns how far it moved, in entries of the log (0 when it was behind another replica or had nothing
- * to do).
+ * to do), and where it stands after the step.
  */
-export async function advanceNotificationFeed(deps: AppDeps): Promise<number> {
+export async function advanceNotificationFeed(deps: AppDeps): Promise<FeedStep> {
   const from = (await deps.store.feedPosition(NOTIFICATION_FEED)) ?? 0;
   const skipTo = await quietThrough(deps);
-  if (skipTo > from) {
-    const result = await deps.store.commit({
-      writes: [{ kind: "advanceFeed", name: NOTIFICATION_FEED, fromSeq: from, toSeq: skipTo }],
-      audit: [],
-    });
-    return result.ok ? skipTo - from : 0;
-  }
+  if (skipTo > from) return moveFeed(deps, from, skipTo, []);
   const { entries, scannedTo } = await deps.store.followAudit(from + 1, interests(deps), BATCH, WINDOW);
-  if (scannedTo <= from) return 0;
+  if (scannedTo <= from) return { moved: 0, position: from };
   const writes: Write[] = [];
   for (const entry of entries) writes.push(...(await writesFor(deps, entry)));
-  writes.push({ kind: "advanceFeed", name: NOTIFICATION_FEED, fromSeq: from, toSeq: scannedTo });
+  return moveFeed(deps, from, scannedTo, writes);
+}
+
+/**
+ * Moves the notification feed up to the log's head as it stands when called, a step at a time, and
+ * returns how many entries it moved past. Under steady traffic every step finds entries that arrived
+ * during the last, and chasing them would keep the caller (the ladder timer's tick) from ever reaching
+ * its deliveries and the next tick's reminders, at the cost of a read of the log's head and a commit
+ * per batch of proposals; what arrives meanwhile is the next call's.
+ *
+ * @example
+ * ```ts
+ * const moved = await catchUpNotificationFeed(deps, () => stopping);
+ * ```
+ */
+export async function catchUpNotificationFeed(deps: AppDeps, stopped: () => boolean): Promise<number> {
+  const until = (await deps.store.auditHead())?.seq ?? 0;
+  let moved = 0;
+  for (;;) {
+    const step = await advanceNotificationFeed(deps);
+    moved += step.moved;
+    if (step.moved === 0 || step.position >= until || stopped()) return moved;
+  }
+}
+
+/** One step of the notification feed. */
+export interface FeedStep {
+  /** Entries of the log the step moved past: 0 when another replica moved first, or nothing was new. */
+  moved: number;
+  /** The last entry the feed has handled after the step (as far as this replica knows). */
+  position: number;
+}
+
+/** Commits a step's writes with the feed's move from `from` to `to`, checked against `from`. */
+async function moveFeed(deps: AppDeps, from: number, to: number, writes: Write[]): Promise<FeedStep> {
+  writes.push({ kind: "advanceFeed", name: NOTIFICATION_FEED, fromSeq: from, toSeq: to });
   const result = await deps.store.commit({ writes, audit: [] });
-  return result.ok ? scannedTo - from : 0;
+  return result.ok ? { moved: to - from, position: to } : { moved: 0, position: from };
 }
 
 /**

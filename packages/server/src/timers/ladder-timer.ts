@@ -1,7 +1,7 @@
 import type { AppDeps } from "../app/deps.ts";
 import { NotificationChannels } from "../notifications/notification-channels.ts";
 import { deliverDueNotifications } from "../notifications/notification-dispatcher.ts";
-import { advanceNotificationFeed } from "../notifications/notification-feed.ts";
+import { catchUpNotificationFeed } from "../notifications/notification-feed.ts";
 import { fireReminder } from "./review-reminders.ts";
 
 /** Reminders handled per tick before yielding to requests. */
@@ -31,15 +31,7 @@ export function startLadderTimer(deps: AppDeps): { stop(): Promise<void>; tick()
     for (const timer of await deps.store.dueReviewTimers(now.toISOString(), BATCH)) {
       if (await fireReminder(deps, timer, now)) reminders++;
     }
-    let feedEntries = 0;
-    for (
-      let step = await advanceNotificationFeed(deps);
-      step > 0;
-      step = await advanceNotificationFeed(deps)
-    ) {
-      feedEntries += step;
-      if (stopped) break;
-    }
+    const feedEntries = await catchUpNotificationFeed(deps, () => stopped);
     const delivered = await deliverDueNotifications(deps, channels);
     return { reminders, feedEntries, delivered };
   };
