@@ -13,6 +13,13 @@ export interface PiiDetector {
   pattern: RegExp;
   /** Every kind but email needs a digit; skipping digit-free strings keeps ordinary prose cheap. */
   needs: "digit" | "at";
+  /**
+   * The fewest digits a string needs for this detector to find anything (a card has 13, a national
+   * phone number 10): one count of a string's digits skips the detectors it cannot satisfy, so "Order
+   * 1234" is not scanned for cards or phone numbers. Masking only removes digits, so a count taken
+   * before the first detector runs holds for every later one.
+   */
+  minDigits: number;
   mask(candidate: string): string | null;
 }
 
@@ -59,7 +66,8 @@ const PHONE_INTERNATIONAL = /(?<![\w+])\+\d[\d ().-]{6,20}\d(?![\w]|[.-]\d)/g;
 const PHONE_NATIONAL =
   /(?<![\w+.,-])(?:(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}|0[1-9]\d{1,3}[ -]?\d{3,4}[ -]?\d{3,4}|0[1-9](?:[ .]\d{2}){4})(?![\w]|[.,-]\d)/g;
 
-function countDigits(text: string): number {
+/** How many ASCII digits `text` holds. */
+export function countDigits(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -117,32 +125,39 @@ function nationalPhoneValid(text: string): boolean {
  * earlier ones, so the digits inside an email or an IBAN are never read again as a phone or a card.
  */
 export const PII_DETECTORS: readonly PiiDetector[] = Object.freeze([
-  { kind: "email", pattern: EMAIL, needs: "at", mask: () => "[email]" },
+  { kind: "email", pattern: EMAIL, needs: "at", minDigits: 0, mask: () => "[email]" },
   {
     kind: "iban",
     pattern: IBAN,
     needs: "digit",
+    // The check digits; the rest of an IBAN may be letters.
+    minDigits: 2,
     mask: (c) => longestValid(c, SPACE, ibanValid, (p) => `[iban ••••${p.replace(/ /g, "").slice(-4)}]`),
   },
   {
     kind: "cardNumber",
     pattern: CARD,
     needs: "digit",
+    minDigits: 13,
     mask: (c) =>
       longestValid(c, GROUP_SEPARATOR, cardValid, (p) => `[card ••••${p.replace(/[ -]/g, "").slice(-4)}]`),
   },
-  { kind: "nationalId", pattern: SSN, needs: "digit", mask: () => "[national id]" },
-  { kind: "nationalId", pattern: UK_NINO, needs: "digit", mask: () => "[national id]" },
+  { kind: "nationalId", pattern: SSN, needs: "digit", minDigits: 9, mask: () => "[national id]" },
+  { kind: "nationalId", pattern: UK_NINO, needs: "digit", minDigits: 6, mask: () => "[national id]" },
   {
     kind: "phone",
     pattern: PHONE_INTERNATIONAL,
     needs: "digit",
+    // internationalPhoneValid's least.
+    minDigits: 9,
     mask: (c) => longestValid(c, SPACE, internationalPhoneValid, () => "[phone]"),
   },
   {
     kind: "phone",
     pattern: PHONE_NATIONAL,
     needs: "digit",
+    // nationalPhoneValid's least.
+    minDigits: 10,
     mask: (c) => (nationalPhoneValid(c) ? "[phone]" : null),
   },
 ]);

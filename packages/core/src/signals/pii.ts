@@ -1,8 +1,6 @@
 import type { Signals } from "../wire/proposal.ts";
-import { PII_DETECTORS, type PiiKind } from "./pii-detectors.ts";
+import { countDigits, PII_DETECTORS, type PiiKind } from "./pii-detectors.ts";
 import { forEachString } from "./walk-strings.ts";
-
-const HAS_DIGIT = /\d/;
 
 /**
  * Runs every detector over one string: returns the string with each finding replaced by its
@@ -10,11 +8,11 @@ const HAS_DIGIT = /\d/;
  */
 export function maskString(text: string, found?: Set<PiiKind>): string {
   const hasAt = text.includes("@");
-  const hasDigit = HAS_DIGIT.test(text);
-  if (!hasAt && !hasDigit) return text;
+  const digits = countDigits(text);
+  if (!hasAt && digits === 0) return text;
   let out = text;
   for (const detector of PII_DETECTORS) {
-    if (detector.needs === "at" ? !hasAt : !hasDigit) continue;
+    if (detector.needs === "at" ? !hasAt : digits < detector.minDigits) continue;
     // `replace` with a global pattern always starts at 0 and resets lastIndex, so sharing is safe.
     out = out.replace(detector.pattern, (candidate) => {
       const masked = detector.mask(candidate);

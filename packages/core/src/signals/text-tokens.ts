@@ -136,12 +136,14 @@ export function contentStems(text: string): Set<string> {
   return stems;
 }
 
-/** Sentence ends (., !, ?, … followed by space) and line breaks; a comma does not end a sentence. */
-const SENTENCE_BREAK = /(?<=[.!?…])\s+|\s*\n\s*/;
-
 /**
- * The sentences of `text`, trimmed, without empty ones. Abbreviations such as "e.g." split a sentence
- * in two, which at worst makes two short pieces that grounding then ignores.
+ * The sentences of `text`, trimmed, without empty ones: it breaks at a run of whitespace that follows a
+ * sentence end (`.`, `!`, `?`, `…`) or holds a line break; a comma does not end a sentence.
+ * Abbreviations such as "e.g." split a sentence in two, which at worst makes two short pieces that
+ * grounding then ignores.
+ *
+ * Scanned by hand rather than split with a pattern (`/(?<=[.!?…])\s+|\s*\n\s*\/`, which it equals):
+ * grounding splits every drafted text, and the lookbehind made the split a visible part of it.
  *
  * @example
  * ```ts
@@ -150,9 +152,52 @@ const SENTENCE_BREAK = /(?<=[.!?…])\s+|\s*\n\s*/;
  */
 export function splitSentences(text: string): string[] {
   const out: string[] = [];
-  for (const part of text.split(SENTENCE_BREAK)) {
-    const sentence = part.trim();
-    if (sentence.length > 0) out.push(sentence);
+  const n = text.length;
+  let start = 0;
+  let i = 0;
+  while (i < n) {
+    if (!isWhitespace(text.charCodeAt(i))) {
+      i += 1;
+      continue;
+    }
+    const runStart = i;
+    let lineBreak = false;
+    while (i < n && isWhitespace(text.charCodeAt(i))) {
+      if (text.charCodeAt(i) === 10) lineBreak = true;
+      i += 1;
+    }
+    if (lineBreak || (runStart > 0 && endsSentence(text.charCodeAt(runStart - 1)))) {
+      pushTrimmed(out, text.slice(start, runStart));
+      start = i;
+    }
   }
+  pushTrimmed(out, text.slice(start));
   return out;
+}
+
+function pushTrimmed(out: string[], part: string): void {
+  const sentence = part.trim();
+  if (sentence.length > 0) out.push(sentence);
+}
+
+/** `.`, `!`, `?` or `…`. */
+function endsSentence(code: number): boolean {
+  return code === 46 || code === 33 || code === 63 || code === 0x2026;
+}
+
+/** What `\s` matches in a JavaScript pattern: ASCII and Unicode spaces, line ends, the BOM. */
+function isWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ibanValid, luhnValid } from "../../src/signals/checksums.ts";
 import { detectPii, maskPii } from "../../src/signals/pii.ts";
-import { PII_MASK_PATTERN } from "../../src/signals/pii-detectors.ts";
+import { PII_DETECTORS, PII_MASK_PATTERN } from "../../src/signals/pii-detectors.ts";
 
 const kinds = (value: unknown) =>
   Object.entries(detectPii(value))
@@ -153,6 +153,29 @@ describe("maskPii", () => {
     expect(masked.text.match(new RegExp(PII_MASK_PATTERN.source, "g"))).toHaveLength(5);
     expect(PII_MASK_PATTERN.test("Dear [email], your order")).toBe(true);
     expect(PII_MASK_PATTERN.test("see [1] and [card]")).toBe(false);
+  });
+
+  it("masks exactly what running every detector would, though it skips those a string has too few digits for", () => {
+    // Every detector in order on every string, as before the digit counts: the reference.
+    const everyDetector = (text: string): string => {
+      let out = text;
+      for (const detector of PII_DETECTORS) {
+        if (detector.needs === "at" ? !out.includes("@") : !/\d/.test(out)) continue;
+        out = out.replace(detector.pattern, (candidate) => detector.mask(candidate) ?? candidate);
+      }
+      return out;
+    };
+    const texts = [
+      "Order 1234, ref 56",
+      "4111 1111 1111 1111 and 12",
+      "call 020 7946 0958 or +44 20 7946 0958",
+      "SSN 123-45-6789, NI AB123456C",
+      "GB82WEST12345698765432 / DE89370400440532013000",
+      "a1@b2.co 4111-1111-1111-1111 (555) 123-4567",
+      "4111111111111 4111111111111111111 123456789",
+      "no digits at all",
+    ];
+    for (const text of texts) expect(maskPii(text), text).toBe(everyDetector(text));
   });
 
   it("masks keys, does not change its input, and cuts off absurd nesting", () => {

@@ -29,6 +29,46 @@ describe("findTopics", () => {
     const topics = { b: ["refund"], a: ["c++ bug"], empty: [] };
     expect(findTopics(["Refunds and a C++ bug"], topics)).toEqual(["b", "a"]);
   });
+
+  it("finds each topic even where another topic's phrase covers its word", () => {
+    const topics = { legal: ["legal action"], action: ["action"], none: ["refund"] };
+    expect(findTopics(["We will take legal action"], topics)).toEqual(["legal", "action"]);
+    expect(findTopics(["No topic here"], topics)).toEqual([]);
+    expect(findTopics(["anything"], { empty: [], blank: ["  "] })).toEqual([]);
+  });
+});
+
+describe("splitSentences", () => {
+  it("splits as /(?<=[.!?…])\\s+|\\s*\\n\\s*/ does, trimmed and without empty pieces", () => {
+    const pattern = /(?<=[.!?…])\s+|\s*\n\s*/;
+    const bySplit = (text: string) =>
+      text
+        .split(pattern)
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0);
+    // Every string of up to four of these pieces: sentence ends, commas, ASCII and Unicode spaces, line breaks.
+    const pieces = [
+      "a",
+      "b.",
+      " ",
+      "\n",
+      "!",
+      "?",
+      "…",
+      ",",
+      "\t",
+      "\u00a0",
+      "\u2003",
+      "\r\n",
+      "\ufeff",
+      "\u2028",
+    ];
+    let texts = [""];
+    for (let length = 1; length <= 4; length++) {
+      texts = texts.flatMap((text) => pieces.map((piece) => text + piece));
+      for (const text of texts) expect(splitSentences(text), JSON.stringify(text)).toEqual(bySplit(text));
+    }
+  });
 });
 
 describe("text tokens", () => {
