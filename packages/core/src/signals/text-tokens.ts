@@ -33,8 +33,14 @@ const STOPWORDS = new Set(
  * ```
  */
 export function tokenize(text: string): string[] {
-  const lower = text.toLowerCase();
   const out: string[] = [];
+  forEachToken(text, (token) => out.push(token));
+  return out;
+}
+
+/** Calls `visit` with each token of `text`, as {@link tokenize} lists them, without the list. */
+function forEachToken(text: string, visit: (token: string) => void): void {
+  const lower = text.toLowerCase();
   const n = lower.length;
   let i = 0;
   while (i < n) {
@@ -52,7 +58,7 @@ export function tokenize(text: string): string[] {
           start = i;
         } else break;
       }
-      out.push(word + lower.slice(start, i));
+      visit(word + lower.slice(start, i));
     } else if (isDigit(code)) {
       const start = i;
       i += 1;
@@ -62,12 +68,11 @@ export function tokenize(text: string): string[] {
         else if ((c === 46 || c === 44) && i + 1 < n && isDigit(lower.charCodeAt(i + 1))) i += 2;
         else break;
       }
-      out.push(trimZeroDecimals(lower.slice(start, i)));
+      visit(trimZeroDecimals(lower.slice(start, i)));
     } else {
       i += 1;
     }
   }
-  return out;
 }
 
 function isLetter(code: number): boolean {
@@ -130,11 +135,17 @@ function stemUncached(word: string): string {
  */
 export function contentStems(text: string): Set<string> {
   const stems = new Set<string>();
-  for (const token of tokenize(text)) {
-    if (!STOPWORDS.has(token)) stems.add(stem(token));
-  }
+  forEachToken(text, (token) => {
+    const content = CONTENT_STEMS(token);
+    if (content !== null) stems.add(content);
+  });
   return stems;
 }
+
+/** A token's stem, or null for a stopword: one lookup a token where a stopword check and a stem were two. */
+const CONTENT_STEMS = boundedMemo<string | null>(20_000, (token) =>
+  STOPWORDS.has(token) ? null : stemUncached(token),
+);
 
 /**
  * The sentences of `text`, trimmed, without empty ones: it breaks at a run of whitespace that follows a
