@@ -67,7 +67,8 @@ export async function checkBypass(
 
   const writes: Write[] = [];
   const amount = settings.amountField === null ? null : numberAt(input.action.payload, settings.amountField);
-  const entity = entityOf(input, bypass.entity);
+  // Only an amount is split across an entity: without one, the entity is not looked up.
+  const entity = amount === null ? null : entityOf(input, bypass.entity);
   if (amount !== null && entity !== null) {
     const recent = (
       await deps.store.amountsOfEntity(input.action.type, entity, since, AMOUNT_CANDIDATES)
@@ -80,7 +81,8 @@ export async function checkBypass(
         row: { proposalId, actionType: input.action.type, entity, amount, createdAt: now.toISOString() },
       });
   }
-  return { findings, linkedTo: [...new Set(findings.map((f) => f.proposalId))], writes };
+  const linkedTo = findings.length === 0 ? [] : [...new Set(findings.map((f) => f.proposalId))];
+  return { findings, linkedTo, writes };
 }
 
 /** The agent's newest refused proposals of the type, or none without a read when recently known. */
