@@ -26,6 +26,24 @@ export interface WriterConfig {
  */
 export interface WriterStart extends WriterConfig {
   answers: MessagePort;
+  /**
+   * One `Int32Array` cell the worker sets to 1 after it posts an answer, so the main thread looks at
+   * the port only when there is something on it (see {@link markAnswered}).
+   */
+  answered: SharedArrayBuffer;
+}
+
+/**
+ * Sets the `answered` cell after an answer was posted. The main thread clears the cell before it
+ * drains the port, so an answer posted at any moment is either drained or leaves the cell set.
+ */
+export function markAnswered(answered: Int32Array): void {
+  Atomics.store(answered, 0, 1);
+}
+
+/** Whether an answer was posted since the last look, clearing the mark (the caller then drains the port). */
+export function takeAnsweredMark(answered: Int32Array): boolean {
+  return Atomics.load(answered, 0) !== 0 && Atomics.exchange(answered, 0, 0) !== 0;
 }
 
 export type WriterRequest =

@@ -10,6 +10,7 @@ import { GroupCommit } from "./group-commit.ts";
 import { beginSqliteBatch, openSqliteWriter, SqliteRunner } from "./sqlite-connection.ts";
 import {
   type CommittedResponse,
+  markAnswered,
   toWireOutcome,
   type WriterRequest,
   type WriterResponse,
@@ -21,6 +22,7 @@ import { unpackChanges } from "./writer-docs.ts";
 const port = parentPort;
 if (port === null) throw new Error("sqlite-writer-worker.ts runs as a worker thread");
 const config = workerData as WriterStart;
+const answered = new Int32Array(config.answered);
 
 // The store that starts this worker checkpoints on a thread beside it (see SqliteCheckpointer).
 const db = openSqliteWriter(config.file, config.busyTimeoutMs, true);
@@ -45,7 +47,10 @@ port.on("message", (request: WriterRequest) => {
   if (request.kind === "commit") {
     // An error escaping here (a failed postMessage) ends the worker; the main thread then fails the
     // batch it was waiting for instead of hanging.
-    void commit(request.id, unpackChanges(request)).then((response) => config.answers.postMessage(response));
+    void commit(request.id, unpackChanges(request)).then((response) => {
+      config.answers.postMessage(response);
+      markAnswered(answered);
+    });
   } else {
     void groupCommit.close().then(() => {
       db.close();

@@ -2,6 +2,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "
 import {
   type CommittedResponse,
   fromWireOutcome,
+  takeAnsweredMark,
   type WriterConfig,
   type WriterRequest,
   type WriterResponse,
@@ -87,6 +88,8 @@ export class SqliteWriter {
   #nextId = 1;
   /** The worker's answers to batches (a port of their own, so this thread can look at them early). */
   #answers: MessagePort | null = null;
+  /** Set by the worker when it posted an answer: the port is looked at only then (`receiveMessageOnPort` costs µs). */
+  #answered: Int32Array | null = null;
   /** A batch is to go at the end of this turn (setImmediate). */
   #scheduled = false;
   /** A batch is to go after the current task's microtasks (SEND_AT changes are queued). */
@@ -118,11 +121,16 @@ export class SqliteWriter {
    * Settles the batches the worker answered since this thread last looked. Its answers also arrive as
    * messages, but only when the event loop gets to them: under load that is after the turn's other
    * requests, milliseconds in which the worker would sit idle, waiting for the next batch.
+   *
+   * Every commit() looks, so the port is read only when the worker marked an answer posted: an empty
+   * `receiveMessageOnPort` costs microseconds, once a proposal. `unmarked` drains it regardless (the
+   * worker stopped, perhaps between posting and marking).
    */
-  #takeAnswers(): void {
+  #takeAnswers(unmarked = false): void {
     const answers = this.#answers;
     const worker = this.#worker;
     if (answers === null || worker === null || this.#inFlight.length === 0) return;
+    if (!unmarked && this.#answered !== null && !takeAnsweredMark(this.#answered)) return;
     for (
       let taken = receiveMessageOnPort(answers);
       taken !== undefined;
@@ -282,7 +290,9 @@ export class SqliteWriter {
     let worker: Worker;
     const answers = new MessageChannel();
     try {
-      const start: WriterStart = { ...this.#config, answers: answers.port2 };
+      const answered = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+      const start: WriterStart = { ...this.#config, answers: answers.port2, answered };
+      this.#answered = new Int32Array(answered);
       worker = new Worker(WORKER_ENTRY, { workerData: start, transferList: [answers.port2] });
     } catch (error) {
       // Threads may be refused (resource limits); the store still works, on this thread.
@@ -311,8 +321,8 @@ export class SqliteWriter {
     });
     worker.on("exit", (code) => {
       if (this.#worker !== worker) return;
-      // Answers it sent before it stopped still count: those batches were committed.
-      this.#takeAnswers();
+      // Answers it sent before it stopped still count: those batches were committed (marked or not).
+      this.#takeAnswers(true);
       answers.port1.close();
       this.#answers = null;
       const wasReady = this.#ready;
