@@ -27,6 +27,33 @@ export function canonicalJson(value: unknown): string {
   return out;
 }
 
+/** The object or array {@link canonicalJsonWithPart} is after, and its text once written. */
+let partOf: object | null = null;
+let partText: string | undefined;
+
+/**
+ * {@link canonicalJson} of `value`, and the canonical JSON of `part`, an object or array inside it (the
+ * same reference), as it was written on the way: one walk where two would write the part twice.
+ *
+ * @example
+ * ```ts
+ * const input = { action: { type: "t", payload: { b: 1, a: 2 } } };
+ * canonicalJsonWithPart(input, input.action.payload);
+ * // { text: '{"action":{"payload":{"a":2,"b":1},"type":"t"}}', part: '{"a":2,"b":1}' }
+ * ```
+ */
+export function canonicalJsonWithPart(value: unknown, part: object): { text: string; part: string } {
+  partOf = part;
+  partText = undefined;
+  try {
+    const text = canonicalJson(value);
+    return { text, part: partText ?? canonicalJson(part) };
+  } finally {
+    partOf = null;
+    partText = undefined;
+  }
+}
+
 /** Returns undefined for a value JSON has no form for, so the caller can drop the member. */
 function write(value: unknown, depth: number): string | undefined {
   switch (typeof value) {
@@ -56,7 +83,9 @@ function write(value: unknown, depth: number): string | undefined {
       if (i > 0) out += ",";
       out += write(value[i], depth + 1) ?? "null";
     }
-    return `${out}]`;
+    out += "]";
+    if (value === partOf) partText = out;
+    return out;
   }
 
   const record = value as Record<string, unknown>;
@@ -70,7 +99,9 @@ function write(value: unknown, depth: number): string | undefined {
     first = false;
     out += `${canonicalString(key)}:${member}`;
   }
-  return `${out}}`;
+  out += "}";
+  if (value === partOf) partText = out;
+  return out;
 }
 
 /** Up to this many keys an insertion sort in place beats `Array.prototype.sort`, which copies. */

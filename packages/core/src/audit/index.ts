@@ -2,7 +2,7 @@
  * The audit chain (SPEC §10): canonical JSON, hash-chained entries, signed checkpoints over the head,
  * and offline verification of an export.
  */
-export { canonicalJson, canonicalString } from "./canonical-json.ts";
+export { canonicalJson, canonicalJsonWithPart, canonicalString } from "./canonical-json.ts";
 export {
   type CheckpointTrust,
   checkpointMessage,

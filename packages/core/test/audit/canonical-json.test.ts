@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "../../src/audit/canonical-json.ts";
+import { canonicalJson, canonicalJsonWithPart } from "../../src/audit/canonical-json.ts";
 
 describe("canonicalJson (RFC 8785)", () => {
   it("matches the RFC's worked example (§3.2.2)", () => {
@@ -84,6 +84,20 @@ describe("canonicalJson (RFC 8785)", () => {
       '{"a":null,"z":{"x":[{"a":1,"b":2}],"y":1}}',
     );
     expect(canonicalJson({ b: 1, a: 2 })).toBe(canonicalJson({ a: 2, b: 1 }));
+  });
+
+  it("writes a part inside a value as canonicalJson writes the part alone, in the same walk", () => {
+    const payload = { z: [1, { b: "é\n", a: null }], a: 0.1, skip: undefined };
+    const list = [{ y: 2, x: 1 }];
+    const value = { action: { type: "t", payload }, list, other: { payload: { ...payload } } };
+    expect(canonicalJsonWithPart(value, payload)).toEqual({
+      text: canonicalJson(value),
+      part: canonicalJson(payload),
+    });
+    expect(canonicalJsonWithPart(value, list).part).toBe('[{"x":1,"y":2}]');
+    // A part that is not inside the value is written on its own; nothing carries over to the next call.
+    expect(canonicalJsonWithPart({ a: 1 }, { b: 2 })).toEqual({ text: '{"a":1}', part: '{"b":2}' });
+    expect(canonicalJson(value)).toBe(canonicalJsonWithPart(value, payload).text);
   });
 
   it("reports a cycle instead of overflowing the stack", () => {

@@ -1,6 +1,6 @@
-import { maskPii, type Proposal } from "@loopgate/core";
+import { canonicalString, maskPii, type Proposal } from "@loopgate/core";
 import type { DecisionRow, ProposalRow, ReviewRow } from "../store/store.ts";
-import { hashPayloadNative } from "./native-hash.ts";
+import { hashPayloadNative, sha256HexNative } from "./native-hash.ts";
 import type { Principal } from "./principal.ts";
 
 /**
@@ -99,7 +99,13 @@ export function packetHash(
   finalPayload: Record<string, unknown> | null,
   masked: boolean,
 ): string {
-  return hashPayloadNative({ proposalId, revision, finalPayload, masked });
+  if (finalPayload !== null || !Number.isSafeInteger(revision)) {
+    return hashPayloadNative({ proposalId, revision, finalPayload, masked });
+  }
+  // Without an edit the canonical JSON is this literal (keys in code-unit order): no walk, no sort.
+  return `sha256:${sha256HexNative(
+    `{"finalPayload":null,"masked":${masked},"proposalId":${canonicalString(proposalId)},"revision":${revision}}`,
+  )}`;
 }
 
 function reviewSummary(r: ReviewRow): Proposal["reviews"][number] {

@@ -2,7 +2,7 @@ import type { AuditDraft, BypassFinding } from "@loopgate/core";
 import {
   type CompiledPolicy,
   type Confidence,
-  canonicalJson,
+  canonicalJsonWithPart,
   computeSignals,
   DEFAULT_TOPICS,
   dueAfter,
@@ -73,7 +73,9 @@ export async function propose(
 
   // A replay is found by the commit below: the key's unique index refuses the insert and the original
   // is answered. Looking it up here first would cost every submission a read to speed up a rare retry.
-  const requestHash = sha256HexNative(canonicalJson(input));
+  // The payload's canonical text comes out of the same walk, for the submission's audit entry.
+  const canonical = canonicalJsonWithPart(input, input.action.payload);
+  const requestHash = sha256HexNative(canonical.text);
 
   const id = deps.newId();
   const now = deps.now();
@@ -154,7 +156,7 @@ export async function propose(
       data: {
         actionType,
         revision: 1,
-        payloadHash: hashPayloadNative(input.action.payload),
+        payloadHash: `sha256:${sha256HexNative(canonical.part)}`,
         requestHash,
         idempotencyKey,
       },
