@@ -1,6 +1,6 @@
 import { canonicalString, maskPii, type Proposal } from "@loopgate/core";
 import type { DecisionRow, ProposalRow, ReviewRow } from "../store/store.ts";
-import { hashPayloadNative, sha256HexNative } from "./native-hash.ts";
+import { hashCanonicalNative, hashPayloadNative } from "./native-hash.ts";
 import type { Principal } from "./principal.ts";
 
 /**
@@ -103,9 +103,9 @@ export function packetHash(
     return hashPayloadNative({ proposalId, revision, finalPayload, masked });
   }
   // Without an edit the canonical JSON is this literal (keys in code-unit order): no walk, no sort.
-  return `sha256:${sha256HexNative(
+  return hashCanonicalNative(
     `{"finalPayload":null,"masked":${masked},"proposalId":${canonicalString(proposalId)},"revision":${revision}}`,
-  )}`;
+  );
 }
 
 function reviewSummary(r: ReviewRow): Proposal["reviews"][number] {

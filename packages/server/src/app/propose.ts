@@ -24,7 +24,7 @@ import { type Calibrator, calibratorFor, UNCALIBRATED } from "./calibrate.ts";
 import { publishCanary, seedCanary } from "./canaries.ts";
 import type { AppDeps } from "./deps.ts";
 import { executionPlan } from "./execution-plan.ts";
-import { hashPayloadNative, sha256HexNative } from "./native-hash.ts";
+import { hashCanonicalNative, hashPayloadNative, sha256HexNative } from "./native-hash.ts";
 import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
 import { overloadedQueues } from "./queue-load.ts";
@@ -156,7 +156,7 @@ export async function propose(
       data: {
         actionType,
         revision: 1,
-        payloadHash: `sha256:${sha256HexNative(canonical.part)}`,
+        payloadHash: hashCanonicalNative(canonical.part),
         requestHash,
         idempotencyKey,
       },
