@@ -18,14 +18,23 @@
  *
  * PostgreSQL: set LOOPGATE_DATABASE_URL, or pass --engine postgres to start a throwaway cluster.
  */
-import { loadavg } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { benchBody } from "./support/bench-policy.ts";
 import { HttpLoadClient } from "./support/http-client.ts";
 import { summarize, table } from "./support/latency.ts";
 import { withBenchDatabase } from "./support/postgres-cluster.ts";
-import { cpuSince, processTree, type ThreadCpu, threadCpu, totalMs } from "./support/process-cpu.ts";
+import {
+  cpuSince,
+  type MachineCpu,
+  machineCpu,
+  machineSince,
+  processTree,
+  type ThreadCpu,
+  threadCpu,
+  totalMs,
+} from "./support/process-cpu.ts";
 import { spawnBenchServer } from "./support/spawn-server.ts";
 
 const { values } = parseArgs({
@@ -54,6 +63,9 @@ interface PhaseResult {
   latencies: number[];
   serverCpu: ThreadCpu;
   clientCpuMs: number;
+  /** The whole machine over the phase (every process, the kernel, idle). */
+  machine: MachineCpu;
+  elapsedMs: number;
   load: number;
 }
 
@@ -99,16 +111,20 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
     const pids = processTree(server.child.pid!);
     const serverBefore = threadCpu(pids);
     const clientBefore = process.cpuUsage();
+    const machineBefore = machineCpu();
     const started = performance.now();
     const result = await load();
     const elapsed = (performance.now() - started) / 1000;
     const client = process.cpuUsage(clientBefore);
+    const machine = machineSince(machineBefore, machineCpu());
     return {
       phase,
       ...result,
       perSecond: result.count / elapsed,
       serverCpu: cpuSince(serverBefore, threadCpu(pids)),
       clientCpuMs: (client.user + client.system) / 1000,
+      machine,
+      elapsedMs: elapsed * 1000,
       load: loadavg()[0]!,
     };
   };
@@ -238,6 +254,27 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
           .sort((a, b) => b[1] - a[1])
           .map(([thread, ms]) => ({ phase: r.phase, thread, "µs/proposal": us(ms, r.count) })),
       ),
+    ),
+  );
+  const cores = availableParallelism();
+  console.log(
+    `\nThe whole machine during each phase (/proc/stat, ${cores} cores: every process and the kernel, µs per proposal; busy is the share of all cores' time):\n`,
+  );
+  console.log(
+    table(
+      results.map((r) => {
+        const m = r.machine;
+        const busy = m.user + m.system + m.interrupts + m.steal;
+        return {
+          phase: r.phase,
+          "cores busy": `${((100 * busy) / (cores * r.elapsedMs)).toFixed(0)} %`,
+          user: us(m.user, r.count),
+          "kernel (system calls)": us(m.system, r.count),
+          "interrupts (incl. softirq)": us(m.interrupts, r.count),
+          "idle (incl. iowait)": us(m.idle, r.count),
+          steal: us(m.steal, r.count),
+        };
+      }),
     ),
   );
   const flags = [

@@ -82,3 +82,72 @@ export function processTree(pid: number): number[] {
   }
   return found;
 }
+
+/**
+ * The whole machine's CPU time by kind, in milliseconds summed over every core, from the first line
+ * of `/proc/stat`. Per-thread figures miss what the kernel does for no thread of ours in particular
+ * (interrupts, softirq work such as loopback TCP delivery, journal writeback) and say nothing of how
+ * busy the cores were; on a 2-core machine shared by the server and its load generator that is what
+ * tells a saturated machine from a pipeline waiting on itself.
+ */
+export interface MachineCpu {
+  /** User code, `nice` included. */
+  user: number;
+  /** The kernel on behalf of a process: system calls, page faults. */
+  system: number;
+  /** Hardware and software interrupts (softirq carries loopback TCP delivery and block I/O completion). */
+  interrupts: number;
+  /** Nothing to run; `iowait` (nothing to run while I/O is outstanding) is idle too. */
+  idle: number;
+  /** Time the hypervisor gave this VM's cores to someone else. */
+  steal: number;
+}
+
+/**
+ * Parses the aggregate `cpu` line of `/proc/stat` (fields in clock ticks: user nice system idle iowait
+ * irq softirq steal …); null when there is none.
+ *
+ * @example
+ * ```ts
+ * parseMachineCpu("cpu  200 10 50 700 40 0 5 0 0 0\ncpu0 …");
+ * // { user: 2100, system: 500, interrupts: 50, idle: 7400, steal: 0 }
+ * ```
+ */
+export function parseMachineCpu(procStat: string): MachineCpu | null {
+  const line = procStat.split("\n").find((l) => l.startsWith("cpu "));
+  if (line === undefined) return null;
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map((ticks) => (Number(ticks) * 1000) / TICKS_PER_SECOND);
+  return {
+    user: (user ?? 0) + (nice ?? 0),
+    system: system ?? 0,
+    interrupts: (irq ?? 0) + (softirq ?? 0),
+    idle: (idle ?? 0) + (iowait ?? 0),
+    steal: steal ?? 0,
+  };
+}
+
+/** The machine's CPU now (all zero where `/proc/stat` cannot be read). */
+export function machineCpu(): MachineCpu {
+  try {
+    return parseMachineCpu(readFileSync("/proc/stat", "utf8")) ?? NO_MACHINE_CPU;
+  } catch {
+    return NO_MACHINE_CPU;
+  }
+}
+
+const NO_MACHINE_CPU: MachineCpu = { user: 0, system: 0, interrupts: 0, idle: 0, steal: 0 };
+
+/** `after - before`, kind by kind. */
+export function machineSince(before: MachineCpu, after: MachineCpu): MachineCpu {
+  return {
+    user: after.user - before.user,
+    system: after.system - before.system,
+    interrupts: after.interrupts - before.interrupts,
+    idle: after.idle - before.idle,
+    steal: after.steal - before.steal,
+  };
+}
