@@ -6,9 +6,9 @@
  * for throughput, then open loop at a fixed rate with latency counted from when each request was
  * due, so a stall shows as latency instead of hiding as lower load (no coordinated omission).
  *
- * Besides wall-clock figures it reports the CPU each proposal cost, per server thread and for this
- * load generator: on a shared machine throughput moves with the neighbours' load, CPU per proposal
- * much less.
+ * Besides wall-clock figures it reports the CPU each proposal cost, per server thread, for this
+ * load generator and for the whole machine (kernel and idle included): on a shared machine throughput
+ * moves with the neighbours' load, CPU per proposal much less.
  *
  *   npm run bench:propose -- [--engine sqlite|postgres] [--workers N] [--connections 64] [--seconds 10]
  *                            [--rate 5000] [--phases closed,open] [--client raw|undici]
