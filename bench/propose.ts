@@ -65,7 +65,6 @@ interface PhaseResult {
   clientCpuMs: number;
   /** The whole machine over the phase (every process, the kernel, idle). */
   machine: MachineCpu;
-  elapsedMs: number;
   load: number;
 }
 
@@ -124,7 +123,6 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
       serverCpu: cpuSince(serverBefore, threadCpu(pids)),
       clientCpuMs: (client.user + client.system) / 1000,
       machine,
-      elapsedMs: elapsed * 1000,
       load: loadavg()[0]!,
     };
   };
@@ -258,16 +256,17 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
   );
   const cores = availableParallelism();
   console.log(
-    `\nThe whole machine during each phase (/proc/stat, ${cores} cores: every process and the kernel, µs per proposal; busy is the share of all cores' time):\n`,
+    `\nThe whole machine during each phase (/proc/stat, ${cores} cores: every process and the kernel, µs per proposal; busy is the share of all cores' time, user code, system calls and interrupts):\n`,
   );
   console.log(
     table(
       results.map((r) => {
         const m = r.machine;
-        const busy = m.user + m.system + m.interrupts + m.steal;
+        const busy = m.user + m.system + m.interrupts;
+        const all = busy + m.idle + m.steal;
         return {
           phase: r.phase,
-          "cores busy": `${((100 * busy) / (cores * r.elapsedMs)).toFixed(0)} %`,
+          "cores busy": all > 0 ? `${((100 * busy) / all).toFixed(0)} %` : "n/a",
           user: us(m.user, r.count),
           "kernel (system calls)": us(m.system, r.count),
           "interrupts (incl. softirq)": us(m.interrupts, r.count),
