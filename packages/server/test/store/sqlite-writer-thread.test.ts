@@ -69,12 +69,23 @@ describe("SqliteStore's writer thread", () => {
       }
       return proposals();
     };
+    /** Holds this thread for `ms` without yielding to the event loop. */
+    const holdFor = (ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until) {
+        // the turn goes on
+      }
+    };
 
     it("twelve changes go to a free writer at once, and its answer is taken before the next batch goes", async () => {
       expect(await store.writerThreadReady()).toBe(true);
       const first = Array.from({ length: 12 }, () => store.commit(submissionChange()));
       await Promise.resolve();
       expect(holdUntil(12, 10_000)).toBe(12);
+      // The reader sees the rows once COMMIT returned; the writer posts its answer just after. Still
+      // within the turn, give it that moment (on a loaded machine the second batch otherwise finds no
+      // answer yet and waits, correctly, for the end of the turn).
+      holdFor(250);
       // The writer answered, but no message was handled: the next commit looks at the answers itself,
       // settles the first batch and, the writer being free, sends the second.
       const second = Array.from({ length: 12 }, () => store.commit(submissionChange()));
