@@ -2,13 +2,30 @@ import type { SqlValue } from "./rows.ts";
 import type { AuditFilter } from "./store.ts";
 
 /**
- * The audit entry types `audit_entries_type` leaves out (migration 0017): every proposal writes one of
- * each, so they are a large share of any log and a list of one of them finds a match every few entries
- * reading the log in order. {@link INDEXED_AUDIT_TYPE} is the index's condition, word for word, which a
- * query on any other type repeats so that both planners know the partial index applies.
+ * The audit entry types `audit_entries_type` leaves out (migrations 0017 and 0020): a proposal's
+ * ordinary life — submitted, routed, its review opened, claimed and decided, its execution granted or
+ * queued, attempted, and executed or reported by the agent. Each is a large share of any log, so a list
+ * of one finds a match every few entries reading the log in order, while indexing them cost a leaf
+ * page a type at every commit. The index keeps the exceptions an auditor looks for (expiries,
+ * escalations, blocks, failures, rollbacks, stops, keys, users, policies).
+ *
+ * {@link INDEXED_AUDIT_TYPE} is the index's condition, in the same order as the migrations write it,
+ * which a query on any other type repeats so that both planners know the partial index applies
+ * (`test/store/store-contract-audit-list.test.ts` checks it against the migrations).
  */
-export const UNINDEXED_AUDIT_TYPES: readonly string[] = ["proposal.submitted", "proposal.routed"];
-export const INDEXED_AUDIT_TYPE = "type NOT IN ('proposal.submitted', 'proposal.routed')";
+export const UNINDEXED_AUDIT_TYPES: readonly string[] = [
+  "proposal.submitted",
+  "proposal.routed",
+  "review.opened",
+  "review.claimed",
+  "decision.recorded",
+  "execution.granted",
+  "execution.queued",
+  "execution.attempt_started",
+  "execution.executed",
+  "execution.reported",
+];
+export const INDEXED_AUDIT_TYPE = `type NOT IN (${UNINDEXED_AUDIT_TYPES.map((t) => `'${t}'`).join(", ")})`;
 
 /**
  * SQL for the audit list (`GET /v1/audit`): entries after `afterSeq` matching `filter`, in `seq`

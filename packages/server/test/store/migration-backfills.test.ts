@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { auditListSql, INDEXED_AUDIT_TYPE } from "../../src/store/audit-list-sql.ts";
 import {
   AutonomyReads,
   EDGE_EXECUTIONS,
@@ -14,7 +15,7 @@ import { rollupIncrements } from "../../src/store/metric-rollups.ts";
 import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "../../src/store/migrations.ts";
 import { migrateSqlite, openSqliteWriter, SqliteRunner } from "../../src/store/sqlite-connection.ts";
 import { SQL } from "../../src/store/statements.ts";
-import type { Write } from "../../src/store/store.ts";
+import type { AuditFilter, Write } from "../../src/store/store.ts";
 
 /** Every test's directories, removed after it. */
 const dirs: string[] = [];
@@ -363,6 +364,83 @@ describe("migration 0019, leaner execution and audit indexes", () => {
     expect(definition("executions_leased")).toMatch(/WHERE status = 'executing'$/);
     expect(definition("executions_review")).toMatch(/WHERE reconciliation_review_id IS NOT NULL$/);
     expect(definition("audit_entries_at")).toBeUndefined();
+    db.close();
+  });
+});
+
+/**
+ * Migration 0020 on a database written before it: the audit log moves from a WITHOUT ROWID table to a
+ * rowid table with every entry as it was and row ids in chain order, and the type index keeps only the
+ * exceptions, on the condition the list query repeats.
+ */
+describe("migration 0020, the audit log as a rowid table with an index of its exceptions", () => {
+  it("keeps every entry byte for byte, in chain order, and the reads of the log on their indexes", () => {
+    const db = databaseBefore(20);
+    const insert = db.prepare(
+      `INSERT INTO audit_entries (seq, at, actor_kind, actor_id, actor_name, type, proposal_id, data,
+        prev_hash, hash) VALUES (?, ?, 'agent', 'a_1', 'bot', ?, ?, ?, ?, ?)`,
+    );
+    const types = [
+      "proposal.submitted",
+      "proposal.routed",
+      "review.opened",
+      "decision.recorded",
+      "review.expired",
+    ];
+    // Inserted out of order: the copy orders them by seq.
+    for (const seq of [3, 1, 2, ...Array.from({ length: 200 }, (_, i) => i + 4)]) {
+      const type = types[seq % types.length]!;
+      const data = JSON.stringify({ n: seq, text: "é ✓ ".repeat(seq % 300) });
+      insert.run(
+        seq,
+        `2026-01-01T00:00:${String(seq % 60).padStart(2, "0")}.000Z`,
+        type,
+        `p_${seq % 7}`,
+        data,
+        `h${seq - 1}`,
+        `h${seq}`,
+      );
+    }
+    const everything = "SELECT * FROM audit_entries ORDER BY workspace_id, seq";
+    const before = db.prepare(everything).all();
+    const head = db.prepare(SQL.auditHead).get("default");
+
+    migrateSqlite(db);
+
+    expect(db.prepare(everything).all()).toEqual(before);
+    expect(db.prepare(SQL.auditHead).get("default")).toEqual(head);
+    expect(db.prepare(SQL.auditRange).all("default", 50, 3)).toEqual(before.slice(49, 52));
+    const rowids = db.prepare("SELECT seq FROM audit_entries ORDER BY rowid").all() as { seq: number }[];
+    expect(rowids.map((r) => r.seq)).toEqual(before.map((_, i) => i + 1));
+    const table = db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'audit_entries'").get() as {
+      sql: string;
+    };
+    expect(table.sql).not.toMatch(/WITHOUT ROWID/);
+
+    const definition = db
+      .prepare("SELECT sql FROM sqlite_schema WHERE name = 'audit_entries_type'")
+      .get() as { sql: string };
+    const oneLine = (sql: string) => sql.replace(/\s+/g, " ");
+    expect(oneLine(definition.sql)).toContain(`WHERE ${INDEXED_AUDIT_TYPE}`);
+    const pg = loadMigrations("postgres").find((m) => m.version === 20);
+    expect(oneLine(pg?.sql ?? "")).toContain(`WHERE ${INDEXED_AUDIT_TYPE};`);
+
+    const plan = (filter: AuditFilter) => {
+      const { sql, params } = auditListSql("sqlite", "default", filter, 0, 51);
+      return planOf(db, sql, ...params).join("\n");
+    };
+    expect(plan({ type: "review.expired" })).toMatch(/USING INDEX audit_entries_type/);
+    expect(plan({ proposalId: "p_3" })).toMatch(/USING INDEX audit_entries_proposal/);
+    expect(plan({})).toMatch(/USING INDEX sqlite_autoindex_audit_entries_1/);
+    const list = (filter: AuditFilter) => {
+      const { sql, params } = auditListSql("sqlite", "default", filter, 0, 500);
+      return (db.prepare(sql).all(...params) as { seq: number }[]).map((r) => r.seq);
+    };
+    const seqsOf = (keep: (row: { type: string; proposal_id: string }) => boolean) =>
+      (before as { seq: number; type: string; proposal_id: string }[]).filter(keep).map((r) => r.seq);
+    expect(list({ type: "review.expired" })).toEqual(seqsOf((r) => r.type === "review.expired"));
+    expect(list({ type: "decision.recorded" })).toEqual(seqsOf((r) => r.type === "decision.recorded"));
+    expect(list({ proposalId: "p_3" })).toEqual(seqsOf((r) => r.proposal_id === "p_3"));
     db.close();
   });
 });
