@@ -65,6 +65,11 @@ export class EventBus {
     };
   }
 
+  /** How many listeners wait on one proposal's events (long polls; for diagnostics and tests). */
+  waitingOn(proposalId: string): number {
+    return this.#byProposal.get(proposalId)?.size ?? 0;
+  }
+
   /** Calls `listener` for every event until the returned function is called. */
   subscribe(listener: (event: ChangeEvent) => void): () => void {
     this.#emitter.on("change", listener);

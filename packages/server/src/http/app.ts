@@ -4,8 +4,8 @@ import type { AppDeps } from "../app/deps.ts";
 import type { SigningKey } from "../app/signing-key.ts";
 import { keyAuthenticator } from "./auth.ts";
 import { bodyLimit, bodyTooLarge } from "./body-limit.ts";
+import type { DirectPathParts } from "./direct-routes.ts";
 import { errorResponse } from "./error-mapper.ts";
-import type { HotPathParts } from "./fast-propose.ts";
 import type { HttpEnv } from "./http-env.ts";
 import { openApiDocument } from "./openapi.ts";
 import { RateLimiter, rateLimited } from "./rate-limit.ts";
@@ -46,13 +46,14 @@ export function createHttpApp(deps: AppDeps, options: HttpAppOptions): Hono<Http
 }
 
 /**
- * The HTTP app and, sharing its request ids, key authentication and rate limiter, the hot path for
- * agents' proposals (see fast-propose.ts) that `startServer` puts in front of it.
+ * The HTTP app and, sharing its request ids, key authentication, rate limiter and the routes written as
+ * direct handlers, the direct path for API keys' requests (see direct-routes.ts) that `startServer`
+ * puts in front of it.
  */
 export function createHttp(
   deps: AppDeps,
   options: HttpAppOptions,
-): { app: Hono<HttpEnv>; hotPath: HotPathParts } {
+): { app: Hono<HttpEnv>; direct: DirectPathParts } {
   const app = new Hono<HttpEnv>();
   // Request ids need to be unique, not secret: a per-process prefix and a counter cost nothing.
   const bootId = deps.newId().slice(-12);
@@ -123,5 +124,15 @@ export function createHttp(
     if (status >= 500) deps.logger.error({ err: error, requestId, path: c.req.path }, "request failed");
     return c.json(body, status as 500, headers);
   });
-  return { app, hotPath: { deps, requestIdFor, authenticateKey, limiter } };
+  return {
+    app,
+    direct: {
+      deps,
+      requestIdFor,
+      authenticateKey,
+      limiter,
+      routes: routes.directRoutes,
+      specs: routes.specs,
+    },
+  };
 }

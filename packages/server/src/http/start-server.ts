@@ -21,7 +21,7 @@ import { startExpiryTimer } from "../timers/expiry-timer.ts";
 import { startLadderTimer } from "../timers/ladder-timer.ts";
 import { startOverloadRelease } from "../timers/overload-release.ts";
 import { createHttp } from "./app.ts";
-import { withFastPropose } from "./fast-propose.ts";
+import { withDirectRoutes } from "./direct-routes.ts";
 
 export interface ServerOptions {
   port: number;
@@ -47,6 +47,12 @@ export interface ServerOptions {
   mounts?: { prefix: string; fetch: (request: Request) => Response | Promise<Response> }[];
   /** Where executors read `env:NAME` secrets (the demo passes its own). @defaultValue process.env */
   executorEnv?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Whether API keys' bulk requests are served on Node's request directly (direct-routes.ts); false
+   * sends every request through the app, which answers the same (tests compare the two).
+   * @defaultValue true
+   */
+  directRoutes?: boolean;
 }
 
 export interface RunningServer {
@@ -97,7 +103,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const signingKey = await loadOrCreateSigningKey(options.dataDir);
   deps.signingKey = signingKey;
-  const { app, hotPath } = createHttp(deps, { signingKey });
+  const { app, direct } = createHttp(deps, { signingKey });
   const timer = startExpiryTimer(deps);
   const dispatcher = new ExecutionDispatcher(deps, {
     owner: `${hostname()}:${process.pid}:${deps.newId().slice(-8)}`,
@@ -107,12 +113,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   dispatcher.start();
 
   const host = options.host ?? "127.0.0.1";
-  // Agents' proposals take the hot path (fast-propose.ts); everything else reaches the app.
+  // API keys' proposals, long polls, claims and decisions take the direct path (direct-routes.ts);
+  // everything else reaches the app.
+  const mounts = options.mounts ?? [];
+  const underApi = mounts.find((m) => m.prefix === "/v1" || m.prefix.startsWith("/v1/"));
+  if (underApi !== undefined)
+    throw new Error(`a mount may not sit under /v1, the API's paths: ${underApi.prefix}`);
+  const appListener = getRequestListener(withMounts(app.fetch, mounts), { hostname: host });
   const server = createServer(
-    withFastPropose(
-      hotPath,
-      getRequestListener(withMounts(app.fetch, options.mounts ?? []), { hostname: host }),
-    ),
+    options.directRoutes === false ? appListener : withDirectRoutes(direct, appListener),
   );
   await new Promise<void>((resolve, reject) => {
     // A port in use (EADDRINUSE) rejects instead of crashing the process.

@@ -15,8 +15,8 @@ export interface SubmittedProposal {
 
 /**
  * `POST /v1/proposals` once the caller is known: checks the `Idempotency-Key`, reads the body, passes
- * a well-formed `traceparent` on, and proposes. Shared by the route and the hot path
- * (fast-propose.ts), so both answer alike.
+ * a well-formed `traceparent` on, and proposes. The route's handler, which both the app and the direct
+ * path (direct-routes.ts) run.
  *
  * @throws AppError `invalid_idempotency_key` (400), and whatever {@link propose} refuses.
  */

@@ -5,7 +5,6 @@ import { cancelProposal } from "../../app/cancel.ts";
 import { provideInfo } from "../../app/provide-info.ts";
 import { getProposal, waitForDecision } from "../../app/read-proposal.ts";
 import { reportResult } from "../../app/report-result.ts";
-import { readJson } from "../read-json.ts";
 import type { RouteTable } from "../route-table.ts";
 import { submitProposal } from "../submit-proposal.ts";
 
@@ -29,7 +28,7 @@ export const DecisionWaitQuery = z.object({
 });
 
 export function proposalRoutes(routes: RouteTable): void {
-  routes.add(
+  routes.direct(
     {
       method: "post",
       path: "/v1/proposals",
@@ -54,19 +53,18 @@ export function proposalRoutes(routes: RouteTable): void {
         422: { description: "Idempotency-Key reused with a different body", schema: ErrorEnvelope },
       },
     },
-    async (c, principal) => {
-      // The same as the hot path in fast-propose.ts, which serves agents' key-authenticated requests.
+    async (req, principal) => {
       const { json, headers } = await submitProposal(
-        c.var.deps,
-        principal!,
-        () => readJson(c),
-        (name) => c.req.header(name),
+        req.deps,
+        principal,
+        () => req.json(),
+        (name) => req.header(name),
       );
-      return c.body(json, 201, headers);
+      return { status: 201, text: json, headers };
     },
   );
 
-  routes.add(
+  routes.direct(
     {
       method: "get",
       path: "/v1/proposals/:id",
@@ -75,10 +73,13 @@ export function proposalRoutes(routes: RouteTable): void {
       access: "authenticated",
       responses: { 200: { description: "The proposal", schema: Proposal }, ...errors },
     },
-    async (c, principal) => c.json(await getProposal(c.var.deps, principal!, c.req.param("id")!)),
+    async (req, principal) => ({
+      status: 200,
+      body: await getProposal(req.deps, principal, req.param("id")),
+    }),
   );
 
-  routes.add(
+  routes.direct(
     {
       method: "get",
       path: "/v1/proposals/:id/decision",
@@ -88,9 +89,9 @@ export function proposalRoutes(routes: RouteTable): void {
       query: DecisionWaitQuery,
       responses: { 200: { description: "The proposal in its current state", schema: Proposal }, ...errors },
     },
-    async (c, principal) => {
-      const deps = c.var.deps;
-      const query = DecisionWaitQuery.safeParse(c.req.query());
+    async (req, principal) => {
+      const { deps } = req;
+      const query = DecisionWaitQuery.safeParse(req.query());
       if (!query.success) {
         throw new AppError(
           "invalid_input",
@@ -102,11 +103,14 @@ export function proposalRoutes(routes: RouteTable): void {
         );
       }
       const wait = Math.min(query.data.wait, deps.config.maxWaitSeconds);
-      return c.json(await waitForDecision(deps, principal!, c.req.param("id")!, wait, c.req.raw.signal));
+      return {
+        status: 200,
+        body: await waitForDecision(deps, principal, req.param("id"), wait, req.signal),
+      };
     },
   );
 
-  routes.add(
+  routes.direct(
     {
       method: "post",
       path: "/v1/proposals/:id/info",
@@ -120,11 +124,13 @@ export function proposalRoutes(routes: RouteTable): void {
         409: { description: "The proposal is not waiting for information", schema: ErrorEnvelope },
       },
     },
-    async (c, principal) =>
-      c.json(await provideInfo(c.var.deps, principal!, c.req.param("id")!, await readJson(c))),
+    async (req, principal) => ({
+      status: 200,
+      body: await provideInfo(req.deps, principal, req.param("id"), await req.json()),
+    }),
   );
 
-  routes.add(
+  routes.direct(
     {
       method: "post",
       path: "/v1/proposals/:id/cancel",
@@ -137,10 +143,13 @@ export function proposalRoutes(routes: RouteTable): void {
         409: { description: "Already decided or otherwise final", schema: ErrorEnvelope },
       },
     },
-    async (c, principal) => c.json(await cancelProposal(c.var.deps, principal!, c.req.param("id")!)),
+    async (req, principal) => ({
+      status: 200,
+      body: await cancelProposal(req.deps, principal, req.param("id")),
+    }),
   );
 
-  routes.add(
+  routes.direct(
     {
       method: "post",
       path: "/v1/proposals/:id/result",
@@ -154,7 +163,9 @@ export function proposalRoutes(routes: RouteTable): void {
         409: { description: "Not approved, or already executed", schema: ErrorEnvelope },
       },
     },
-    async (c, principal) =>
-      c.json(await reportResult(c.var.deps, principal!, c.req.param("id")!, await readJson(c))),
+    async (req, principal) => ({
+      status: 200,
+      body: await reportResult(req.deps, principal, req.param("id"), await req.json()),
+    }),
   );
 }

@@ -14,7 +14,6 @@ import { claimNextReview } from "../../app/claim-next.ts";
 import { decide } from "../../app/decide.ts";
 import { listReviews } from "../../app/list-reviews.ts";
 import { isReconciliation, reconcile } from "../../app/reconcile.ts";
-import { readJson } from "../read-json.ts";
 import type { RouteTable } from "../route-table.ts";
 
 const errors = {
@@ -33,7 +32,7 @@ const errors = {
 };
 
 export function reviewRoutes(routes: RouteTable): void {
-  routes.add(
+  routes.direct(
     {
       method: "get",
       path: "/v1/reviews",
@@ -44,10 +43,10 @@ export function reviewRoutes(routes: RouteTable): void {
       query: ReviewQuery,
       responses: { 200: { description: "A page of reviews", schema: listOf(ReviewItem) }, ...errors },
     },
-    async (c, principal) => c.json(await listReviews(c.var.deps, principal!, c.req.query())),
+    async (req, principal) => ({ status: 200, body: await listReviews(req.deps, principal, req.query()) }),
   );
 
-  routes.add(
+  routes.direct(
     {
       method: "post",
       path: "/v1/reviews/claim-next",
@@ -64,10 +63,13 @@ export function reviewRoutes(routes: RouteTable): void {
         ...errors,
       },
     },
-    async (c, principal) => c.json(await claimNextReview(c.var.deps, principal!, await readJson(c, {}))),
+    async (req, principal) => ({
+      status: 200,
+      body: await claimNextReview(req.deps, principal, await req.json({})),
+    }),
   );
 
-  routes.add(
+  routes.direct(
     {
       method: "post",
       path: "/v1/reviews/:id/claim",
@@ -77,11 +79,13 @@ export function reviewRoutes(routes: RouteTable): void {
       body: ClaimInput,
       responses: { 200: { description: "The claimed review", schema: ReviewItem }, ...errors },
     },
-    async (c, principal) =>
-      c.json(await claimReview(c.var.deps, principal!, c.req.param("id")!, await readJson(c, {}))),
+    async (req, principal) => ({
+      status: 200,
+      body: await claimReview(req.deps, principal, req.param("id"), await req.json({})),
+    }),
   );
 
-  routes.add(
+  routes.direct(
     {
       method: "post",
       path: "/v1/reviews/:id/release",
@@ -90,10 +94,13 @@ export function reviewRoutes(routes: RouteTable): void {
       access: "authenticated",
       responses: { 200: { description: "The released review", schema: ReviewItem }, ...errors },
     },
-    async (c, principal) => c.json(await releaseReview(c.var.deps, principal!, c.req.param("id")!)),
+    async (req, principal) => ({
+      status: 200,
+      body: await releaseReview(req.deps, principal, req.param("id")),
+    }),
   );
 
-  routes.add(
+  routes.direct(
     {
       method: "post",
       path: "/v1/reviews/:id/decisions",
@@ -112,11 +119,12 @@ export function reviewRoutes(routes: RouteTable): void {
         422: { description: "An edited payload still holds a masked value", schema: ErrorEnvelope },
       },
     },
-    async (c, principal) => {
-      const body = await readJson(c);
+    async (req, principal) => {
+      const body = await req.json();
+      const id = req.param("id");
       if (isReconciliation(body))
-        return c.json(await reconcile(c.var.deps, principal!, c.req.param("id")!, body), 201);
-      return c.json(await decide(c.var.deps, principal!, c.req.param("id")!, body), 201);
+        return { status: 201, body: await reconcile(req.deps, principal, id, body) };
+      return { status: 201, body: await decide(req.deps, principal, id, body) };
     },
   );
 }
