@@ -38,7 +38,8 @@ interface Candidate {
  * {@link RouteRequest} handler serves both paths, see `RouteTable.direct`), the error mapper — so the
  * answers are the same (`test/http/direct-routes.test.ts` compares them). Anything else goes to
  * `fallback` (the app): a request without `Authorization` (the reviewer app's session cookie), a
- * chunked body, a path no direct route matches or one another route could also claim.
+ * chunked body, a path no direct route matches or one another route could also claim, and a path or
+ * query string that is not valid percent-encoding (the app has its own way with those).
  *
  * @example
  * ```ts
@@ -56,12 +57,13 @@ export function withDirectRoutes(parts: DirectPathParts, fallback: RequestListen
     const url = req.url ?? "/";
     const mark = url.indexOf("?");
     const path = mark === -1 ? url : url.slice(0, mark);
-    const found = match(candidates, req.method ?? "GET", path.split("/"));
+    const query = mark === -1 ? "" : url.slice(mark + 1);
+    const found = wellEncoded(query) ? match(candidates, req.method ?? "GET", path.split("/")) : null;
     if (found === null) {
       fallback(req, res);
       return;
     }
-    void serve(parts, found.route, found.params, mark === -1 ? "" : url.slice(mark + 1), req, res);
+    void serve(parts, found.route, found.params, query, req, res);
   };
 }
 
@@ -172,6 +174,17 @@ function answer(res: ServerResponse, routeAnswer: RouteAnswer, requestId: string
   } else {
     const body = JSON.stringify(routeAnswer.body);
     send(res, routeAnswer.status, { "Content-Type": "application/json" }, body, requestId);
+  }
+}
+
+/** Whether a query string's percent-encoding decodes (the usual case: no `%` at all). */
+function wellEncoded(query: string): boolean {
+  if (!query.includes("%")) return true;
+  try {
+    decodeURIComponent(query);
+    return true;
+  } catch {
+    return false;
   }
 }
 

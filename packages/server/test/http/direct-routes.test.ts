@@ -78,6 +78,8 @@ async function walk(t: TestServer, keys: Keys): Promise<[string, ReturnType<type
 
   await call("list", "GET", "/v1/reviews?queue=billing", { key: anna });
   await call("list, bad filter", "GET", "/v1/reviews?status=bogus", { key: anna });
+  await call("list, an encoded filter", "GET", "/v1/reviews?queue=bill%69ng&queue=x", { key: anna });
+  await call("list, bad percent-encoding", "GET", "/v1/reviews?status=%E0%A4%A", { key: anna });
   const claimed = await call("claim-next", "POST", "/v1/reviews/claim-next", { key: anna });
   const reviewId: string = claimed.body.review.id;
   const packetHash: string = claimed.body.proposal.packetHash;
