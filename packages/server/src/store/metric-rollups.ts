@@ -110,21 +110,23 @@ export async function rollupIncrements(tx: SqlRunner, ws: string, changes: reado
   return increments;
 }
 
-/** Adds the increments to the hourly rollups and the all-time totals: one multi-row upsert per table. */
+/**
+ * Adds the increments to the hourly rollups, the all-time totals and the slices: one multi-row upsert
+ * per table. The increments are summed by all their dimensions first: a batch's share most of them (a
+ * batch of proposals from one agent adds the same two counters once each), so the totals and slices
+ * are derived from those few sums rather than from every increment.
+ */
 export async function writeRollups(tx: SqlRunner, ws: string, increments: readonly RollupIncrement[]) {
   if (increments.length === 0) return;
-  const hourly = merge(increments, (i) => [
-    i.bucket,
-    i.actionType,
-    i.agentId,
-    i.queue,
-    i.reviewerId,
-    i.metric,
-  ]);
-  const totals = merge(increments, (i) => [i.actionType, i.agentId, i.queue, i.reviewerId, i.metric]);
+  const summed = sumByDimensions(increments);
+  const hourly = summed.map((i) => ({
+    key: [i.bucket, i.actionType, i.agentId, i.queue, i.reviewerId, i.metric],
+    value: i.value,
+  }));
+  const totals = merge(summed, (i) => [i.actionType, i.agentId, i.queue, i.reviewerId, i.metric]);
   // Summed straight into a map: a proposal adds to four or five slices, so no object per slice.
   const sliced = new Map<string, { key: string[]; value: number }>();
-  for (const i of increments) {
+  for (const i of summed) {
     for (const slice of slicesOf(i)) {
       const id = `${slice}\u0000${i.bucket}\u0000${i.metric}`;
       const entry = sliced.get(id);
@@ -260,6 +262,18 @@ async function reviewsById(tx: SqlRunner, ws: string, ids: string[]) {
 }
 
 /** Sums increments with the same key: one statement may not update the same row twice. */
+/** The increments summed by every dimension and metric (one per hourly rollup row). */
+function sumByDimensions(increments: readonly RollupIncrement[]): RollupIncrement[] {
+  const sums = new Map<string, RollupIncrement>();
+  for (const i of increments) {
+    const id = `${i.bucket}\u0000${i.actionType}\u0000${i.agentId}\u0000${i.queue}\u0000${i.reviewerId}\u0000${i.metric}`;
+    const sum = sums.get(id);
+    if (sum === undefined) sums.set(id, { ...i });
+    else sum.value += i.value;
+  }
+  return [...sums.values()];
+}
+
 function merge(increments: readonly RollupIncrement[], key: (i: RollupIncrement) => string[]) {
   const merged = new Map<string, { key: string[]; value: number }>();
   for (const increment of increments) {
