@@ -11,7 +11,7 @@ import type { AuditFilter } from "./store.ts";
  *
  * {@link INDEXED_AUDIT_TYPE} is the index's condition, in the same order as the migrations write it,
  * which a query on any other type repeats so that both planners know the partial index applies
- * (`test/store/store-contract-audit-list.test.ts` checks it against the migrations).
+ * (`test/store/migration-backfills.test.ts` checks it against both engines' migrations).
  */
 export const UNINDEXED_AUDIT_TYPES: readonly string[] = [
   "proposal.submitted",

@@ -118,20 +118,24 @@ export async function rollupIncrements(tx: SqlRunner, ws: string, changes: reado
  */
 export async function writeRollups(tx: SqlRunner, ws: string, increments: readonly RollupIncrement[]) {
   if (increments.length === 0) return;
-  const summed = sumByDimensions(increments);
-  const hourly = summed.map((i) => ({
-    key: [i.bucket, i.actionType, i.agentId, i.queue, i.reviewerId, i.metric],
-    value: i.value,
-  }));
-  const totals = merge(summed, (i) => [i.actionType, i.agentId, i.queue, i.reviewerId, i.metric]);
-  // Summed straight into a map: a proposal adds to four or five slices, so no object per slice.
+  const hourly = merge(increments, (i) => [
+    i.bucket,
+    i.actionType,
+    i.agentId,
+    i.queue,
+    i.reviewerId,
+    i.metric,
+  ]);
+  const totals = merge(hourly, (row) => row.key.slice(1));
+  // Summed straight into a map: a row adds to four to six slices, so no object per slice.
   const sliced = new Map<string, { key: string[]; value: number }>();
-  for (const i of summed) {
-    for (const slice of slicesOf(i)) {
-      const id = `${slice}\u0000${i.bucket}\u0000${i.metric}`;
+  for (const { key, value } of hourly) {
+    const [bucket, actionType, agentId, queue, reviewerId, metric] = key as HourlyKey;
+    for (const slice of slicesOf({ actionType, agentId, queue, reviewerId })) {
+      const id = `${slice}\u0000${bucket}\u0000${metric}`;
       const entry = sliced.get(id);
-      if (entry === undefined) sliced.set(id, { key: [slice, i.bucket, i.metric], value: i.value });
-      else entry.value += i.value;
+      if (entry === undefined) sliced.set(id, { key: [slice, bucket, metric], value });
+      else entry.value += value;
     }
   }
   const slices = [...sliced.values()];
@@ -140,8 +144,11 @@ export async function writeRollups(tx: SqlRunner, ws: string, increments: readon
   await upsert(tx, "metric_slices", ["slice", "bucket", "metric"], ws, slices);
 }
 
+/** An hourly rollup row's key, in the order of its columns. */
+type HourlyKey = [string, string, string, string, string, string];
+
 /** The slices (migration 0011) an increment adds to: everything, and each filter it can be read by. */
-function slicesOf(i: RollupIncrement): string[] {
+function slicesOf(i: Pick<RollupIncrement, "actionType" | "agentId" | "queue" | "reviewerId">): string[] {
   const slices = [
     "*",
     `type:${i.actionType}`,
@@ -261,27 +268,15 @@ async function reviewsById(tx: SqlRunner, ws: string, ids: string[]) {
   return reviews;
 }
 
-/** Sums increments with the same key: one statement may not update the same row twice. */
-/** The increments summed by every dimension and metric (one per hourly rollup row). */
-function sumByDimensions(increments: readonly RollupIncrement[]): RollupIncrement[] {
-  const sums = new Map<string, RollupIncrement>();
-  for (const i of increments) {
-    const id = `${i.bucket}\u0000${i.actionType}\u0000${i.agentId}\u0000${i.queue}\u0000${i.reviewerId}\u0000${i.metric}`;
-    const sum = sums.get(id);
-    if (sum === undefined) sums.set(id, { ...i });
-    else sum.value += i.value;
-  }
-  return [...sums.values()];
-}
-
-function merge(increments: readonly RollupIncrement[], key: (i: RollupIncrement) => string[]) {
+/** Sums values with the same key: one statement may not update the same row twice. */
+function merge<T extends { value: number }>(items: readonly T[], key: (item: T) => string[]) {
   const merged = new Map<string, { key: string[]; value: number }>();
-  for (const increment of increments) {
-    const parts = key(increment);
+  for (const item of items) {
+    const parts = key(item);
     const id = parts.join("\u0000");
     const entry = merged.get(id);
-    if (entry === undefined) merged.set(id, { key: parts, value: increment.value });
-    else entry.value += increment.value;
+    if (entry === undefined) merged.set(id, { key: parts, value: item.value });
+    else entry.value += item.value;
   }
   return [...merged.values()];
 }
