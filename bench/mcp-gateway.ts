@@ -29,6 +29,7 @@ import {
   reportingVariants,
   startLoopgate,
 } from "./support/mcp-processes.ts";
+import { SERVER_NODE_FLAGS } from "./support/server-node-flags.ts";
 
 type Summary = ReturnType<typeof summarize>;
 
@@ -91,7 +92,14 @@ try {
   const direct = await mcpClient(process.execPath, [FILESYSTEM_SERVER, files]);
   const gateway = await mcpClient(
     process.execPath,
-    [LOOPGATE_BIN, "mcp", "gateway", "--upstream", `${process.execPath} ${FILESYSTEM_SERVER} ${files}`],
+    [
+      ...SERVER_NODE_FLAGS,
+      LOOPGATE_BIN,
+      "mcp",
+      "gateway",
+      "--upstream",
+      `${process.execPath} ${FILESYSTEM_SERVER} ${files}`,
+    ],
     { LOOPGATE_URL: loopgate.url, LOOPGATE_API_KEY: loopgate.key },
   );
   const client = new Loopgate({ url: loopgate.url, apiKey: loopgate.key });

@@ -10,12 +10,13 @@ import { createMcpGateway } from "../../packages/server/src/mcp/gateway.ts";
 import { type ForwardedResult, ResultReporter } from "../../packages/server/src/mcp/result-reporter.ts";
 import { connectUpstream } from "../../packages/server/src/mcp/upstream.ts";
 
-const LOOPGATE = new URL("../../packages/server/bin/loopgate.js", import.meta.url).pathname;
+import { LOOPGATE_BIN, SERVER_NODE_FLAGS } from "./server-node-flags.ts";
+
 /** The real filesystem MCP server, the upstream of the MCP gateway benchmark. */
 export const FILESYSTEM_SERVER = createRequire(import.meta.url).resolve(
   "@modelcontextprotocol/server-filesystem/dist/index.js",
 );
-export const LOOPGATE_BIN = LOOPGATE;
+export { LOOPGATE_BIN };
 
 /**
  * `loopgate serve --json` on a data dir, plus an agent key made with `loopgate keys create`. `nodeFlags`
@@ -28,7 +29,19 @@ export async function startLoopgate(
 ): Promise<{ url: string; key: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    [...nodeFlags, LOOPGATE, "serve", "--port", "0", "--data-dir", dataDir, "--policy", policy, "--json"],
+    [
+      ...SERVER_NODE_FLAGS,
+      ...nodeFlags,
+      LOOPGATE_BIN,
+      "serve",
+      "--port",
+      "0",
+      "--data-dir",
+      dataDir,
+      "--policy",
+      policy,
+      "--json",
+    ],
     { stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, LOOPGATE_LOG_LEVEL: "silent" } },
   );
   const line = await new Promise<string>((resolve, reject) => {
@@ -37,7 +50,7 @@ export async function startLoopgate(
   });
   const { url } = JSON.parse(line) as { url: string };
   const { stdout } = await promisify(execFile)(process.execPath, [
-    LOOPGATE,
+    LOOPGATE_BIN,
     "keys",
     "create",
     "--data-dir",

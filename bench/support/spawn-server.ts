@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { SERVER_NODE_FLAGS } from "./server-node-flags.ts";
 
 export interface BenchServer {
   url: string;
@@ -11,15 +12,23 @@ export interface BenchServer {
 }
 
 /**
- * Starts bench-server.ts in a child process and waits for its JSON line. Anything else the server
+ * Starts bench-server.ts in a child process, with the node flags `loopgate` runs with, and waits for its
+ * JSON line. Anything else the server
  * prints on stdout — V8's `--trace-gc` lines, say — is passed on to stderr marked `[server]`.
  */
 export async function spawnBenchServer(env: Record<string, string | undefined> = {}): Promise<BenchServer> {
-  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof" or "--perf-basic-prof", profiles the server side of a run.
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof" or "--perf-basic-prof", profiles the server side of a run;
+  // it comes after the CLI's own flags, so it can also override one (V8 takes the last).
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(
     process.execPath,
-    [...extra, "--import", "tsx", new URL("./bench-server.ts", import.meta.url).pathname],
+    [
+      ...SERVER_NODE_FLAGS,
+      ...extra,
+      "--import",
+      "tsx",
+      new URL("./bench-server.ts", import.meta.url).pathname,
+    ],
     {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "inherit"],
