@@ -7,10 +7,20 @@ const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "he
 const keyObjects = new WeakMap<Uint8Array, KeyObject>();
 
 /**
+ * Signatures made, by key and message. A proposal's grant is signed on every read of it (the answer
+ * to the decision, the agent's wait, a reviewer's GET), always the same message while the execution
+ * stands; Ed25519 is deterministic, so a remembered signature is the one signing again would make.
+ * Bounded: when full it starts over.
+ */
+const signatures = new WeakMap<Uint8Array, Map<string, string>>();
+const SIGNATURES_KEPT = 10_000;
+
+/**
  * Core's `signGrant`, computed with Node's native Ed25519. Ed25519 is deterministic (RFC 8032), so the
  * signature is byte for byte the one core would make, and `verifyGrant` checks it with core alone; the
- * native signer takes tens of microseconds where the pure-JS one takes about a millisecond, which every
- * read of an agent-executed proposal pays (the grant is signed on each read, not stored).
+ * native signer takes tens of microseconds where the pure-JS one takes about a millisecond. The grant
+ * is signed on each read of an agent-executed proposal, not stored, so signatures are remembered
+ * (bounded) and a second read of the same grant signs nothing.
  */
 export function signGrantNative(
   unsigned: Omit<Grant, "signature" | "keyId">,
@@ -19,8 +29,22 @@ export function signGrantNative(
   // Object.assign, not `{ ...unsigned, keyId }`: a spread followed by new properties takes V8 a slow
   // path of ~1 µs (store/metric-increment.ts).
   const body: Omit<Grant, "signature"> = Object.assign({}, unsigned, { keyId: key.keyId });
-  const signature = sign(null, Buffer.from(grantMessage(body), "utf8"), keyObjectOf(key.secretKey));
-  return Object.assign(body, { signature: signature.toString("base64") });
+  return Object.assign(body, { signature: signatureOf(grantMessage(body), key.secretKey) });
+}
+
+function signatureOf(message: string, secretKey: Uint8Array): string {
+  let made = signatures.get(secretKey);
+  if (made === undefined) {
+    made = new Map();
+    signatures.set(secretKey, made);
+  }
+  let signature = made.get(message);
+  if (signature === undefined) {
+    signature = sign(null, Buffer.from(message, "utf8"), keyObjectOf(secretKey)).toString("base64");
+    if (made.size >= SIGNATURES_KEPT) made.clear();
+    made.set(message, signature);
+  }
+  return signature;
 }
 
 function keyObjectOf(secretKey: Uint8Array): KeyObject {

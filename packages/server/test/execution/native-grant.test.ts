@@ -22,6 +22,18 @@ describe("signGrantNative", () => {
     }
   });
 
+  it("signs each key's message anew (a remembered signature is never another key's or grant's)", () => {
+    const first = signingKeyFromSecret(randomBytes(32));
+    const second = signingKeyFromSecret(randomBytes(32));
+    for (const key of [first, second, first, second]) {
+      for (const id of ["x_1", "x_2", "x_1"]) {
+        const grant = { ...unsigned, id };
+        expect(signGrantNative(grant, key)).toEqual(signGrant(grant, key));
+      }
+    }
+    expect(signGrantNative(unsigned, first).signature).not.toBe(signGrantNative(unsigned, second).signature);
+  });
+
   it("makes grants that core's verifyGrant accepts, and refuses once altered", () => {
     const key = signingKeyFromSecret(randomBytes(32));
     const payload = { path: "/tmp/a" };
