@@ -5,6 +5,7 @@ import { SERVER_NODE_FLAGS, shebangNodeFlags } from "./server-node-flags.ts";
 describe("shebangNodeFlags", () => {
   it("reads the flags after `env -S node`", () => {
     expect(shebangNodeFlags("#!/usr/bin/env -S node --a=1  --b\nrest")).toEqual(["--a=1", "--b"]);
+    expect(shebangNodeFlags("#!/usr/bin/env -S node --only")).toEqual(["--only"]);
   });
 
   it("reads none from a plain node shebang", () => {

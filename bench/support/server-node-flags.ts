@@ -13,7 +13,8 @@ export const LOOPGATE_BIN = new URL("../../packages/server/bin/loopgate.js", imp
  * ```
  */
 export function shebangNodeFlags(source: string): string[] {
-  const first = source.slice(0, source.indexOf("\n") >>> 0);
+  const end = source.indexOf("\n");
+  const first = end < 0 ? source : source.slice(0, end);
   const match = /^#!\S*env(?:\s+-S)?\s+node(?<flags>(?:\s+\S+)*)\s*$/.exec(first);
   if (match === null) throw new Error(`not a "#!/usr/bin/env [-S] node …" line: ${first}`);
   return match.groups!.flags!.split(/\s+/).filter(Boolean);
