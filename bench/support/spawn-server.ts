@@ -13,8 +13,8 @@ export interface BenchServer {
 
 /**
  * Starts bench-server.ts in a child process, with the node flags `loopgate` runs with, and waits for its
- * JSON line. Anything else the server
- * prints on stdout — V8's `--trace-gc` lines, say — is passed on to stderr marked `[server]`.
+ * JSON line. Anything else the server prints on stdout — V8's `--trace-gc` lines, say — is passed on
+ * to stderr marked `[server]`.
  */
 export async function spawnBenchServer(env: Record<string, string | undefined> = {}): Promise<BenchServer> {
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof" or "--perf-basic-prof", profiles the server side of a run;

@@ -3,6 +3,7 @@
  * sentiment of the request, and the amount — pure functions computed for every proposal.
  */
 
+export { boundedMemo } from "./bounded-memo.ts";
 export type { AmountCandidate, BypassFinding } from "./bypass.ts";
 export { BYPASS_RULES, bypassMessage, detectSplit, nearRepeat, tokenSimilarity } from "./bypass.ts";
 export { ibanValid, luhnValid } from "./checksums.ts";

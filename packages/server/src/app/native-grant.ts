@@ -1,18 +1,17 @@
-import { createPrivateKey, type KeyObject, sign } from "node:crypto";
-import { type Grant, grantMessage } from "@loopgate/core";
+import { createPrivateKey, sign } from "node:crypto";
+import { boundedMemo, type Grant, grantMessage } from "@loopgate/core";
 import type { SigningKey } from "./signing-key.ts";
 
 /** The PKCS#8 DER prefix of an Ed25519 private key (RFC 8410); the 32-byte seed follows it. */
 const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
-const keyObjects = new WeakMap<Uint8Array, KeyObject>();
 
 /**
- * Signatures made, by key and message. A proposal's grant is signed on every read of it (the answer
- * to the decision, the agent's wait, a reviewer's GET), always the same message while the execution
- * stands; Ed25519 is deterministic, so a remembered signature is the one signing again would make.
- * Bounded: when full it starts over.
+ * A key's signer: the signature of a message, remembered (bounded). A proposal's grant is signed on
+ * every read of it (the answer to the decision, the agent's wait, a reviewer's GET), always the same
+ * message while the execution stands; Ed25519 is deterministic, so a remembered signature is the one
+ * signing again would make.
  */
-const signatures = new WeakMap<Uint8Array, Map<string, string>>();
+const signers = new WeakMap<Uint8Array, (message: string) => string>();
 const SIGNATURES_KEPT = 10_000;
 
 /**
@@ -33,29 +32,17 @@ export function signGrantNative(
 }
 
 function signatureOf(message: string, secretKey: Uint8Array): string {
-  let made = signatures.get(secretKey);
-  if (made === undefined) {
-    made = new Map();
-    signatures.set(secretKey, made);
-  }
-  let signature = made.get(message);
-  if (signature === undefined) {
-    signature = sign(null, Buffer.from(message, "utf8"), keyObjectOf(secretKey)).toString("base64");
-    if (made.size >= SIGNATURES_KEPT) made.clear();
-    made.set(message, signature);
-  }
-  return signature;
-}
-
-function keyObjectOf(secretKey: Uint8Array): KeyObject {
-  let keyObject = keyObjects.get(secretKey);
-  if (keyObject === undefined) {
-    keyObject = createPrivateKey({
+  let signer = signers.get(secretKey);
+  if (signer === undefined) {
+    const keyObject = createPrivateKey({
       key: Buffer.concat([ED25519_PKCS8_PREFIX, secretKey]),
       format: "der",
       type: "pkcs8",
     });
-    keyObjects.set(secretKey, keyObject);
+    signer = boundedMemo(SIGNATURES_KEPT, (text) =>
+      sign(null, Buffer.from(text, "utf8"), keyObject).toString("base64"),
+    );
+    signers.set(secretKey, signer);
   }
-  return keyObject;
+  return signer(message);
 }
