@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServerOptions } from "../../src/http/start-server.ts";
@@ -74,6 +74,7 @@ export async function startExecutionRig(
     async close() {
       await api.close();
       await receiver.close();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
