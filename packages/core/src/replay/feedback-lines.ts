@@ -15,6 +15,9 @@ export interface FeedbackOptions {
  * comment and the label learning uses. Reviews still open are left out. Nothing here feeds anything
  * back into an agent; the lines are for evals and training sets people build deliberately.
  *
+ * When N-of-M approvals end with a plain approval of an earlier reviewer's edit, the line's verdict is
+ * `edit`, with that edit's category and comment unless the closing approval gave its own.
+ *
  * The proposed payload is the proposal's latest revision (an earlier one answered by `request_info`
  * is not kept). A refusal has no final payload and an empty diff.
  *
@@ -25,11 +28,27 @@ export interface FeedbackOptions {
  */
 export function feedbackLines(record: ReplayRecord, options: FeedbackOptions = {}): FeedbackLine[] {
   const closing = new Map<string, RecordedDecision>();
-  for (const decision of decisionsInOrder(record.decisions))
+  const lastEdit = new Map<string, RecordedDecision>();
+  for (const decision of decisionsInOrder(record.decisions)) {
+    if (decision.verdict === "edit") lastEdit.set(decision.reviewId, decision);
     if (decision.reviewDecided) closing.set(decision.reviewId, decision);
+  }
   const proposed = record.input.action.payload;
   const lines: FeedbackLine[] = [];
-  for (const decision of closing.values()) {
+  for (const closed of closing.values()) {
+    // With N-of-M approvals the closing decision may be a plain approval of an earlier reviewer's edit:
+    // the review's verdict is then that edit, with its reason unless the closer gave one.
+    const edit = closed.verdict === "approve" ? lastEdit.get(closed.reviewId) : undefined;
+    const decision: RecordedDecision =
+      edit === undefined
+        ? closed
+        : {
+            ...closed,
+            verdict: "edit",
+            payload: edit.payload,
+            category: closed.category ?? edit.category,
+            comment: closed.comment ?? edit.comment,
+          };
     const approving = decision.verdict === "approve" || decision.verdict === "edit";
     const final = approving ? (record.finalPayload ?? decision.payload ?? proposed) : null;
     const learned = reviewLabel({

@@ -93,12 +93,15 @@ export const DecisionInput = z
         message: "an edit needs the edited payload (or a patch of the changed fields)",
       });
     }
-    if (d.verdict !== "edit" && (d.payload !== undefined || d.patch !== undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["payload"],
-        message: `only an edit carries a payload; use verdict "edit" to change the action`,
-      });
+    if (d.verdict !== "edit") {
+      for (const field of ["payload", "patch"] as const) {
+        if (d[field] === undefined) continue;
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `only an edit carries a ${field}; use verdict "edit" to change the action, or leave ${field} out`,
+        });
+      }
     }
     if (d.payload !== undefined && d.patch !== undefined) {
       ctx.addIssue({ code: "custom", path: ["patch"], message: "send either payload or patch, not both" });

@@ -104,6 +104,31 @@ describe("feedbackLines", () => {
     expect(edit.label! + edit.editDistance!).toBeCloseTo(1, 9);
   });
 
+  test("two approvals ending in a plain approval of an edit are the edit, with the editor's reason", () => {
+    const edited = { ...decisions[1]!, reviewDecided: true };
+    const approval = { ...decisions[2]!, id: "d4", reviewId: "r2", reviewDecided: true, byId: "bob" };
+    const [line] = feedbackLines(refund([edited, approval], "approved_with_edits"), { unmasked: true });
+    expect(line).toMatchObject({
+      reviewId: "r2",
+      verdict: "edit",
+      category: "wrong_amount",
+      comment: "Only one charge was duplicated; told anna@example.com",
+      finalPayload: final,
+      reviewerId: "bob",
+      decidedAt: approval.at,
+    });
+    const said = feedbackLines(
+      refund([edited, { ...approval, comment: "Checked the ledger" }], "approved_with_edits"),
+    );
+    expect(said[0]).toMatchObject({
+      verdict: "edit",
+      category: "wrong_amount",
+      comment: "Checked the ledger",
+    });
+    const plain = feedbackLines(refund([{ ...approval, id: "d5", byId: "anna" }, approval], "approved"));
+    expect(plain.map((l) => [l.verdict, l.category])).toEqual([["approve", null]]);
+  });
+
   test("--unmasked keeps personal data; a rejection has no final payload and label 0", () => {
     const rejected = feedbackLines(
       refund([{ ...decisions[1]!, verdict: "reject", payload: null }], "rejected"),

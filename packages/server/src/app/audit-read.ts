@@ -1,8 +1,8 @@
 import { type AuditCheckpoint, type AuditEntry, AuditQuery, signCheckpoint } from "@loopgate/core";
-import { AppError, invalidInput } from "./app-error.ts";
+import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /** Audit entries, oldest first, filtered by proposal, type and time. Owners and auditors only. */
 export async function listAudit(
@@ -11,9 +11,7 @@ export async function listAudit(
   query: Record<string, string>,
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   requireRole(principal, ["owner", "auditor"]);
-  const parsed = AuditQuery.safeParse(query);
-  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error, "query"));
-  const { limit, cursor, ...filter } = parsed.data;
+  const { limit, cursor, ...filter } = parseInput(AuditQuery, query, "invalid_query", "query");
   return deps.store.listAudit(filter, limit, cursor);
 }
 

@@ -14,7 +14,7 @@ import { promotionEvidence, stageInForce } from "./autonomy-state.ts";
 import { promotionView } from "./autonomy-views.ts";
 import type { AppDeps } from "./deps.ts";
 import { actorOf, type Principal, requireRole, requireSecondOwner } from "./principal.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /**
  * `POST /v1/autonomy/promotions`: an owner asks to promote an agent on an action type to a higher stage
@@ -33,11 +33,10 @@ export async function requestPromotion(
   body: unknown,
 ): Promise<AutonomyPromotion> {
   const owner = requireRole(principal, ["owner"]);
-  const parsed = PromotionRequest.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_promotion", fieldIssues(parsed.error, "body"));
-  const { agent, actionType, comment } = parsed.data;
+  const parsed = parseInput(PromotionRequest, body, "invalid_promotion", "body");
+  const { agent, actionType, comment } = parsed;
   const settings = declared(deps, actionType);
-  const judged = await judge(deps, agent, actionType, settings, parsed.data.to);
+  const judged = await judge(deps, agent, actionType, settings, parsed.to);
   const at = deps.now().toISOString();
   const row: PromotionRow = {
     id: deps.newId(),

@@ -9,11 +9,10 @@ import {
   type CompiledPolicy,
 } from "@loopgate/core";
 import type { AutonomyChangeRow, AutonomyStageRow, PromotionRow } from "../store/autonomy-rows.ts";
-import { invalidInput } from "./app-error.ts";
 import { autonomyStateOf } from "./autonomy-state.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /** How many past changes each pair shows in `GET /v1/autonomy`. */
 const HISTORY_SHOWN = 10;
@@ -107,9 +106,8 @@ export async function listAutonomy(
   query: Record<string, string>,
 ): Promise<AutonomyList> {
   requireRole(principal, ["owner", "auditor"]);
-  const parsed = AutonomyQuery.safeParse(query);
-  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error, "query"));
-  return autonomyStates(deps, parsed.data);
+  const parsed = parseInput(AutonomyQuery, query, "invalid_query", "query");
+  return autonomyStates(deps, parsed);
 }
 
 /**
@@ -161,9 +159,12 @@ export async function listAutonomyChanges(
   query: Record<string, string>,
 ): Promise<AutonomyChangeList> {
   requireRole(principal, ["owner", "auditor"]);
-  const parsed = AutonomyChangeQuery.safeParse(query);
-  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error, "query"));
-  const { agent, actionType, limit, cursor } = parsed.data;
+  const { agent, actionType, limit, cursor } = parseInput(
+    AutonomyChangeQuery,
+    query,
+    "invalid_query",
+    "query",
+  );
   const page = await deps.store.autonomyChanges(
     {
       ...(agent === undefined ? {} : { agentId: agent }),

@@ -7,10 +7,9 @@ import {
   reliabilityBins,
 } from "@loopgate/core";
 import type { CalibrationMetrics } from "../store/calibration-rows.ts";
-import { invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /** Most labels read to measure a pair that has no calibration map yet (fewer than 200 labels, usually). */
 const MAX_UNFITTED_LABELS = 5000;
@@ -27,9 +26,7 @@ export async function readCalibration(
   query: Record<string, string>,
 ): Promise<CalibrationReportList> {
   requireRole(principal, ["owner", "auditor"]);
-  const parsed = CalibrationQuery.safeParse(query);
-  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error, "query"));
-  const { agent, actionType } = parsed.data;
+  const { agent, actionType } = parseInput(CalibrationQuery, query, "invalid_query", "query");
   const [counts, maps, thresholds] = await Promise.all([
     deps.store.labelCounts(),
     deps.store.calibrationMaps(),

@@ -1,13 +1,13 @@
 import { ClaimNextInput, type ClaimNextResult } from "@loopgate/core";
 import type { Store } from "../store/store.ts";
-import { AppError, invalidInput } from "./app-error.ts";
+import { AppError } from "./app-error.ts";
 import { commitClaim } from "./claim.ts";
 import type { AppDeps } from "./deps.ts";
 import type { Principal } from "./principal.ts";
 import { requireDecider, worksQueue } from "./principal.ts";
 import { getProposal } from "./read-proposal.ts";
-import { claimedByOther, isOpen } from "./review-access.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { claimedByOther, isOpen, refuseUnknownQueue } from "./review-access.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /**
  * Reviews read per look at the queue: the store leaves out those others hold, so the first few almost
@@ -50,9 +50,7 @@ export async function claimNextReview(
   body: unknown,
 ): Promise<ClaimNextResult> {
   const person = requireDecider(principal);
-  const parsed = ClaimNextInput.safeParse(body ?? {});
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
-  const { queue, leaseSeconds } = parsed.data;
+  const { queue, leaseSeconds } = parseInput(ClaimNextInput, body ?? {}, "invalid_input");
   if (queue !== undefined && !worksQueue(principal, queue)) {
     throw new AppError("forbidden", "queue_not_worked", `You do not work the "${queue}" queue`);
   }
@@ -100,5 +98,6 @@ export async function claimNextReview(
     if (listed.nextCursor === null) break;
     cursor = listed.nextCursor;
   }
+  refuseUnknownQueue(deps, queue);
   return { review: null, proposal: null };
 }

@@ -1,11 +1,11 @@
 import { ClaimInput, type ReviewItem } from "@loopgate/core";
 import type { ReviewRow } from "../store/store.ts";
-import { AppError, invalidInput } from "./app-error.ts";
+import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireDecider } from "./principal.ts";
 import { claimedByOther, isOpen, loadReview, refuseClosed } from "./review-access.ts";
 import { reviewItem } from "./review-item.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /**
  * Takes a review for a while (a courtesy lease, not a precondition): others see who is on it, and a
@@ -18,10 +18,9 @@ export async function claimReview(
   body: unknown,
 ): Promise<ReviewItem> {
   const person = requireDecider(principal);
-  const parsed = ClaimInput.safeParse(body ?? {});
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
+  const parsed = parseInput(ClaimInput, body ?? {}, "invalid_input");
   const review = await loadReview(deps, principal, reviewId);
-  if (!isOpen(review)) await refuseClosed(deps, review);
+  if (!isOpen(review)) await refuseClosed(deps, review, person.user.id);
   const now = deps.now();
   if (claimedByOther(review, person.user.id, now)) {
     throw new AppError(
@@ -31,7 +30,7 @@ export async function claimReview(
       { claim: { by: review.claimedBy, expiresAt: review.claimExpiresAt } },
     );
   }
-  return commitClaim(deps, person, review, parsed.data.leaseSeconds, now);
+  return commitClaim(deps, person, review, parsed.leaseSeconds, now);
 }
 
 /**
@@ -66,7 +65,7 @@ export async function releaseReview(
 ): Promise<ReviewItem> {
   const person = requireDecider(principal);
   const review = await loadReview(deps, principal, reviewId);
-  if (!isOpen(review)) await refuseClosed(deps, review);
+  if (!isOpen(review)) await refuseClosed(deps, review, person.user.id);
   if (review.claimedBy === null) return reviewItem(review, person.user.pii);
   if (review.claimedBy.id !== person.user.id && person.user.role !== "owner") {
     throw new AppError(

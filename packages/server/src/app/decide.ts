@@ -33,7 +33,7 @@ import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
 import { claimedByOther, isOpen, loadProposal, loadReview, refuseClosed } from "./review-access.ts";
 import { decisionVigilance, withDecisionVigilance } from "./review-activity.ts";
 import { reviewLabelWrites } from "./review-labels.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /** How often a decision is recomputed when another write to the same review lands first. */
 const MAX_ATTEMPTS = 5;
@@ -49,13 +49,18 @@ const MAX_ATTEMPTS = 5;
  * by someone else between this request's two reads (the review while open, then the proposal after the
  * winner's commit): answer as for any late decider, 409 `already_decided` with the winner.
  */
-async function planOrRefuse(deps: AppDeps, review: ReviewRow, planned: () => Outcome): Promise<Outcome> {
+async function planOrRefuse(
+  deps: AppDeps,
+  review: ReviewRow,
+  callerId: string,
+  planned: () => Outcome,
+): Promise<Outcome> {
   try {
     return planned();
   } catch (error) {
     if (error instanceof AppError && error.code === "transition_not_allowed") {
       const fresh = await deps.store.review(review.id);
-      if (fresh !== null && !isOpen(fresh)) await refuseClosed(deps, fresh);
+      if (fresh !== null && !isOpen(fresh)) await refuseClosed(deps, fresh, callerId);
     }
     throw error;
   }
@@ -68,19 +73,18 @@ export async function decide(
   body: unknown,
 ): Promise<DecisionResult> {
   const person = requireDecider(principal);
-  const parsed = DecisionInputSchema.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
-  const input = parsed.data;
+  const input = parseInput(DecisionInputSchema, body, "invalid_input");
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const review = await loadReview(deps, principal, reviewId);
-    if (!isOpen(review)) await refuseClosed(deps, review);
+    if (!isOpen(review)) await refuseClosed(deps, review, person.user.id);
     const now = deps.now();
     if (Date.parse(review.dueAt) <= now.getTime()) {
       // The timer may not have run yet: apply the on-expiry rule now, then refuse as too late.
       await expireReview(deps, review, now);
       const after = await deps.store.review(review.id);
-      if (after !== null && !isOpen(after) && after.status !== "expired") await refuseClosed(deps, after);
+      if (after !== null && !isOpen(after) && after.status !== "expired")
+        await refuseClosed(deps, after, person.user.id);
       throw new AppError(
         "gone",
         "review_expired",
@@ -119,7 +123,7 @@ export async function decide(
     const afterExecution = await decideAfterExecution(deps, person.user, review, proposal, input, now);
     if (afterExecution !== null) return afterExecution;
     const policy = await deps.policies.version(review.policyVersion);
-    const outcome = await planOrRefuse(deps, review, () =>
+    const outcome = await planOrRefuse(deps, review, person.user.id, () =>
       plan(deps, person.user, review, proposal, policy, input, now),
     );
     withDecisionVigilance(

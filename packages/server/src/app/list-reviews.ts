@@ -1,9 +1,9 @@
 import { type ReviewItem, ReviewQuery } from "@loopgate/core";
-import { invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
+import { refuseUnknownQueue } from "./review-access.ts";
 import { reviewItem } from "./review-item.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /**
  * The caller's queue: without a status filter, the reviews still waiting (pending and escalated) in
@@ -15,9 +15,7 @@ export async function listReviews(
   query: Record<string, string>,
 ): Promise<{ items: ReviewItem[]; nextCursor: string | null }> {
   const person = requireRole(principal, ["reviewer", "owner", "auditor"]);
-  const parsed = ReviewQuery.safeParse(query);
-  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error));
-  const q = parsed.data;
+  const q = parseInput(ReviewQuery, query, "invalid_query");
   const { user } = person;
   const limitedTo = user.role === "reviewer" && user.queues.length > 0 ? user.queues : undefined;
   const queues =
@@ -33,5 +31,6 @@ export async function listReviews(
     q.limit,
     q.cursor,
   );
+  if (page.items.length === 0 && q.cursor === undefined) refuseUnknownQueue(deps, q.queue);
   return { items: page.items.map((row) => reviewItem(row, user.pii)), nextCursor: page.nextCursor };
 }

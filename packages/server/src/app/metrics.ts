@@ -3,7 +3,7 @@ import type { MetricTotalRow } from "../store/metric-rollups.ts";
 import { invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 const HOUR_MS = 3_600_000;
 /** Most points a series may have: a month of hours, ten years of days. */
@@ -21,12 +21,10 @@ export async function readMetrics(
   query: Record<string, string>,
 ): Promise<MetricsReport> {
   requireRole(principal, ["owner", "auditor"]);
-  const parsed = MetricsQuery.safeParse(query);
-  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error, "query"));
-  const { bucket, actionType, agent, queue, reviewer } = parsed.data;
-  const to = parsed.data.to === undefined ? deps.now() : new Date(parsed.data.to);
-  const from =
-    parsed.data.from === undefined ? new Date(to.getTime() - 24 * HOUR_MS) : new Date(parsed.data.from);
+  const parsed = parseInput(MetricsQuery, query, "invalid_query", "query");
+  const { bucket, actionType, agent, queue, reviewer } = parsed;
+  const to = parsed.to === undefined ? deps.now() : new Date(parsed.to);
+  const from = parsed.from === undefined ? new Date(to.getTime() - 24 * HOUR_MS) : new Date(parsed.from);
   if (from.getTime() >= to.getTime()) {
     throw invalidInput("invalid_query", [{ path: "query.from", message: "must be before `to`" }]);
   }

@@ -1,9 +1,8 @@
 import { type NotificationDelivery, NotificationQuery } from "@loopgate/core";
 import type { NotificationRow } from "../store/notification-rows.ts";
-import { invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /**
  * The notification outbox, oldest first, optionally of one status (`?status=failed` shows what never
@@ -15,9 +14,7 @@ export async function listNotifications(
   query: Record<string, string>,
 ): Promise<{ items: NotificationDelivery[]; nextCursor: string | null }> {
   requireRole(principal, ["owner", "auditor"]);
-  const parsed = NotificationQuery.safeParse(query);
-  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error, "query"));
-  const { limit, cursor, ...filter } = parsed.data;
+  const { limit, cursor, ...filter } = parseInput(NotificationQuery, query, "invalid_query", "query");
   const page = await deps.store.listNotifications(filter, limit, cursor);
   return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };
 }

@@ -6,7 +6,7 @@ import type { AppDeps } from "./deps.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { actorOf, type Principal } from "./principal.ts";
 import { loadProposal } from "./review-access.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /** Execution statuses after which the action may have had an effect in the world. */
 const RAN = new Set(["executed", "unknown", "rolled_back", "failed", "dead_lettered"]);
@@ -42,9 +42,7 @@ export async function recordOutcome(
   body: unknown,
 ): Promise<Outcome> {
   const proposal = await readableProposal(deps, principal, proposalId, "write");
-  const parsed = OutcomeInput.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_outcome", fieldIssues(parsed.error, "body"));
-  const input = parsed.data;
+  const input = parseInput(OutcomeInput, body, "invalid_outcome", "body");
   if (input.kind === "incident" && !RAN.has(proposal.executionStatus)) {
     throw new AppError(
       "conflict",

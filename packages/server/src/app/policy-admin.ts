@@ -10,7 +10,7 @@ import { AppError, invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { policyTextHash } from "./policy-registry.ts";
 import { actorOf, type Principal, requireRole } from "./principal.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /**
  * Validates a policy text and stores it as a new version (audited), unless it is the same text as
@@ -87,9 +87,8 @@ export async function putPolicy(
   body: unknown,
 ): Promise<PolicyVersionView> {
   const owner = requireRole(principal, ["owner"]);
-  const parsed = PolicyInput.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
-  const { version } = await installPolicy(deps, parsed.data.text, actorOf(owner), "api");
+  const parsed = parseInput(PolicyInput, body, "invalid_input");
+  const { version } = await installPolicy(deps, parsed.text, actorOf(owner), "api");
   return getPolicy(deps, principal, version);
 }
 

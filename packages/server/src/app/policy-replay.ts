@@ -16,7 +16,7 @@ import { type Principal, requireRole } from "./principal.ts";
 import { newReplay, type ReplaySettings } from "./replay-settings.ts";
 import { replayParts, replayRange } from "./replay-walk.ts";
 import { replayInParallel } from "./replay-workers.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /** A candidate to replay: the compiled policy and what the report says about it. */
 export interface ReplayCandidate {
@@ -103,9 +103,7 @@ export async function replayCandidate(
 /** `POST /v1/policy/replay`: owners and auditors simulate a candidate policy or threshold over history. */
 export async function postReplay(deps: AppDeps, principal: Principal, body: unknown): Promise<ReplayReport> {
   requireRole(principal, ["owner", "auditor"]);
-  const parsed = ReplayRequest.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
-  const request = parsed.data;
+  const request = parseInput(ReplayRequest, body, "invalid_input");
   let since: string | null = null;
   if (request.since !== undefined) {
     try {

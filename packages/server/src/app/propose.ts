@@ -30,7 +30,7 @@ import { proposalView } from "./proposal-view.ts";
 import { overloadedQueues } from "./queue-load.ts";
 import { heldRoute, stopCovering } from "./stop-scope.ts";
 import { submissionJson } from "./submission-json.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 const NO_OVERLOAD: ReadonlyMap<string, QueueLoad> = new Map();
 
@@ -57,9 +57,7 @@ export async function propose(
   traceparent: string | null = null,
 ): Promise<ProposeResult> {
   const agent = requireAgent(principal);
-  const parsed = ProposalInput.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
-  const input = parsed.data;
+  const input = parseInput(ProposalInput, body, "invalid_input");
   const actionType = input.action.type;
   if (agent.actions !== null && !agent.actions.includes(actionType)) {
     throw new AppError(

@@ -19,7 +19,7 @@ import {
 } from "./propose.ts";
 import { loadProposal } from "./review-access.ts";
 import { heldRoute, stopCovering } from "./stop-scope.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /**
  * The agent answers a request for information (from a reviewer's `request_info` or a `needs_info`
@@ -33,9 +33,7 @@ export async function provideInfo(
   body: unknown,
 ): Promise<Proposal> {
   const agent = requireAgent(principal);
-  const parsed = InfoInput.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
-  const info = parsed.data;
+  const info = parseInput(InfoInput, body, "invalid_input");
   const proposal = await loadProposal(deps, proposalId);
   if (proposal.agentId !== agent.agentId) {
     throw new AppError("not_found", "proposal_not_found", `No proposal ${proposalId} of this agent`);

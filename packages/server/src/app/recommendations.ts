@@ -5,11 +5,11 @@ import {
   RecommendationQuery,
 } from "@loopgate/core";
 import type { RecommendationRow } from "../store/calibration-rows.ts";
-import { AppError, invalidInput } from "./app-error.ts";
+import { AppError } from "./app-error.ts";
 import { calibrationCache } from "./calibrate.ts";
 import type { AppDeps } from "./deps.ts";
 import { actorOf, type Principal, requireRole, requireSecondOwner } from "./principal.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /** The wire form of a stored recommendation. */
 export function recommendationView(row: RecommendationRow): Recommendation {
@@ -39,9 +39,12 @@ export async function listRecommendations(
   query: Record<string, string>,
 ): Promise<RecommendationList> {
   requireRole(principal, ["owner", "auditor"]);
-  const parsed = RecommendationQuery.safeParse(query);
-  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error, "query"));
-  const { agent, actionType, status, limit, cursor } = parsed.data;
+  const { agent, actionType, status, limit, cursor } = parseInput(
+    RecommendationQuery,
+    query,
+    "invalid_query",
+    "query",
+  );
   const page = await deps.store.listRecommendations(
     {
       ...(agent === undefined ? {} : { agentId: agent }),

@@ -2,13 +2,13 @@ import { type ExecutionResult, ReconcileInput, ReconcileVerdict } from "@loopgat
 import { proposalExecutionStatus } from "../execution/attempt-result.ts";
 import type { ExecutionPatch } from "../store/execution-rows.ts";
 import type { Write } from "../store/store.ts";
-import { AppError, invalidInput } from "./app-error.ts";
+import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { executionItem } from "./execution-view.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { type Principal, requireDecider } from "./principal.ts";
 import { isOpen, loadReview, refuseClosed } from "./review-access.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /** Whether a decision body carries a reconciliation verb (`mark_executed`, `mark_failed`, `retry`). */
 export function isReconciliation(body: unknown): boolean {
@@ -29,11 +29,9 @@ export async function reconcile(
   body: unknown,
 ): Promise<ExecutionResult> {
   const person = requireDecider(principal);
-  const parsed = ReconcileInput.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
-  const { verdict, comment } = parsed.data;
+  const { verdict, comment } = parseInput(ReconcileInput, body, "invalid_input");
   const review = await loadReview(deps, principal, reviewId);
-  if (!isOpen(review)) await refuseClosed(deps, review);
+  if (!isOpen(review)) await refuseClosed(deps, review, person.user.id);
   const executions = await deps.store.executionsOfProposal(review.proposalId);
   // The review may have been escalated by its due time: any open review of the proposal settles it.
   const execution = executions.find((e) => e.status === "unknown" || e.status === "dead_lettered");

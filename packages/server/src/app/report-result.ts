@@ -1,12 +1,12 @@
 import { type Proposal, ResultInput } from "@loopgate/core";
-import { AppError, invalidInput } from "./app-error.ts";
+import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { alreadyUsed, grantConsumption } from "./grants.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { getProposal } from "./read-proposal.ts";
 import { loadProposal } from "./review-access.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 const RUNNABLE = new Set(["auto_approved", "approved", "approved_with_edits"]);
 
@@ -21,9 +21,7 @@ export async function reportResult(
   body: unknown,
 ): Promise<Proposal> {
   const agent = requireAgent(principal);
-  const parsed = ResultInput.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
-  const report = parsed.data;
+  const report = parseInput(ResultInput, body, "invalid_input");
   const proposal = await loadProposal(deps, proposalId);
   if (proposal.agentId !== agent.agentId) {
     throw new AppError("not_found", "proposal_not_found", `No proposal ${proposalId} of this agent`);

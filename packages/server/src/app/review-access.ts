@@ -35,14 +35,34 @@ export async function loadProposal(deps: AppDeps, proposalId: string): Promise<P
   return proposal;
 }
 
+/**
+ * Refuses a queue filter that found nothing and names no queue of the active policy, so that a typo
+ * reads as a 404 listing the policy's queues rather than as an empty queue. Call it only on an empty
+ * answer: a queue an older policy named still holds its reviews, and the read itself finds them.
+ */
+export function refuseUnknownQueue(deps: AppDeps, queue: string | undefined): void {
+  const policy = deps.policies.activeOrNull();
+  if (queue === undefined || policy === null || policy.queues.has(queue)) return;
+  const known = [...policy.queues.keys()].sort().join(", ");
+  throw new AppError(
+    "not_found",
+    "unknown_queue",
+    `No queue "${queue}" in the policy (version ${policy.version}) and no reviews in it: its queues are ${known}`,
+    { queue, queues: [...policy.queues.keys()].sort() },
+  );
+}
+
 /** The decision that closed a review, for a 409 that tells the loser who won. */
 export function winningDecision(review: ReviewRow, decisions: readonly DecisionRow[]): DecisionRow | null {
   const own = decisions.filter((d) => d.reviewId === review.id);
   return own[own.length - 1] ?? null;
 }
 
-/** Refuses a decision on a review that is no longer open: 410 when it ended by expiry, else 409 with the winner. */
-export async function refuseClosed(deps: AppDeps, review: ReviewRow): Promise<never> {
+/**
+ * Refuses a decision on a review that is no longer open: 410 when it ended by expiry, else 409 with the
+ * winner — worded for the caller (`callerId`, a user id) when the decision that closed it was their own.
+ */
+export async function refuseClosed(deps: AppDeps, review: ReviewRow, callerId: string): Promise<never> {
   if (review.status === "expired") {
     throw new AppError(
       "gone",
@@ -59,7 +79,7 @@ export async function refuseClosed(deps: AppDeps, review: ReviewRow): Promise<ne
     review.status === "cancelled" ? "review_cancelled" : "already_decided",
     review.status === "cancelled"
       ? "The agent withdrew this proposal; nothing to decide"
-      : `Someone else decided this review first${winner ? ` (${winner.byName}: ${winner.verdict})` : ""}; move on to the next one`,
+      : closedMessage(winner, callerId),
     {
       reviewStatus: review.status,
       proposalStatus: proposal?.status ?? null,
@@ -92,4 +112,11 @@ export function claimedByOther(review: ReviewRow, userId: string, now: Date): re
 
 export function isOpen(review: ReviewRow): boolean {
   return review.status === "pending" || review.status === "escalated";
+}
+
+function closedMessage(winner: DecisionRow | null, callerId: string): string {
+  if (winner !== null && winner.byId === callerId) {
+    return `You already decided this review (${winner.verdict} at ${winner.at}); nothing more to do here`;
+  }
+  return `Someone else decided this review first${winner ? ` (${winner.byName}: ${winner.verdict})` : ""}; move on to the next one`;
 }

@@ -8,13 +8,13 @@ import {
 } from "@loopgate/core";
 import type { ProposalRow, ReviewRow, Write } from "../store/store.ts";
 import type { ReviewActivityRow } from "../store/vigilance-rows.ts";
-import { AppError, invalidInput } from "./app-error.ts";
+import { AppError } from "./app-error.ts";
 import { isBlindReview } from "./blind-review.ts";
 import type { AppDeps } from "./deps.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { type Principal, requireDecider } from "./principal.ts";
 import { isOpen, loadProposal, loadReview } from "./review-access.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /**
  * What a reviewer was seen doing with a review, for vigilance (SPEC §5): the first opening of the packet,
@@ -74,15 +74,14 @@ export async function recordActivity(
   body: unknown,
 ): Promise<ReviewActivity> {
   const person = requireDecider(principal);
-  const parsed = ReviewActivityInput.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
+  const parsed = parseInput(ReviewActivityInput, body, "invalid_input");
   const review = await loadReview(deps, principal, reviewId);
   const proposal = await loadProposal(deps, review.proposalId);
   const at = deps.now().toISOString();
   const row = activityRow(review, person.user.id, proposal);
   // Evidence cannot be shown before the packet: its first showing also counts as the first opening.
   row.firstOpenedAt = at;
-  if (parsed.data.kind === "evidence_opened") row.evidenceOpenedAt = at;
+  if (parsed.kind === "evidence_opened") row.evidenceOpenedAt = at;
   await deps.store.commit({ writes: [{ kind: "noteReviewActivity", row }], audit: [] });
   return activityView(review.id, await deps.store.reviewActivity(review.id, person.user.id));
 }
@@ -98,8 +97,7 @@ export async function recordJudgement(
   body: unknown,
 ): Promise<ReviewActivity> {
   const person = requireDecider(principal);
-  const parsed = JudgementInput.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
+  const parsed = parseInput(JudgementInput, body, "invalid_input");
   const review = await loadReview(deps, principal, reviewId);
   if (!isOpen(review)) {
     throw new AppError(
@@ -126,7 +124,7 @@ export async function recordJudgement(
   }
   const proposal = await loadProposal(deps, review.proposalId);
   const at = deps.now().toISOString();
-  const judgement: Judgement = { verdict: parsed.data.verdict, comment: parsed.data.comment ?? null, at };
+  const judgement: Judgement = { verdict: parsed.verdict, comment: parsed.comment ?? null, at };
   const row = { ...activityRow(review, person.user.id, proposal), firstOpenedAt: at, judgement };
   const audit: AuditDraft = {
     at,

@@ -7,10 +7,9 @@ import {
   type QueueSummary,
   verifyAuditChain,
 } from "@loopgate/core";
-import { invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /**
  * An entity's recent proposals and how they ended, for the review page's "history" panel. People
@@ -22,9 +21,7 @@ export async function entityHistory(
   query: Record<string, string>,
 ): Promise<{ items: ProposalHistoryItem[]; nextCursor: string | null }> {
   const person = requireRole(principal, ["reviewer", "owner", "auditor"]);
-  const parsed = ProposalHistoryQuery.safeParse(query);
-  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error, "query"));
-  const { entity, limit, cursor } = parsed.data;
+  const { entity, limit, cursor } = parseInput(ProposalHistoryQuery, query, "invalid_query", "query");
   const page = await deps.store.proposalsOfEntity(entity, limit, cursor);
   return {
     items: page.items.map((row) => ({

@@ -1,14 +1,14 @@
 import { type Actor, type CompiledPolicy, type ExecutionResult, RollbackInput } from "@loopgate/core";
 import type { ExecutionRow } from "../store/execution-rows.ts";
 import type { ProposalRow } from "../store/store.ts";
-import { AppError, invalidInput } from "./app-error.ts";
+import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type ChangePart, executorSnapshot, hostOf } from "./execution-plan.ts";
 import { executionItem } from "./execution-view.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { actorOf, type Principal, worksQueue } from "./principal.ts";
 import { loadProposal } from "./review-access.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /**
  * `POST /v1/proposals/:id/rollback`: runs the action type's rollback executor for an executed action
@@ -22,8 +22,7 @@ export async function requestRollback(
   proposalId: string,
   body: unknown,
 ): Promise<ExecutionResult> {
-  const parsed = RollbackInput.safeParse(body ?? {});
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
+  const parsed = parseInput(RollbackInput, body ?? {}, "invalid_input");
   const proposal = await loadProposal(deps, proposalId);
   const policy = await deps.policies.version(proposal.policyVersion);
   const queue = policy.actionTypes.get(proposal.actionType)?.review.queue ?? "default";
@@ -42,7 +41,7 @@ export async function requestRollback(
     executions,
     policy,
     actorOf(principal),
-    parsed.data.reason ?? null,
+    parsed.reason ?? null,
     deps.now(),
   );
   const result = await deps.store.commit(part.change);

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { type PersonView, type SessionView, SignInInput } from "@loopgate/core";
 import type { SessionRow, UserRow } from "../store/store.ts";
-import { AppError, invalidInput } from "./app-error.ts";
+import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { decoyPasswordHash, verifyPassword } from "./passwords.ts";
 import type { SignInLimiter } from "./sign-in-limiter.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /** How long sessions last. */
 export interface SessionSettings {
@@ -82,9 +82,7 @@ export async function signIn(
   clientAddress: string,
   settings: SessionSettings = DEFAULT_SESSION_SETTINGS,
 ): Promise<SignedIn> {
-  const parsed = SignInInput.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
-  const { name, password } = parsed.data;
+  const { name, password } = parseInput(SignInInput, body, "invalid_input");
   const wait = limiter.retryAfterMs(name, clientAddress, Date.now());
   if (wait > 0) {
     const retryAfter = Math.ceil(wait / 1000);

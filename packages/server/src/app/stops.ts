@@ -9,14 +9,14 @@ import {
 import { cancelExecution } from "../execution/dispatcher.ts";
 import { type StopRow, stopCovers } from "../store/execution-rows.ts";
 import type { Write } from "../store/store.ts";
-import { AppError, invalidInput } from "./app-error.ts";
+import { AppError } from "./app-error.ts";
 import { calibratorFor } from "./calibrate.ts";
 import type { AppDeps } from "./deps.ts";
 import { executionPlan } from "./execution-plan.ts";
 import { evaluate, reviewFor, reviewOpenedEntry, routedEntry } from "./propose.ts";
 import { forgetQueueLoad, overloadedQueues, overloadHoldQueue } from "./queue-load.ts";
 import { forgetStops } from "./stop-scope.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 /** Most held proposals or queued executions handled in one pass of a stop or resume. */
 const PAGE = 500;
@@ -28,9 +28,7 @@ const PAGE = 500;
  * this process already had in flight have finished. New proposals in scope are `held`.
  */
 export async function createStop(deps: AppDeps, actor: Actor, body: unknown): Promise<StopView> {
-  const parsed = StopInput.safeParse(body);
-  if (!parsed.success) throw invalidInput("invalid_input", fieldIssues(parsed.error));
-  const { scope, reason } = parsed.data;
+  const { scope, reason } = parseInput(StopInput, body, "invalid_input");
   const at = deps.now().toISOString();
   const row: StopRow = {
     id: deps.newId(),
@@ -78,9 +76,7 @@ export async function liftStop(
   stopId: string,
   body: unknown = {},
 ): Promise<StopView> {
-  const input = LiftStopInput.safeParse(body);
-  if (!input.success) throw invalidInput("invalid_input", fieldIssues(input.error));
-  const reason = input.data.reason;
+  const { reason } = parseInput(LiftStopInput, body, "invalid_input");
   const stop = await deps.store.stop(stopId);
   if (stop === null)
     throw new AppError("not_found", "stop_not_found", `No stop ${stopId}: list them with GET /v1/stops`);

@@ -10,7 +10,7 @@ import type { VigilanceFactRow } from "../store/vigilance-rows.ts";
 import { invalidInput } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
-import { fieldIssues } from "./zod-issues.ts";
+import { parseInput } from "./zod-issues.ts";
 
 const DAY_MS = 86_400_000;
 /** The default window: the last 30 days. */
@@ -28,15 +28,13 @@ export async function readVigilance(
   query: Record<string, string>,
 ): Promise<VigilanceReport> {
   requireRole(principal, ["owner", "auditor"]);
-  const parsed = VigilanceQuery.safeParse(query);
-  if (!parsed.success) throw invalidInput("invalid_query", fieldIssues(parsed.error, "query"));
-  const to = parsed.data.to === undefined ? deps.now() : new Date(parsed.data.to);
-  const from =
-    parsed.data.from === undefined ? new Date(to.getTime() - DEFAULT_WINDOW_MS) : new Date(parsed.data.from);
+  const parsed = parseInput(VigilanceQuery, query, "invalid_query", "query");
+  const to = parsed.to === undefined ? deps.now() : new Date(parsed.to);
+  const from = parsed.from === undefined ? new Date(to.getTime() - DEFAULT_WINDOW_MS) : new Date(parsed.from);
   if (from.getTime() >= to.getTime()) {
     throw invalidInput("invalid_query", [{ path: "query.from", message: "must be before `to`" }]);
   }
-  const reviewer = parsed.data.reviewer;
+  const reviewer = parsed.reviewer;
   const reviewerId =
     reviewer === undefined
       ? undefined

@@ -137,4 +137,18 @@ describe.each(engines())("claim-next on %s", (engine) => {
     const noBody = await t.call("POST", "/v1/reviews/claim-next", { key: owner });
     expect(noBody.status).toBe(200);
   });
+
+  it("answers a queue the policy does not name with 404 and its queues, and an empty known queue with null", async () => {
+    const typo = await t.call("POST", "/v1/reviews/claim-next", { key: owner, body: { queue: "suport" } });
+    expect(typo.status).toBe(404);
+    expect(typo.body.error.code).toBe("unknown_queue");
+    expect(typo.body.error.details.queues).toContain("support");
+    expect(typo.body.error.message).toMatch(/No queue "suport" in the policy .*: its queues are .*support/);
+    const listed = await t.call("GET", "/v1/reviews?queue=suport", { key: owner });
+    expect(listed.status).toBe(404);
+    expect(listed.body.error.code).toBe("unknown_queue");
+    const empty = await t.call("POST", "/v1/reviews/claim-next", { key: owner, body: { queue: "billing" } });
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual({ review: null, proposal: null });
+  });
 });

@@ -169,6 +169,10 @@ describe.each(engines())("the gate end to end on %s", (engine) => {
           name,
         ).toContain(path);
     }
+    const typed = await t.call("POST", "/v1/proposals", { key: agent, body: { ...refund(5), summary: 5 } });
+    expect(typed.body.error.message).toBe("summary: must be a string, not a number");
+    const missing = await t.call("POST", "/v1/proposals", { key: agent, body: { summary: "x" } });
+    expect(missing.body.error.message).toBe("action: is required (expected object)");
     const badPolicy = await t.call("PUT", "/v1/policy", {
       key: owner,
       body: {
@@ -201,6 +205,15 @@ describe.each(engines())("the gate end to end on %s", (engine) => {
     const winner = a.status === 201 ? a : b;
     expect(loser.body.error.code).toBe("already_decided");
     expect(loser.body.error.details.decision.verdict).toBe(winner.body.decision.verdict);
+    expect(loser.body.error.message).toMatch(/^Someone else decided this review first/);
+    const winnerKey = a.status === 201 ? anna : ben;
+    const again = await t.call("POST", `/v1/reviews/${reviewId}/decisions`, {
+      key: winnerKey,
+      body: { verdict: "approve" },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("already_decided");
+    expect(again.body.error.message).toMatch(/^You already decided this review \((approve|reject) at /);
   });
 
   it("answers already_decided to a decider who read the review open just before the winner committed", async () => {
