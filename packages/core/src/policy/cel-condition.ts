@@ -1,5 +1,6 @@
 import { type CelEnv, type CelInput, type CelResult, celEnv, isCelError, parse, plan } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
+import { notACondition } from "./cel-kinds.ts";
 
 /**
  * The variables a rule's `when` may use (SPEC §4). Anything else is reported when the policy loads,
@@ -56,7 +57,9 @@ function env(): CelEnv {
 }
 
 /**
- * Parses and plans a CEL condition, and checks that it names only the policy's variables.
+ * Parses and plans a CEL condition, and checks that it names only the policy's variables and can give
+ * true or false (see {@link notACondition}; `checkKinds: false` skips that, for a policy stored before the
+ * check existed).
  *
  * @example
  * ```ts
@@ -64,10 +67,12 @@ function env(): CelEnv {
  * if (compiled.ok) compiled.condition({ action: { type: "billing.refund", payload: { amount: 150 } } }); // true
  * compileCondition("action.payload.amount >"); // { ok: false, error: { message: "invalid CEL: …", line: 1, column: 23 } }
  * compileCondition("signal.pii.any"); // { ok: false, error: { message: 'unknown variable "signal": use action, …' } }
+ * compileCondition("action.payload.amount + 1"); // { ok: false, error: { message: "gives a computed value, not true or false: …" } }
  * ```
  */
 export function compileCondition(
   source: string,
+  options: { checkKinds?: boolean } = {},
 ): { ok: true; condition: CelCondition } | { ok: false; error: CelCompileError } {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -100,6 +105,8 @@ export function compileCondition(
       error: { message: parts.filter((part) => part !== null).join("; "), line: null, column: null },
     };
   }
+  const wrong = options.checkKinds === false ? null : notACondition(parsed.expr);
+  if (wrong !== null) return { ok: false, error: { message: wrong, line: null, column: null } };
   try {
     const evaluate = plan(env(), parsed);
     return { ok: true, condition: (bindings) => evaluate(bindings) };

@@ -20,6 +20,9 @@ export type LoadPolicyResult =
  * Reads a policy file: parses the YAML, validates it against `PolicyDocument`, checks references and safety
  * rules, compiles every rule's CEL and every payload schema. Do this once per policy version and keep the
  * result; routing then only evaluates. Problems carry the YAML line and column and say what to do.
+ * `stored: true` reads back a version the store already accepted: conditions are not judged again for
+ * mistakes a later release learned to see (a `when` that can never be true or false), so an upgrade never
+ * stops a stored policy from loading.
  *
  * @example
  * ```ts
@@ -28,7 +31,8 @@ export type LoadPolicyResult =
  * else routeProposal(result.policy, input);
  * ```
  */
-export function loadPolicy(text: string, options: { version: number }): LoadPolicyResult {
+export function loadPolicy(text: string, options: { version: number; stored?: boolean }): LoadPolicyResult {
+  const cel = { checkKinds: options.stored !== true };
   const lines = new LineCounter();
   const yaml = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const source = new PolicySourceMap(yaml, lines);
@@ -64,7 +68,7 @@ export function loadPolicy(text: string, options: { version: number }): LoadPoli
   const problems = checkPolicyDocument(document, source);
   const rules: CompiledRule[] = [];
   for (const [index, rule] of document.rules.entries()) {
-    const compiled = compileCondition(rule.when);
+    const compiled = compileCondition(rule.when, cel);
     if (!compiled.ok) {
       problems.push(celProblem(["rules", index, "when"], compiled.error, source, text));
       continue;
@@ -91,7 +95,7 @@ export function loadPolicy(text: string, options: { version: number }): LoadPoli
     }
     let autoWhen: CompiledOverload["autoWhen"] = null;
     if (section.autoWhen !== undefined) {
-      const compiled = compileCondition(section.autoWhen);
+      const compiled = compileCondition(section.autoWhen, cel);
       if (!compiled.ok) {
         problems.push(celProblem(["overload", queue, "autoWhen"], compiled.error, source, text));
         continue;

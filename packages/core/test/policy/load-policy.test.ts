@@ -201,6 +201,28 @@ rules:
     ]);
   });
 
+  test("a when that can never give true or false, or compares kinds that never compare", () => {
+    const text = `version: 1
+rules:
+  - { id: constant, when: '"x"', route: review }
+  - { id: sum, when: "action.payload.amount + 1", route: review }
+  - { id: mixed, when: 'signals.grounding >= "high"', route: review }
+  - { id: fine, when: "signals.grounding != null && signals.grounding >= 0.8 && size(evidence) > 0", route: review }
+  - { id: dynamic, when: "signals.agent.tier == 'gold' && action.payload.amount * 2.0 > 10", route: review }
+`;
+    expect(problemsOf(text).map((p) => [p.path, p.line, p.message.split(":")[0]])).toEqual([
+      ["rules[0].when", 3, "gives a string, not true or false"],
+      ["rules[1].when", 4, "gives a computed value, not true or false"],
+      [
+        "rules[2].when",
+        5,
+        "compares signals.grounding (a number) with a string, and values of different kinds never compare",
+      ],
+    ]);
+    // A version the store accepted before this check existed still loads (its conditions fail closed when run).
+    expect(loadPolicy(text, { version: 3, stored: true }).ok).toBe(true);
+  });
+
   test("an unknown CEL function", () => {
     const problems = problemsOf(`version: 1
 rules:

@@ -56,7 +56,7 @@ export class PolicyRegistry {
   #compile(row: PolicyRow): CompiledPolicy {
     const cached = this.#compiled.get(row.version);
     if (cached !== undefined) return cached;
-    const result = loadPolicy(row.text, { version: row.version });
+    const result = loadPolicy(row.text, { version: row.version, stored: true });
     if (!result.ok) {
       // A stored version was valid when it was stored; failing now means the engine changed under it.
       const first = result.problems[0];

@@ -95,7 +95,7 @@ export async function replayCandidate(
   if (source === null) return { ok: false, problems: null };
   const hash = policyTextHash(source);
   const version = active !== null && active.hash === hash ? active.version : null;
-  const loaded = loadPolicy(source, { version: version ?? 0 });
+  const loaded = loadPolicy(source, { version: version ?? 0, stored: version !== null });
   if (!loaded.ok) return { ok: false, problems: loaded.problems };
   return { ok: true, candidate: { policy: loaded.policy, version, hash, text: source } };
 }

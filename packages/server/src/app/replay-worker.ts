@@ -32,7 +32,8 @@ const post = (message: ReplayWorkerMessage) => parentPort?.postMessage(message);
 
 /** Replays the stretches it is handed on its own read connection, then posts the counts. */
 function start(data: ReplayWorkerData): void {
-  const loaded = loadPolicy(data.policyText, { version: data.policyVersion });
+  // The parent loaded this text already (and judged it, if it was new): read it as stored.
+  const loaded = loadPolicy(data.policyText, { version: data.policyVersion, stored: true });
   if (!loaded.ok) {
     post({ type: "error", message: "the candidate policy no longer loads" });
     return;
