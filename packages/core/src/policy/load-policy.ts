@@ -58,10 +58,10 @@ export function loadPolicy(text: string, options: { version: number; stored?: bo
   }
   const parsed = PolicyDocument.safeParse(raw);
   if (!parsed.success) {
-    return {
-      ok: false,
-      problems: sortProblems(parsed.error.issues.flatMap((issue) => fromZod(issue, raw, source))),
-    };
+    const problems = parsed.error.issues.flatMap((issue) => fromZod(issue, raw, source));
+    // The rules' conditions are still worth judging, so a file is not fixed in two rounds.
+    problems.push(...rawConditionProblems(raw, problems, cel, source, text));
+    return { ok: false, problems: sortProblems(problems) };
   }
   const document = parsed.data;
 
@@ -191,6 +191,30 @@ function friendlyTypeMessage(message: string, expected: string): string {
  * Positions a CEL compile error in the YAML text. On a one-line `when` the column is exact; in a literal
  * block (`when: |`) the expression's lines are the file's lines; otherwise the problem points at the `when`.
  */
+/**
+ * The CEL problems of the rules of a document that failed validation elsewhere: each rule's `when` that
+ * is a string and has no problem of its own yet.
+ */
+function rawConditionProblems(
+  raw: unknown,
+  found: readonly PolicyProblem[],
+  cel: { checkKinds: boolean },
+  source: PolicySourceMap,
+  text: string,
+): PolicyProblem[] {
+  const rules = (raw as { rules?: unknown } | null)?.rules;
+  if (!Array.isArray(rules)) return [];
+  const problems: PolicyProblem[] = [];
+  for (const [index, rule] of rules.entries()) {
+    const when = (rule as { when?: unknown } | null)?.when;
+    const path = formatPolicyPath(["rules", index, "when"]);
+    if (typeof when !== "string" || found.some((problem) => problem.path === path)) continue;
+    const compiled = compileCondition(when, cel);
+    if (!compiled.ok) problems.push(celProblem(["rules", index, "when"], compiled.error, source, text));
+  }
+  return problems;
+}
+
 function celProblem(
   path: (string | number)[],
   error: CelCompileError,

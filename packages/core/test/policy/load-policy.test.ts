@@ -223,6 +223,18 @@ rules:
     expect(loadPolicy(text, { version: 3, stored: true }).ok).toBe(true);
   });
 
+  test("structural problems and CEL problems come in one report", () => {
+    const problems = problemsOf(`version: 1
+defaults:
+  reviw: { queue: support }
+rules:
+  - { id: typo, when: "signal.pii.any", route: block }
+  - { id: fine, when: "signals.pii.any", route: block }
+  - { id: broken, when: "action.payload.amount >", route: review }
+`);
+    expect(problems.map((p) => p.path)).toEqual(["defaults.reviw", "rules[0].when", "rules[2].when"]);
+  });
+
   test("an unknown CEL function", () => {
     const problems = problemsOf(`version: 1
 rules:
