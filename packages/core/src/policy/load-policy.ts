@@ -117,7 +117,11 @@ export function loadPolicy(text: string, options: { version: number; stored?: bo
     if (action.payload === undefined) continue;
     const compiled = compilePayloadSchema(compiler, action.payload);
     if (compiled.ok) validators.set(name, compiled.validate);
-    else problems.push(source.problem(["actions", name, "payload"], compiled.message));
+    else {
+      for (const problem of compiled.problems) {
+        problems.push(source.problem(["actions", name, "payload", ...problem.path], problem.message));
+      }
+    }
   }
   const actionNames = [...actionTypes.keys()];
   const canaryContext = { actionTypes: actionNames, queues: namedQueues(document), validators };

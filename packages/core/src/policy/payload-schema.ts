@@ -46,17 +46,57 @@ export function createSchemaCompiler(): Ajv2020 {
 export function compilePayloadSchema(
   compiler: Ajv2020,
   schema: object,
-): { ok: true; validate: PayloadValidator } | { ok: false; message: string } {
+): { ok: true; validate: PayloadValidator } | { ok: false; problems: SchemaProblem[] } {
+  if (compiler.validateSchema(schema) === false)
+    return { ok: false, problems: schemaProblems(compiler.errors ?? []) };
   let validate: ValidateFunction;
   try {
     validate = compiler.compile(schema);
   } catch (error) {
-    return { ok: false, message: `invalid JSON Schema: ${(error as Error).message}` };
+    const message = (error as Error).message;
+    const keyword = /^strict mode: unknown keyword: "([^"]+)"/.exec(message)?.[1];
+    const said =
+      keyword === undefined
+        ? message
+        : `unknown keyword "${keyword}": check its spelling (e.g. required, properties, additionalProperties)`;
+    return { ok: false, problems: [{ path: [], message: `invalid JSON Schema: ${said}` }] };
   }
   return {
     ok: true,
     validate: (payload) => (validate(payload) ? [] : issuesFrom(validate.errors ?? [])),
   };
+}
+
+/** Where inside a payload schema it is wrong (`["properties", "body", "type"]`), and why. */
+export interface SchemaProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Why a schema fails JSON Schema's own meta-schema, one problem for each innermost place it fails: the
+ * allowed values when there is a list of them (`type: strin`), else Ajv's words.
+ */
+function schemaProblems(errors: readonly ErrorObject[]): SchemaProblem[] {
+  const places = [...new Set(errors.map((error) => error.instancePath))];
+  const innermost = places.filter((place) => !places.some((other) => other.startsWith(`${place}/`)));
+  if (innermost.length === 0) return [{ path: [], message: "invalid JSON Schema" }];
+  return innermost.map((place) => {
+    const at = errors.filter((error) => error.instancePath === place);
+    const allowed = (
+      at.find((error) => error.keyword === "enum")?.params as { allowedValues?: unknown[] } | undefined
+    )?.allowedValues;
+    const message =
+      allowed !== undefined
+        ? `must be one of ${allowed.map((value) => JSON.stringify(value)).join(", ")}`
+        : (at[0]?.message ?? "is not valid here");
+    const path = place
+      .split("/")
+      .slice(1)
+      .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"))
+      .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+    return { path, message: `invalid JSON Schema: ${message}` };
+  });
 }
 
 function issuesFrom(errors: readonly ErrorObject[]): FieldIssue[] {

@@ -26,7 +26,9 @@ function validatorsOf(policy: CompiledPolicy): ReadonlyMap<string, PayloadValida
       const result = compilePayloadSchema(compiler, settings.payloadSchema);
       compiled.set(
         name,
-        result.ok ? result.validate : () => [{ path: "action.payload", message: result.message }],
+        result.ok
+          ? result.validate
+          : () => result.problems.map((problem) => ({ path: "action.payload", message: problem.message })),
       );
     }
     validators = compiled;

@@ -370,11 +370,36 @@ examples:
 `);
     expect(semantic.map((p) => [p.path, p.line])).toEqual([
       ["actions.c.d.payload", 4],
-      ["actions.e.f.payload", 6],
+      ["actions.e.f.payload.type", 6],
       ["examples[0].proposal.action.type", 9],
       ["examples[0].expect.rules[0]", 10],
     ]);
-    expect(semantic[0]?.message).toMatch(/^invalid JSON Schema: .*require/);
+    expect(semantic[0]?.message).toBe(
+      'invalid JSON Schema: unknown keyword "require": check its spelling (e.g. required, properties, additionalProperties)',
+    );
+    expect(semantic[1]?.message).toMatch(
+      /^invalid JSON Schema: must be one of "array", .*"object", "string"$/,
+    );
+  });
+
+  test("a payload schema's own mistakes are named at each place inside it", () => {
+    const problems = problemsOf(`version: 1
+actions:
+  support.reply:
+    payload:
+      type: object
+      properties:
+        body: { type: strin }
+        n:
+          minimum: "x"
+      required: body
+`);
+    expect(problems.map((p) => [p.path, p.line])).toEqual([
+      ["actions.support.reply.payload.properties.body.type", 7],
+      ["actions.support.reply.payload.properties.n.minimum", 9],
+      ["actions.support.reply.payload.required", 10],
+    ]);
+    expect(problems[1]?.message).toBe("invalid JSON Schema: must be number");
   });
 
   test("missing version, wrong types, a webhook without a URL, a queue on an auto rule", () => {
