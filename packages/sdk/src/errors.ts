@@ -1,4 +1,4 @@
-import type { ErrorEnvelope, FieldIssue, Proposal } from "@loopgate/core";
+import type { ErrorEnvelope, FieldIssue, Proposal } from "@loopgate/core/wire";
 
 /** What every {@link LoopgateError} is built from: the parts of the error envelope plus the HTTP status. */
 export interface LoopgateErrorInit {

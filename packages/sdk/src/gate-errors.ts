@@ -1,4 +1,4 @@
-import type { DecisionView, Proposal, RouteReason } from "@loopgate/core";
+import type { DecisionView, Proposal, RouteReason } from "@loopgate/core/wire";
 
 /**
  * The base of the errors `gate` throws when the action must not run: it was rejected, blocked, expired,
@@ -148,7 +148,7 @@ export class ActionHandledManuallyError extends ActionNotApprovedError {
 
 /**
  * The proposal needs more information (a reviewer's `request_info`, or the policy's `needs_info` route) and
- * `onNeedsInfo` gave none. `question` is the reviewer's comment or the route's reasons.
+ * `onNeedsInfo` gave none. `question` is the reviewer's comment, or the reasons of the rules that routed it to `needs_info`.
  *
  * @example
  * ```ts
@@ -166,12 +166,16 @@ export class NeedsInfoError extends ActionNotApprovedError {
   constructor(proposal: Proposal) {
     const decision = lastDecision(proposal);
     const question =
-      decision?.verdict === "request_info" && decision.comment
-        ? decision.comment
-        : proposal.route.reasons.map((r) => r.message).join("; ");
+      decision?.verdict === "request_info" && decision.comment ? decision.comment : routeQuestion(proposal);
     super("needs_info", `${proposal.action.type} needs more information: ${question}`, proposal);
     this.question = question;
   }
+}
+
+/** What the policy's `needs_info` route asks: the reasons of the rules that chose it (every reason if none did). */
+function routeQuestion(proposal: Proposal): string {
+  const asking = proposal.route.reasons.filter((r) => r.route === "needs_info");
+  return (asking.length > 0 ? asking : proposal.route.reasons).map((r) => r.message).join("; ");
 }
 
 /**

@@ -54,11 +54,12 @@ export interface ResolvedOptions {
 }
 
 /** The defaults of {@link LoopgateOptions}. */
-export const DEFAULTS = Object.freeze({
-  url: "http://localhost:4747",
-  timeoutMs: 30_000,
-  retry: Object.freeze({ attempts: 4, minDelayMs: 250, maxDelayMs: 10_000 }),
-});
+export const DEFAULTS: Readonly<{ url: string; timeoutMs: number; retry: Readonly<Required<RetryOptions>> }> =
+  Object.freeze({
+    url: "http://localhost:4747",
+    timeoutMs: 30_000,
+    retry: Object.freeze({ attempts: 4, minDelayMs: 250, maxDelayMs: 10_000 }),
+  });
 
 /**
  * Fills in the defaults, reading `LOOPGATE_URL` and `LOOPGATE_API_KEY` when `process.env` exists

@@ -1,4 +1,4 @@
-import type { ProposalStatus } from "@loopgate/core";
+import type { ProposalStatus } from "@loopgate/core/wire";
 
 /**
  * Whether waiting on a proposal is over: it reached a terminal status, or `needs_info`, where it waits

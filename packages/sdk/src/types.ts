@@ -14,7 +14,7 @@ import type {
   ProposalInput,
   ReviewItem,
   ReviewQuery,
-} from "@loopgate/core";
+} from "@loopgate/core/wire";
 
 /**
  * What a caller may send for a wire schema: its input side, before defaults are applied. Read

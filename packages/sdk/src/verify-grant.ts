@@ -1,6 +1,8 @@
-import { type Grant, type GrantVerification, verifyGrant as verifyGrantAt } from "@loopgate/core";
+import { type GrantVerification, verifyGrant as verifyGrantAt } from "@loopgate/core/grant-check";
+import type { Grant } from "@loopgate/core/wire";
 
-export type { Grant, GrantRefusal, GrantVerification } from "@loopgate/core";
+export type { GrantRefusal, GrantVerification } from "@loopgate/core/grant-check";
+export type { Grant } from "@loopgate/core/wire";
 
 /**
  * Checks, in the service that carries out an agent-executed action, that the agent holds a grant for
@@ -8,6 +10,8 @@ export type { Grant, GrantRefusal, GrantVerification } from "@loopgate/core";
  * the raw 32 bytes), not expired, and bound to the SHA-256 of the payload's canonical JSON — one
  * changed byte and it is refused. Pure: no network, no server. Single use is enforced by Loopgate,
  * which refuses a second result report under the same grant.
+ *
+ * Core's check (`@loopgate/core/grant-check`, which loads no schema library) with the clock read here.
  *
  * @example
  * ```ts
@@ -22,8 +26,5 @@ export function verifyGrant(
   publicKey: string | Uint8Array,
   options: { now?: Date; keyId?: string } = {},
 ): GrantVerification {
-  return verifyGrantAt(grant, payload, publicKey, {
-    now: options.now ?? new Date(),
-    ...(options.keyId === undefined ? {} : { keyId: options.keyId }),
-  });
+  return verifyGrantAt(grant, payload, publicKey, { ...options, now: options.now ?? new Date() });
 }

@@ -128,6 +128,17 @@ describe("createFakeLoopgate", () => {
     expect((error as NeedsInfoError).question).toBe("attach the invoice");
   });
 
+  it("asks only what the rules that chose needs_info ask, not the other matching rules", async () => {
+    const lg = createFakeLoopgate({ default: { verdict: "needs_info", message: "attach the invoice" } });
+    const proposal = await lg.propose({ action: { type: "billing.refund" } });
+    proposal.route.reasons.push({
+      rule: "small-refunds",
+      route: "auto",
+      message: "Small refunds run on their own",
+    });
+    expect(new NeedsInfoError(proposal).question).toBe("attach the invoice");
+  });
+
   it("expires", async () => {
     const lg = createFakeLoopgate({ default: { verdict: "expire", afterMs: 10 } });
     await expect(lg.gate({ type: "billing.refund" }, () => "never")).rejects.toBeInstanceOf(

@@ -1,25 +1,10 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
-import { Grant } from "../wire/execution.ts";
-import { fromBase64, toBase64 } from "./base64.ts";
-import { hashPayload } from "./hash.ts";
+import type { Grant } from "../wire/execution.ts";
+import { toBase64 } from "./base64.ts";
+import { grantMessage } from "./grant-check.ts";
 
-/**
- * The text a grant's signature covers. Prefixed and versioned so a grant signature can never pass as
- * an audit checkpoint signature (or the other way round), although both use the same key.
- */
-export function grantMessage(grant: Omit<Grant, "signature">): string {
-  return [
-    "loopgate-grant:v1",
-    grant.id,
-    grant.proposalId,
-    grant.actionType,
-    grant.payloadHash,
-    grant.issuedAt,
-    grant.expiresAt,
-    grant.keyId,
-  ].join("\n");
-}
+export { type GrantRefusal, type GrantVerification, grantMessage, verifyGrant } from "./grant-check.ts";
 
 /** Signs a grant with Loopgate's Ed25519 key. Ed25519 is deterministic: the same grant signs the same. */
 export function signGrant(
@@ -29,58 +14,4 @@ export function signGrant(
   const body = { ...unsigned, keyId: key.keyId };
   const signature = toBase64(ed25519.sign(utf8ToBytes(grantMessage(body)), key.secretKey));
   return { ...body, signature };
-}
-
-/** Why a grant was refused. */
-export type GrantRefusal = "malformed" | "bad_signature" | "payload_mismatch" | "expired" | "wrong_key";
-
-export type GrantVerification =
-  | { ok: true; grant: Grant }
-  | { ok: false; reason: GrantRefusal; message: string };
-
-/**
- * Checks a grant offline: well formed, signed by `publicKey` (base64 of the 32-byte Ed25519 key, or
- * the bytes), not expired at `now` (core has no clock: the caller gives it), and bound to exactly `payload` (SHA-256 of its canonical JSON).
- * Whether the grant was already used is only known to Loopgate, which refuses a second report.
- *
- * @example
- * ```ts
- * const check = verifyGrant(grant, request.payload, process.env.LOOPGATE_GRANT_KEY!, { now: new Date() });
- * if (!check.ok) return new Response(check.message, { status: 403 });
- * ```
- */
-export function verifyGrant(
-  grant: unknown,
-  payload: unknown,
-  publicKey: string | Uint8Array,
-  options: { now: Date; keyId?: string },
-): GrantVerification {
-  const parsed = Grant.safeParse(grant);
-  if (!parsed.success) return refuse("malformed", "the grant is not a Loopgate grant");
-  const g = parsed.data;
-  if (options.keyId !== undefined && g.keyId !== options.keyId) {
-    return refuse("wrong_key", `the grant is signed with key "${g.keyId}", not "${options.keyId}"`);
-  }
-  const keyBytes = typeof publicKey === "string" ? fromBase64(publicKey) : publicKey;
-  const signature = fromBase64(g.signature);
-  if (keyBytes?.length !== 32) return refuse("wrong_key", "the public key is not 32 bytes of base64");
-  if (signature?.length !== 64) return refuse("bad_signature", "the signature is not 64 bytes of base64");
-  let valid = false;
-  try {
-    valid = ed25519.verify(signature, utf8ToBytes(grantMessage(g)), keyBytes, { zip215: false });
-  } catch {
-    valid = false;
-  }
-  if (!valid)
-    return refuse("bad_signature", "the signature does not match this key (forged, altered or another key)");
-  if (hashPayload(payload) !== g.payloadHash) {
-    return refuse("payload_mismatch", "the payload is not the one that was approved");
-  }
-  if (Date.parse(g.expiresAt) <= options.now.getTime())
-    return refuse("expired", `the grant expired at ${g.expiresAt}`);
-  return { ok: true, grant: g };
-}
-
-function refuse(reason: GrantRefusal, message: string): GrantVerification {
-  return { ok: false, reason, message };
 }

@@ -1,4 +1,4 @@
-import { type Agent, RunState, run } from "@openai/agents";
+import { type Agent, type RunResult, RunState, run } from "@openai/agents";
 import { awaitDecided, clientOrDefault, proposeToolCall, type ToolGate } from "../adapters/tool-call.ts";
 import type { LoopgateClient } from "../loopgate-client.ts";
 import { DEFAULT_WAIT_MS, type JsonObject } from "../types.ts";
@@ -125,7 +125,7 @@ export async function resumeFromLoopgate<TAgent extends Agent<any, any>>(
   agent: TAgent,
   pending: PendingRun,
   options: AgentsLoopgateOptions,
-) {
+): Promise<RunResult<unknown, TAgent>> {
   const state = await RunState.fromString(agent, pending.state);
   await applyLoopgateDecisions(state, pending, options);
   return run(agent, state);

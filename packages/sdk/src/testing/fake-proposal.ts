@@ -1,4 +1,4 @@
-import type { ProposalReview, Route, RouteReason, Signals } from "@loopgate/core";
+import type { ProposalReview, Route, RouteReason, Signals } from "@loopgate/core/wire";
 import type { JsonObject, Proposal, ProposeInput, ReviewItem } from "../types.ts";
 
 /** How long a fake review stays open before its due time: one day, as a typical queue's deadline. */

@@ -3,7 +3,10 @@ import { newReview, reviewSummary } from "./fake-proposal.ts";
 import type { Entry, FakeState } from "./fake-state.ts";
 
 /** The reviewer the fake's rules (and `decide()`) decide as. */
-export const FAKE_REVIEWER = Object.freeze({ id: "fake-reviewer", name: "Fake Reviewer" });
+export const FAKE_REVIEWER: Readonly<{ id: string; name: string }> = Object.freeze({
+  id: "fake-reviewer",
+  name: "Fake Reviewer",
+});
 
 /** How a review leaves the queue. */
 export type ReviewEnd = "decided" | "expired" | "cancelled";

@@ -26,9 +26,9 @@ const MAX_TIMER_MS = 2_147_483_647;
  */
 export class FakeState {
   readonly options: FakeLoopgateOptions;
-  readonly entries = new Map<string, Entry>();
-  readonly reviews = new Map<string, ReviewItem>();
-  readonly idempotency = new Map<string, { body: string; response: Proposal }>();
+  readonly entries: Map<string, Entry> = new Map();
+  readonly reviews: Map<string, ReviewItem> = new Map();
+  readonly idempotency: Map<string, { body: string; response: Proposal }> = new Map();
   readonly results: RecordedResult[] = [];
   readonly outcomes: Outcome[] = [];
   readonly #waiters = new Set<() => void>();
