@@ -46,8 +46,9 @@ Examples:
 
 async function exportAudit(flags: ExportFlags): Promise<void> {
   const location = storeLocation(flags);
-  const out: Writable = flags.out === undefined ? process.stdout : createWriteStream(flags.out);
   const head = await withStore(location, async (store) => {
+    // Opened once the store is: a missing store leaves no empty export behind.
+    const out: Writable = flags.out === undefined ? process.stdout : createWriteStream(flags.out);
     try {
       return await streamEntries(store, out);
     } finally {

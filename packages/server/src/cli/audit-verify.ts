@@ -45,20 +45,28 @@ async function verifyExport(file: string, flags: VerifyFlags): Promise<void> {
   assertReadableFile(file);
   const checkpoint = flags.checkpoint === undefined ? undefined : await readCheckpoint(flags.checkpoint);
   if (typeof checkpoint === "string") {
-    report(file, { ok: false, seq: null, line: 0, reason: checkpoint }, undefined, flags);
+    report(file, { ok: false, seq: null, line: 0, reason: checkpoint }, undefined, 0, flags);
     return;
   }
-  const result = verifyAuditChain(readLinesSync(file), {
+  let lines = 0;
+  const counted = (function* () {
+    for (const line of readLinesSync(file)) {
+      lines += 1;
+      yield line;
+    }
+  })();
+  const result = verifyAuditChain(counted, {
     ...(checkpoint === undefined ? {} : { checkpoint }),
     ...(flags.trustedKey === undefined ? {} : { trustedKeys: flags.trustedKey }),
   });
-  report(file, result, checkpoint, flags);
+  report(file, result, checkpoint, lines, flags);
 }
 
 function report(
   file: string,
   result: ChainVerification,
   checkpoint: AuditCheckpoint | undefined,
+  lines: number,
   flags: VerifyFlags,
 ): void {
   if (!result.ok) process.exitCode = EXIT.failed;
@@ -66,12 +74,18 @@ function report(
     sayJson({ file, ...result, ...(checkpoint === undefined ? {} : { keyId: checkpoint.keyId }) });
     return;
   }
-  for (const line of describe(result, checkpoint)) say(line);
+  for (const line of describe(result, checkpoint, lines)) say(line);
 }
 
-function describe(result: ChainVerification, checkpoint: AuditCheckpoint | undefined): string[] {
+function describe(
+  result: ChainVerification,
+  checkpoint: AuditCheckpoint | undefined,
+  lines: number,
+): string[] {
   if (!result.ok) {
     if (result.line === 0) return [`FAILED: checkpoint: ${result.reason}`];
+    if (result.line > lines && checkpoint !== undefined)
+      return [truncation(result.seq, checkpoint.seq, lines)];
     const where =
       result.seq === null ? `(line ${result.line})` : `at entry seq ${result.seq} (line ${result.line})`;
     // The verifier's reason may open with the place again ("entry 3: …"); it is already in `where`.
@@ -85,6 +99,19 @@ function describe(result: ChainVerification, checkpoint: AuditCheckpoint | undef
       ? `checkpoint verified (key ${checkpoint?.keyId})`
       : "no checkpoint given: internal consistency only",
   ];
+}
+
+/**
+ * The file ended before the checkpointed entry. The verifier names the first missing entry and the line
+ * it would be on, past the end of the file; say what is there and what is missing instead.
+ */
+function truncation(firstMissing: number | null, checkpointSeq: number, lines: number): string {
+  const from = firstMissing ?? 1;
+  const missing =
+    from === checkpointSeq ? `entry ${from} is missing` : `entries ${from}–${checkpointSeq} are missing`;
+  const ends =
+    lines === 0 ? "the file has no entries" : `the file ends after entry ${from - 1} (line ${lines})`;
+  return `FAILED: ${ends}, but the checkpoint covers up to entry ${checkpointSeq}: ${missing} at the end (the export was truncated)`;
 }
 
 /** The checkpoint in a file, or why it is not one: a failed check (exit 1), not a crash. */

@@ -50,9 +50,10 @@ async function exportFeedbackFile(flags: FeedbackFlags): Promise<void> {
     }
   }
   const location = storeLocation(flags);
-  const out: Writable = flags.out === undefined ? process.stdout : createWriteStream(flags.out);
-  const bar = progressBar("Reading decisions");
   const count = await withStore(location, async (store) => {
+    // Opened once the store is: a missing store leaves no empty export behind.
+    const out: Writable = flags.out === undefined ? process.stdout : createWriteStream(flags.out);
+    const bar = progressBar("Reading decisions");
     try {
       return await exportFeedback(store, {
         since,

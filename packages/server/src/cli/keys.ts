@@ -5,8 +5,9 @@ import { AppError } from "../app/app-error.ts";
 import { nameProblem } from "../app/users.ts";
 import type { Store } from "../store/store.ts";
 import { CliError, EXIT } from "./cli-error.ts";
+import { checkDeclaredNames } from "./declared-names.ts";
 import { cliActor, describeLocation, newId, storeLocation, withStore } from "./environment.ts";
-import { note, say, sayJson } from "./output.ts";
+import { note, say, sayJson, withArticle } from "./output.ts";
 
 interface CreateFlags {
   dataDir?: string;
@@ -78,20 +79,32 @@ async function createKey(flags: CreateFlags): Promise<void> {
   const now = new Date();
   const expiresAt = flags.expires === undefined ? null : parseExpiry(flags.expires, now);
   const location = storeLocation(flags);
-  const created = await withStore(location, async (store) => {
-    try {
-      return await createApiKey(
-        store,
-        { name: flags.name, role: flags.role, actions: flags.actions ?? null, expiresAt },
-        { now: () => new Date().toISOString(), ids: newId, actor: cliActor() },
-      );
-    } catch (error) {
-      if (error instanceof AppError) {
-        throw new CliError(error.message, error.kind === "invalid_input" ? EXIT.usage : EXIT.failed);
+  // A key may be the first thing made for a new server, so this creates the store when missing.
+  const created = await withStore(
+    location,
+    async (store) => {
+      if (flags.actions !== undefined) {
+        const where = describeLocation(location);
+        await checkDeclaredNames(store, {
+          flag: "--actions",
+          kind: "action type",
+          names: flags.actions,
+          where,
+        });
       }
-      throw error;
-    }
-  });
+      try {
+        return await createApiKey(
+          store,
+          { name: flags.name, role: flags.role, actions: flags.actions ?? null, expiresAt },
+          { now: () => new Date().toISOString(), ids: newId, actor: cliActor() },
+        );
+      } catch (error) {
+        if (error instanceof AppError) throw await keyRefusal(store, flags, error);
+        throw error;
+      }
+    },
+    { create: true },
+  );
   const { key, user } = created;
   if (flags.json) {
     sayJson({ id: key.id, name: key.name, role: key.role, key: created.secret });
@@ -105,6 +118,19 @@ async function createKey(flags: CreateFlags): Promise<void> {
     `Created ${key.role} key ${key.id} for ${actingAs}${scope}${expiry} in ${describeLocation(location)}.`,
   );
   note("The key is shown once: store it now.");
+}
+
+/** The CLI's words for a key the store refused. */
+async function keyRefusal(store: Store, flags: CreateFlags, error: AppError): Promise<CliError> {
+  const existing = error.code === "user_role_mismatch" ? await store.userByName(flags.name) : null;
+  if (existing !== null) {
+    return new CliError(
+      `${flags.name} is ${withArticle(existing.role)}; ${withArticle(flags.role)} key cannot act as them. ` +
+        "Choose another name or role.",
+      EXIT.failed,
+    );
+  }
+  return new CliError(error.message, error.kind === "invalid_input" ? EXIT.usage : EXIT.failed);
 }
 
 /** One key as listed: what its `key.created` audit entry recorded. */

@@ -28,6 +28,8 @@ export function buildProgram(): Command {
     .version(packageVersion(), "-v, --version")
     // Throw instead of exiting, so `main` owns the exit status (and tests can build the program).
     .exitOverride()
+    // `main` prints usage errors itself, as `loopgate: …` like every other failure (docs/cli.md).
+    .configureOutput({ outputError: () => {} })
     .showSuggestionAfterError()
     .configureHelp({ sortSubcommands: false })
     .addHelpText(
@@ -95,18 +97,21 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT.ok);
     throw error;
   });
+  const program = buildProgram();
   try {
-    await buildProgram().parseAsync([...argv]);
+    await program.parseAsync([...argv]);
   } catch (error) {
-    process.exitCode = reportFailure(error);
+    process.exitCode = reportFailure(error, program, argv.slice(2));
   }
 }
 
 /** Prints a failure the way its kind deserves and returns the exit status. */
-function reportFailure(error: unknown): number {
+function reportFailure(error: unknown, program: Command, args: readonly string[]): number {
   if (error instanceof CommanderError) {
-    // Commander has already printed the message or the help; `--help` and `--version` are successes.
-    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    // `--help` and `--version` are successes; help shown for a bare `loopgate keys` is already printed.
+    if (error.exitCode === 0) return EXIT.ok;
+    if (error.code !== "commander.help") note(`loopgate: ${usageMessage(error.message, program, args)}`);
+    return EXIT.usage;
   }
   if (error instanceof CliError) {
     note(`loopgate: ${error.message}`);
@@ -120,6 +125,34 @@ function reportFailure(error: unknown): number {
   note(`loopgate: unexpected error (please report it with the command you ran):`);
   note(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return EXIT.failed;
+}
+
+/**
+ * Commander's message as one line with what to do: `error: unknown option '--jsno'\n(Did you mean
+ * --json?)` becomes `unknown option '--jsno' (Did you mean --json?); see loopgate serve --help`.
+ */
+function usageMessage(message: string, program: Command, args: readonly string[]): string {
+  const text = message
+    .replace(/^error: /, "")
+    .replace(/\s*\n\s*/g, " ")
+    .replace(/ is invalid\. /, " is invalid: ") // "argument 'abc' is invalid: give a port number …"
+    .replace(/\.$/, "")
+    .trim();
+  return `${text}; see ${commandPath(program, args)} --help`;
+}
+
+/** `loopgate keys create`: the command the arguments name, as far as they name one. */
+function commandPath(program: Command, args: readonly string[]): string {
+  const names = [program.name()];
+  let command = program;
+  for (const arg of args) {
+    if (arg.startsWith("-")) continue;
+    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (sub === undefined) break;
+    names.push(sub.name());
+    command = sub;
+  }
+  return names.join(" ");
 }
 
 function isEnvironmentError(error: unknown): error is Error & { code: string } {

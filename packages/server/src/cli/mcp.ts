@@ -38,6 +38,15 @@ Examples:
     .description("an MCP server with tools to propose an action and read its decision")
     .option("--url <url>", "Loopgate's URL (default: $LOOPGATE_URL or http://localhost:4747)")
     .option("--api-key <key>", "the agent's API key (default: $LOOPGATE_API_KEY)")
+    .addHelpText(
+      "after",
+      `
+Speaks MCP on stdin/stdout until the client closes stdin; an MCP client starts it as a command.
+
+Examples:
+  $ LOOPGATE_API_KEY=lg_agent_… loopgate mcp serve
+  $ loopgate mcp serve --url https://loopgate.internal.example --api-key "$SUPPORT_BOT_KEY"`,
+    )
     .action(async (flags: ConnectionFlags) => serveMcp(flags));
 
   mcp
@@ -63,6 +72,17 @@ Examples:
     )
     .option("--url <url>", "Loopgate's URL (default: $LOOPGATE_URL or http://localhost:4747)")
     .option("--api-key <key>", "the agent's API key (default: $LOOPGATE_API_KEY)")
+    .addHelpText(
+      "after",
+      `
+Tools mapped by an action type's mcpTool: wait for a decision (up to --wait), then go upstream with the
+approved arguments; a rejection or a decision still pending comes back as an error result. Other tools
+pass through untouched.
+
+Examples:
+  $ loopgate mcp gateway --upstream "npx -y @modelcontextprotocol/server-filesystem /srv/files"
+  $ loopgate mcp gateway --upstream https://tools.internal.example/mcp --server-name tools --wait 120`,
+    )
     .action(async (flags: GatewayFlags) => runGateway(flags));
 }
 

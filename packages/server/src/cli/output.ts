@@ -30,3 +30,14 @@ export async function endStream(stream: Writable): Promise<void> {
     stream.end(() => resolve());
   });
 }
+
+/** A word as a POSIX shell reads it back unchanged: bare when safe, else in single quotes. */
+export function shellQuote(word: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** `an owner`, `a reviewer`, `an action type`: a word with its indefinite article (by its first letter). */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
+}

@@ -1,7 +1,7 @@
 import { loadPolicy, type PolicyProblem } from "@loopgate/core";
 import type { Command } from "commander";
-import { EXIT } from "./cli-error.ts";
-import { say, sayJson } from "./output.ts";
+import { CliError, EXIT } from "./cli-error.ts";
+import { note, say, sayJson } from "./output.ts";
 import { plural, readInputFile } from "./policy-file.ts";
 
 /** `loopgate policy check <file>`. */
@@ -54,11 +54,36 @@ async function checkPolicy(file: string, flags: { json?: boolean }): Promise<voi
   );
 }
 
-/** Prints each problem as `<file>:<line>:<column> <path>: <message>`, then a count. */
-export function printProblems(file: string, problems: readonly PolicyProblem[]): void {
+/**
+ * Reads a policy file another command is about to load (`serve --policy`) and checks it as `policy
+ * check` does, so a bad file is refused before anything starts: one that cannot be read exits 2, and
+ * one with problems prints them (to stderr: they are errors here, not the command's result) and exits 1.
+ *
+ * @returns the file's text.
+ * @throws CliError when the file cannot be read or has problems.
+ */
+export async function readCheckedPolicy(file: string): Promise<string> {
+  const text = await readInputFile(file);
+  const loaded = loadPolicy(text, { version: 0 });
+  if (!loaded.ok) {
+    printProblems(file, loaded.problems, note);
+    throw new CliError(
+      `not started: ${file} has ${plural(loaded.problems.length, "problem")} (listed above); fix ${loaded.problems.length === 1 ? "it" : "them"} and start again`,
+      EXIT.failed,
+    );
+  }
+  return text;
+}
+
+/** Prints each problem as `<file>:<line>:<column> <path>: <message>`, then a count (to stdout unless told). */
+export function printProblems(
+  file: string,
+  problems: readonly PolicyProblem[],
+  write: (line: string) => void = say,
+): void {
   for (const problem of problems) {
     const where = problem.line == null ? file : `${file}:${problem.line}:${problem.column ?? 1}`;
-    say(`${where} ${problem.path === "" ? "(file)" : problem.path}: ${problem.message}`);
+    write(`${where} ${problem.path === "" ? "(file)" : problem.path}: ${problem.message}`);
   }
-  say(`${file}: ${plural(problems.length, "problem")}`);
+  write(`${file}: ${plural(problems.length, "problem")}`);
 }

@@ -11,7 +11,7 @@ import { progressBar } from "./progress-bar.ts";
 interface ReplayFlags {
   dataDir?: string;
   since?: string;
-  threshold: string[];
+  threshold?: string[];
   json?: boolean;
 }
 
@@ -26,8 +26,7 @@ export function registerPolicyReplay(policy: Command): void {
     .option(
       "--threshold <type=value>",
       "a candidate thresholds.auto for an action type, e.g. support.reply=0.85 (repeatable)",
-      (value: string, all: string[]) => [...all, value],
-      [],
+      (value: string, all: string[] | undefined) => [...(all ?? []), value],
     )
     .option("--json", "print the report as one JSON line")
     .addHelpText(
@@ -49,7 +48,7 @@ Examples:
 }
 
 async function replay(file: string | undefined, flags: ReplayFlags): Promise<void> {
-  const thresholds = parseThresholds(flags.threshold);
+  const thresholds = parseThresholds(flags.threshold ?? []);
   let since: string | null = null;
   if (flags.since !== undefined) {
     try {

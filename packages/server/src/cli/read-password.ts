@@ -1,3 +1,5 @@
+import { CliError } from "./cli-error.ts";
+
 /**
  * Reads a password from stdin: the first line of piped input (`echo "$PW" | loopgate users add …`),
  * or, at a terminal, typed without echo.
@@ -30,7 +32,7 @@ export async function readPassword(prompt = "Password: "): Promise<string> {
     const onData = (chunk: string) => {
       for (const char of chunk) {
         if (char === "\r" || char === "\n") return done();
-        if (char === "\u0003") return done(new Error("cancelled"));
+        if (char === "\u0003") return done(new CliError("cancelled: no password was read"));
         if (char === "\u007f" || char === "\b") typed = typed.slice(0, -1);
         else typed += char;
       }

@@ -1,7 +1,9 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { describeLocation, storeLocation } from "./environment.ts";
+import { DEFAULT_APP_CONFIG } from "../app/deps.ts";
+import { dataDirFlag, describeLocation, storeLocation } from "./environment.ts";
 import { note, say, sayJson } from "./output.ts";
 import { parsePort } from "./parse.ts";
+import { readCheckedPolicy } from "./policy-check.ts";
 
 interface ServeFlags {
   port: number;
@@ -37,12 +39,12 @@ export function registerServe(program: Command): void {
     .option("--policy <file>", "load this policy file at start (a new version when it changed)")
     .option(
       "--rate-limit <per-second>",
-      "requests per second per API key or session, bursts of twice that (0: no limit; default 1000)",
+      `requests per second per API key or session, bursts of twice that (0: no limit) (default: ${DEFAULT_APP_CONFIG.rateLimit.perSecond})`,
       parseRate,
     )
     .option(
       "--workers <n>",
-      `HTTP worker processes sharing the port, for machines with more than 2 cores (default ${DEFAULT_WORKERS})`,
+      "HTTP worker processes sharing the port, for machines with more than 2 cores",
       parseWorkers,
       DEFAULT_WORKERS,
     )
@@ -62,6 +64,9 @@ Examples:
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
+  // Checked here, as `policy check` would, before anything opens: a file that cannot be read exits 2,
+  // one with problems lists them and exits 1 (the server would only refuse it with a count).
+  if (flags.policy !== undefined) await readCheckedPolicy(flags.policy);
   const location = storeLocation(flags);
   // Loaded here, not at the top: the HTTP app is most of the CLI's start-up time, and only serve needs it.
   const { startServer } = await import("../http/start-server.ts");
@@ -85,7 +90,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (flags.json) sayJson({ url: server.url });
   else say(server.url);
   note(`Loopgate is listening on ${server.url} (${describeLocation(location)}). Ctrl-C stops it.`);
-  const dirFlag = location.databaseUrl === undefined ? ` --data-dir ${location.dataDir}` : "";
+  const dirFlag = dataDirFlag(location);
   note(
     `Give an agent a key:  npx loopgate keys create${dirFlag} --name my-agent --role agent\n` +
       `and a reviewer one:   npx loopgate keys create${dirFlag} --name my-name --role reviewer\n` +

@@ -7,7 +7,7 @@ import { PolicyRegistry } from "../app/policy-registry.ts";
 import { createStop, liftStop } from "../app/stops.ts";
 import type { Store } from "../store/store.ts";
 import { CliError, EXIT } from "./cli-error.ts";
-import { cliActor, describeLocation, newId, storeLocation, withStore } from "./environment.ts";
+import { cliActor, dataDirFlag, describeLocation, newId, storeLocation, withStore } from "./environment.ts";
 import { note, say, sayJson } from "./output.ts";
 
 interface StopFlags {
@@ -67,6 +67,12 @@ async function stop(flags: StopFlags): Promise<void> {
   if (flags.all && (flags.agent !== undefined || flags.actionType !== undefined)) {
     throw new CliError("--all already stops everything: leave out --agent and --action-type", EXIT.usage);
   }
+  if (!flags.all && flags.agent === undefined && flags.actionType === undefined) {
+    throw new CliError(
+      "say what to stop: --agent <id>, --action-type <type> (both: that agent's actions of that type), or --all",
+      EXIT.usage,
+    );
+  }
   const scope = flags.all
     ? { all: true as const }
     : {
@@ -79,8 +85,10 @@ async function stop(flags: StopFlags): Promise<void> {
   );
   if (flags.json) sayJson(view);
   else say(view.id);
+  // The whole command, with the data directory used here: pasted without it, resume would look elsewhere.
   note(
-    `Stopped ${describe(view.scope)} in ${describeLocation(location)}. Lift it with: loopgate resume ${view.id}`,
+    `Stopped ${describe(view.scope)} in ${describeLocation(location)}. ` +
+      `Lift it with: loopgate resume ${view.id}${dataDirFlag(location)}`,
   );
 }
 

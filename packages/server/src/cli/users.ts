@@ -2,7 +2,15 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { AppError } from "../app/app-error.ts";
 import { addUser, setPassword } from "../app/people.ts";
 import { CliError, EXIT } from "./cli-error.ts";
-import { cliActor, describeLocation, newId, storeLocation, withStore } from "./environment.ts";
+import { checkDeclaredNames } from "./declared-names.ts";
+import {
+  assertStoreExists,
+  cliActor,
+  describeLocation,
+  newId,
+  storeLocation,
+  withStore,
+} from "./environment.ts";
 import { note, say, sayJson } from "./output.ts";
 import { readPassword } from "./read-password.ts";
 
@@ -50,12 +58,29 @@ Examples:
     .option("--queues <names>", "comma-separated queues they work (default: every queue)", parseQueues)
     .option("--pii", "may see personal data unmasked (owners may by default)")
     .option("--json", "print the person as one JSON line")
+    .addHelpText(
+      "after",
+      `
+The password is the first line of stdin, or typed without echo at a terminal. With a policy loaded,
+--queues must name its queues. Prints the new person's id (alone on stdout).
+
+Examples:
+  $ echo "$RITA_PASSWORD" | loopgate users add rita --role reviewer --queues support,billing
+  $ loopgate users add olga --role owner --data-dir /var/lib/loopgate`,
+    )
     .action(async (name: string, flags: AddFlags) => add(name, flags));
 
   users
     .command("passwd <name>")
     .description("set or replace a person's password (read from stdin), e.g. one first created by a key")
     .option("--data-dir <dir>", DATA_DIR_HELP)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ loopgate users passwd rita
+  $ echo "$NEW_PASSWORD" | loopgate users passwd rita --data-dir /var/lib/loopgate`,
+    )
     .action(async (name: string, flags: DirFlags) => passwd(name, flags));
 
   users
@@ -63,26 +88,40 @@ Examples:
     .description("list people (never their password hashes)")
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .option("--json", "print one JSON object per person, one per line")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ loopgate users list\n  $ loopgate users list --json | jq -r .name",
+    )
     .action(async (flags: DirFlags) => list(flags));
 }
 
 async function add(name: string, flags: AddFlags): Promise<void> {
-  const password = await readPassword();
   const location = storeLocation(flags);
-  const user = await withStore(location, (store) =>
-    cliCall(() =>
-      addUser(
-        store,
-        {
-          name,
-          role: flags.role,
-          password,
-          ...(flags.queues === undefined ? {} : { queues: flags.queues }),
-          ...(flags.pii === undefined ? {} : { pii: flags.pii }),
-        },
-        { now: () => new Date().toISOString(), ids: newId, actor: cliActor() },
-      ),
-    ),
+  // The first person may be added before the server first starts, so this creates the store when missing.
+  const user = await withStore(
+    location,
+    async (store) => {
+      if (flags.queues !== undefined) {
+        const where = describeLocation(location);
+        await checkDeclaredNames(store, { flag: "--queues", kind: "queue", names: flags.queues, where });
+      }
+      // Asked for once the flags are known to be good, so a typo does not cost typing it again.
+      const password = await readPassword();
+      return cliCall(() =>
+        addUser(
+          store,
+          {
+            name,
+            role: flags.role,
+            password,
+            ...(flags.queues === undefined ? {} : { queues: flags.queues }),
+            ...(flags.pii === undefined ? {} : { pii: flags.pii }),
+          },
+          { now: () => new Date().toISOString(), ids: newId, actor: cliActor() },
+        ),
+      );
+    },
+    { create: true },
   );
   const view = { id: user.id, name: user.name, role: user.role, queues: user.queues, pii: user.pii };
   if (flags.json) sayJson(view);
@@ -94,8 +133,9 @@ async function add(name: string, flags: AddFlags): Promise<void> {
 }
 
 async function passwd(name: string, flags: DirFlags): Promise<void> {
-  const password = await readPassword("New password: ");
   const location = storeLocation(flags);
+  assertStoreExists(location); // before asking for a password that would go nowhere
+  const password = await readPassword("New password: ");
   await withStore(location, (store) =>
     cliCall(() =>
       setPassword(store, name, password, {

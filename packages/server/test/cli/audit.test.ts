@@ -122,7 +122,21 @@ describe("loopgate audit verify", () => {
     expect((await verifyVariant(truncated)).code).toBe(0);
     const run = await verifyVariant(truncated, "--checkpoint", checkpointFile);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^FAILED at entry seq 4 \(line 4\): .*truncated/);
+    // The file ends at line 3: the message names what is there and what is missing, not a line 4.
+    expect(run.stdout.trim()).toBe(
+      "FAILED: the file ends after entry 3 (line 3), but the checkpoint covers up to entry 5: " +
+        "entries 4–5 are missing at the end (the export was truncated)",
+    );
+    const oneShort = await verifyVariant([...lines.slice(0, 4), ""], "--checkpoint", checkpointFile);
+    expect(oneShort.code).toBe(1);
+    expect(oneShort.stdout).toContain(
+      "the file ends after entry 4 (line 4), but the checkpoint covers up to entry 5: entry 5 is missing at the end",
+    );
+    const empty = await verifyVariant([], "--checkpoint", checkpointFile);
+    expect(empty.code).toBe(1);
+    expect(empty.stdout).toContain(
+      "FAILED: the file has no entries, but the checkpoint covers up to entry 5: entries 1–5 are missing",
+    );
   });
 
   it("names a line that is not JSON instead of crashing", async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hashApiKey } from "../../src/app/api-keys.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { runCli, tempDir } from "./run-cli.ts";
+import { dataDirWithPolicy, runCli, tempDir } from "./run-cli.ts";
 
 let dataDir: string;
 let cleanup: () => Promise<void>;
@@ -39,6 +39,11 @@ describe("loopgate keys create", () => {
     expect(run.stderr).toContain("Created agent key");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^lg_agent_[A-Za-z0-9_-]{43}\n$/);
+    // A new store has no policy to check --actions against: kept, with a warning.
+    expect(run.stderr).toContain(
+      "loopgate: warning: no policy is loaded in data directory " +
+        `${dataDir} yet, so --actions support.reply,billing.refund could not be checked`,
+    );
     const row = await keyRow(run.stdout.trim());
     expect(row).toMatchObject({
       name: "support-bot",
@@ -107,8 +112,27 @@ describe("loopgate keys create", () => {
     ]);
     expect(second.code).toBe(1);
     expect(second.stdout).toBe("");
-    expect(second.stderr).toContain("rita is a reviewer");
-    expect(second.stderr).not.toMatch(/\n\s+at /); // no stack trace for an expected failure
+    expect(second.stderr).toBe(
+      "loopgate: rita is a reviewer; an owner key cannot act as them. Choose another name or role.\n",
+    );
+  });
+
+  it("refuses --actions the active policy does not declare, naming the declared ones (exit 2)", async () => {
+    await dataDirWithPolicy(dataDir);
+    const flags = ["keys", "create", "--data-dir", dataDir, "--name", "bob", "--role", "agent"];
+    const typo = await runCli([...flags, "--actions", "nope.action,support.reply"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe("");
+    expect(typo.stderr).toBe(
+      'loopgate: --actions: "nope.action" is not an action type of the active policy (version 1); ' +
+        "its action types are billing.refund, support.reply\n",
+    );
+    expect(await listedKeyNames()).toEqual([]);
+
+    const declared = await runCli([...flags, "--actions", "support.reply"]);
+    expect(declared.code, declared.stderr).toBe(0);
+    expect(declared.stderr).not.toContain("warning");
+    expect(await listedKeyNames()).toEqual(["bob"]);
   });
 
   it.each([
@@ -126,6 +150,17 @@ describe("loopgate keys create", () => {
     expect(run.stderr).toContain(message);
   });
 });
+
+/** The names of the keys in the data directory, read from the store as `keys list` does. */
+async function listedKeyNames(): Promise<string[]> {
+  const store = await openStore({ dataDir });
+  try {
+    const page = await store.listAudit({ type: "key.created" }, 100);
+    return page.items.map((entry) => String(entry.data.name));
+  } finally {
+    await store.close();
+  }
+}
 
 describe("loopgate keys list", () => {
   it("lists keys without their secrets", async () => {

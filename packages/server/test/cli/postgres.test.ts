@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
@@ -69,5 +70,15 @@ describe.skipIf(baseUrl === null)("the CLI with LOOPGATE_DATABASE_URL", () => {
     const verified = await runCli(["audit", "verify", out, "--checkpoint", checkpoint]);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/^OK: 1 entry, chain intact, head seq 1 /);
+  });
+
+  it("reads PostgreSQL whatever --data-dir names: a missing folder is not refused there", async () => {
+    const missing = join(dir, "no-store-here");
+    const listed = await runCli(["keys", "list", "--json", "--data-dir", missing], {
+      env: { LOOPGATE_DATABASE_URL: databaseUrl },
+    });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('"name":"pg-bot"');
+    expect(existsSync(missing)).toBe(false);
   });
 });

@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 /** The repository root: the CLI runs from here, as a user would run `npx loopgate` in a checkout. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
-const BIN = join(REPO_ROOT, "packages/server/bin/loopgate.js");
+/** The `loopgate` bin, as `npx loopgate` runs it. */
+export const BIN = join(REPO_ROOT, "packages/server/bin/loopgate.js");
 
 export interface CliRun {
   code: number | null;
@@ -18,8 +19,14 @@ export interface CliRun {
 /** Variables that would point the CLI at a developer's own store or key; tests set what they need. */
 const ISOLATED = ["LOOPGATE_DATABASE_URL", "LOOPGATE_DATA_DIR", "LOOPGATE_AUDIT_SIGNING_KEY"];
 
-/** Runs the real `loopgate` bin in a child process and collects its output and exit status. */
-export function runCli(args: string[], options: { env?: Record<string, string> } = {}): Promise<CliRun> {
+/**
+ * Runs the real `loopgate` bin in a child process and collects its output and exit status; `input`
+ * is written to its stdin (a password), which is otherwise empty.
+ */
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; input?: string } = {},
+): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   for (const name of ISOLATED) delete env[name];
   Object.assign(env, options.env);
@@ -27,8 +34,9 @@ export function runCli(args: string[], options: { env?: Record<string, string> }
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: REPO_ROOT,
       env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
+    child.stdin.end(options.input);
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -53,4 +61,19 @@ export async function tempDir(
 /** A fixture file's path relative to the repository root, as a user would type it. */
 export function fixture(name: string): string {
   return `packages/server/test/cli/fixtures/${name}`;
+}
+
+/**
+ * Sets up a data directory as `loopgate serve --policy <fixture>` would leave it: the store, with the
+ * fixture loaded as the active policy. Runs the real server in-process and stops it again.
+ */
+export async function dataDirWithPolicy(dataDir: string, fixtureName = "good-policy.yaml"): Promise<void> {
+  const { startServer } = await import("../../src/http/start-server.ts");
+  const server = await startServer({
+    port: 0,
+    dataDir,
+    policyFile: join(REPO_ROOT, fixture(fixtureName)),
+    logLevel: "silent",
+  });
+  await server.close();
 }

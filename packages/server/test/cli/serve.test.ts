@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { REPO_ROOT, runCli, tempDir } from "./run-cli.ts";
@@ -74,6 +76,54 @@ describe("loopgate serve", () => {
     child.kill("SIGINT");
     expect(await exited).toBe(0);
     expect(stderr).toContain("Stopped.");
+  });
+});
+
+describe("loopgate serve --policy", () => {
+  it("lists a policy's problems as policy check does and exits 1, before opening any store", async () => {
+    const broken = join(dataDir, "broken.yaml");
+    await writeFile(
+      broken,
+      [
+        "version: 1",
+        "actions:",
+        "  support.reply:",
+        "    reviewQueue: support",
+        "  billing.refund:",
+        "    reversable: true",
+        "",
+      ].join("\n"),
+    );
+    const check = await runCli(["policy", "check", broken]);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/^.*broken\.yaml:4:5 actions\.support\.reply\.reviewQueue: /);
+    expect(check.stdout).toContain("broken.yaml:6:5 actions.billing.refund.reversable: ");
+
+    const store = join(dataDir, "store");
+    const serve = await runCli(["serve", "--port", "0", "--data-dir", store, "--policy", broken]);
+    expect(serve.code).toBe(1);
+    expect(serve.stdout).toBe("");
+    // The same lines `policy check` prints, on stderr (they are why serve did not start), then one line.
+    expect(serve.stderr).toBe(
+      `${check.stdout}loopgate: not started: ${broken} has 2 problems (listed above); fix them and start again\n`,
+    );
+    expect(existsSync(store)).toBe(false);
+  });
+
+  it("exits 2 for a policy file that cannot be read, in policy check's words", async () => {
+    const check = await runCli(["policy", "check", "nonexistent.yaml"]);
+    const serve = await runCli([
+      "serve",
+      "--port",
+      "0",
+      "--data-dir",
+      dataDir,
+      "--policy",
+      "nonexistent.yaml",
+    ]);
+    expect([check.code, serve.code]).toEqual([2, 2]);
+    expect(serve.stderr).toBe("loopgate: cannot read nonexistent.yaml: no such file\n");
+    expect(serve.stderr).toBe(check.stderr);
   });
 });
 

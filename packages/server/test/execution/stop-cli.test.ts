@@ -63,7 +63,9 @@ describe("loopgate stop and resume beside a running server", () => {
         })
       ).json()) as any;
 
-    expect(() => cli("stop", "--data-dir", dataDir, "--reason", "nothing named")).toThrow(/empty scope/);
+    expect(() => cli("stop", "--data-dir", dataDir, "--reason", "nothing named")).toThrow(
+      /say what to stop: .*or --all/,
+    );
     const stop = JSON.parse(
       cli("stop", "--data-dir", dataDir, "--agent", "ops-bot", "--reason", "drill", "--json"),
     );
