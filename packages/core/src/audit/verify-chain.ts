@@ -7,7 +7,9 @@ import { auditEntryHash } from "./seal-audit-entry.ts";
  * The verdict on an audit export. On success, `head` is the last entry (null for an empty export) and
  * `checkpoint` says whether a signed checkpoint vouched for the chain or only its internal consistency
  * was checked. On failure, `seq` and `line` (1-based position in the export) name the first bad entry;
- * `seq` is null when the problem is not an entry's (a bad checkpoint, an unreadable `seq`).
+ * `seq` is null when the problem is not an entry's (a bad checkpoint, an unreadable `seq`). For a
+ * truncated export the first bad entry is the first missing one: `seq` is the entry the checkpoint still
+ * expected and `line` the line where it should have been (one past the export's last).
  */
 export type ChainVerification =
   | { ok: true; count: number; head: { seq: number; hash: string } | null; checkpoint: "verified" | "absent" }

@@ -3,6 +3,7 @@ import type { Store, UserRow } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
 import { hashPassword } from "./passwords.ts";
 import { nameProblem, newUserRow, userCreatedAudit } from "./users.ts";
+import { withArticle } from "./wording.ts";
 
 /** A queue name as the policy spells it: lower-case words with `.`, `_` or `-`. */
 const QUEUE_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
@@ -46,7 +47,7 @@ export async function addUser(store: Store, input: AddUserInput, deps: PeopleDep
     throw new AppError(
       "conflict",
       "user_exists",
-      `${input.name} already exists (a ${existing.role}): set their password with \`loopgate users passwd ${input.name}\``,
+      `${input.name} already exists (${withArticle(existing.role)})`,
     );
   }
   const now = deps.now();

@@ -1,6 +1,7 @@
 import type { Actor, AuditDraft, Role } from "@loopgate/core";
 import type { UserRow, Write } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
+import { withArticle } from "./wording.ts";
 
 /**
  * A person's name as used to sign in and to act through keys: 1–100 letters, digits, `.`, `_`, `-` or `@`,
@@ -100,7 +101,7 @@ export function ensureUser(input: EnsureUserInput): EnsuredUser {
       throw new AppError(
         "conflict",
         "user_role_mismatch",
-        `${input.name} is a ${input.existing.role}; a ${input.role} key cannot act as them. Choose another name or role.`,
+        `${input.name} is ${withArticle(input.existing.role)}; ${withArticle(input.role)} key cannot act as them. Choose another name or role.`,
       );
     }
     return { user: input.existing, created: false, writes: [], audit: [] };

@@ -7,7 +7,7 @@ import type { Store } from "../store/store.ts";
 import { CliError, EXIT } from "./cli-error.ts";
 import { checkDeclaredNames } from "./declared-names.ts";
 import { cliActor, describeLocation, newId, storeLocation, withStore } from "./environment.ts";
-import { note, say, sayJson, withArticle } from "./output.ts";
+import { note, say, sayJson } from "./output.ts";
 
 interface CreateFlags {
   dataDir?: string;
@@ -99,7 +99,9 @@ async function createKey(flags: CreateFlags): Promise<void> {
           { now: () => new Date().toISOString(), ids: newId, actor: cliActor() },
         );
       } catch (error) {
-        if (error instanceof AppError) throw await keyRefusal(store, flags, error);
+        if (error instanceof AppError) {
+          throw new CliError(error.message, error.kind === "invalid_input" ? EXIT.usage : EXIT.failed);
+        }
         throw error;
       }
     },
@@ -118,19 +120,6 @@ async function createKey(flags: CreateFlags): Promise<void> {
     `Created ${key.role} key ${key.id} for ${actingAs}${scope}${expiry} in ${describeLocation(location)}.`,
   );
   note("The key is shown once: store it now.");
-}
-
-/** The CLI's words for a key the store refused. */
-async function keyRefusal(store: Store, flags: CreateFlags, error: AppError): Promise<CliError> {
-  const existing = error.code === "user_role_mismatch" ? await store.userByName(flags.name) : null;
-  if (existing !== null) {
-    return new CliError(
-      `${flags.name} is ${withArticle(existing.role)}; ${withArticle(flags.role)} key cannot act as them. ` +
-        "Choose another name or role.",
-      EXIT.failed,
-    );
-  }
-  return new CliError(error.message, error.kind === "invalid_input" ? EXIT.usage : EXIT.failed);
 }
 
 /** One key as listed: what its `key.created` audit entry recorded. */

@@ -37,7 +37,4 @@ export function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** `an owner`, `a reviewer`, `an action type`: a word with its indefinite article (by its first letter). */
-export function withArticle(word: string): string {
-  return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
-}
+export { withArticle } from "../app/wording.ts";

@@ -6,12 +6,13 @@ import { checkDeclaredNames } from "./declared-names.ts";
 import {
   assertStoreExists,
   cliActor,
+  dataDirFlag,
   describeLocation,
   newId,
   storeLocation,
   withStore,
 } from "./environment.ts";
-import { note, say, sayJson } from "./output.ts";
+import { note, say, sayJson, shellQuote } from "./output.ts";
 import { readPassword } from "./read-password.ts";
 
 interface AddFlags {
@@ -107,18 +108,21 @@ async function add(name: string, flags: AddFlags): Promise<void> {
       }
       // Asked for once the flags are known to be good, so a typo does not cost typing it again.
       const password = await readPassword();
-      return cliCall(() =>
-        addUser(
-          store,
-          {
-            name,
-            role: flags.role,
-            password,
-            ...(flags.queues === undefined ? {} : { queues: flags.queues }),
-            ...(flags.pii === undefined ? {} : { pii: flags.pii }),
-          },
-          { now: () => new Date().toISOString(), ids: newId, actor: cliActor() },
-        ),
+      const hint = `set their password with: loopgate users passwd ${shellQuote(name)}${dataDirFlag(location)}`;
+      return cliCall(
+        () =>
+          addUser(
+            store,
+            {
+              name,
+              role: flags.role,
+              password,
+              ...(flags.queues === undefined ? {} : { queues: flags.queues }),
+              ...(flags.pii === undefined ? {} : { pii: flags.pii }),
+            },
+            { now: () => new Date().toISOString(), ids: newId, actor: cliActor() },
+          ),
+        { user_exists: hint },
       );
     },
     { create: true },
@@ -189,12 +193,15 @@ async function list(flags: DirFlags): Promise<void> {
   }
 }
 
-async function cliCall<T>(work: () => Promise<T>): Promise<T> {
+/** Runs a use case, turning its refusal into the CLI's words; `hints` add what to do next, by error code. */
+async function cliCall<T>(work: () => Promise<T>, hints: Record<string, string> = {}): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof AppError) {
-      throw new CliError(error.message, error.kind === "invalid_input" ? EXIT.usage : EXIT.failed);
+      const hint = hints[error.code];
+      const message = hint === undefined ? error.message : `${error.message}: ${hint}`;
+      throw new CliError(message, error.kind === "invalid_input" ? EXIT.usage : EXIT.failed);
     }
     throw error;
   }

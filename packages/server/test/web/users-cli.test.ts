@@ -90,7 +90,9 @@ describe("loopgate users, beside a running server", () => {
       "another long secret\n",
     );
     expect(taken.code).toBe(1);
-    expect(taken.stderr).toContain("users passwd rita");
+    expect(taken.stderr).toContain(
+      `rita already exists (a reviewer): set their password with: loopgate users passwd rita --data-dir ${dir.path}`,
+    );
     const listed = await runCli(["users", "list", "--json", "--data-dir", dir.path]);
     expect(listed.code).toBe(0);
     const people = listed.stdout
