@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../src/audit/checkpoint.ts";
 import { signGrant } from "../../src/audit/grant.ts";
-import { verifyGrant } from "../../src/audit/grant-check.ts";
+import { grantMessage, verifyGrant } from "../../src/audit/grant-check.ts";
 import { hashPayload } from "../../src/audit/hash.ts";
 import { Grant } from "../../src/wire/execution.ts";
 
@@ -111,5 +111,15 @@ describe("verifyGrant", () => {
         publicKey,
       ),
     ).toBe("expired");
+  });
+
+  it("checks a grant signed the same way each time, over its versioned message, up to its expiry instant", () => {
+    expect(signGrant({ ...grant }, { keyId: "k1", secretKey: key.secretKey }).signature).toBe(
+      grant.signature,
+    );
+    expect(grantMessage(grant).startsWith("loopgate-grant:v1\n")).toBe(true);
+    const at = (iso: string) => verifyGrant(grant, payload, publicKey, { now: new Date(iso) });
+    expect(at("2026-11-30T23:59:59.999Z")).toMatchObject({ ok: true });
+    expect(at("2026-12-01T00:00:00.000Z")).toMatchObject({ ok: false, reason: "expired" });
   });
 });
