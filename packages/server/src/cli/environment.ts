@@ -83,12 +83,10 @@ export async function withStore<T>(
         "If your server runs on another --data-dir, use that one.",
     );
   }
-  // Held until the store is closed. The embedded store's writer and checkpointer threads are unref'd,
-  // and under load a commit or the close waiting on them has left nothing keeping this process alive:
-  // node exited 13 ("unsettled top-level await") mid-command, without a word.
-  // The store's writer and checkpointer threads are unref'd (a server must be able to exit), so while a
-  // commit or the close waits on them nothing else keeps a short CLI process alive: without this, under
-  // load, Node could find the event loop empty and exit 13 mid-command. Cleared once the store is closed.
+  // Held until the store is closed. The store's writer and checkpointer threads are unref'd (a server
+  // must be able to exit) and ref'd only while a batch or their close is pending; under heavy load a
+  // short CLI process still once found its event loop empty mid-command and exited 13 ("unsettled
+  // top-level await") without a word. A timer that never fires rules that out for the command's length.
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     return await work(store);
