@@ -9,7 +9,7 @@ import {
 import { cancelExecution } from "../execution/dispatcher.ts";
 import { type StopRow, stopCovers } from "../store/execution-rows.ts";
 import type { Write } from "../store/store.ts";
-import { AppError } from "./app-error.ts";
+import { AppError, invalidInput } from "./app-error.ts";
 import { calibratorFor } from "./calibrate.ts";
 import type { AppDeps } from "./deps.ts";
 import { executionPlan } from "./execution-plan.ts";
@@ -29,6 +29,7 @@ const PAGE = 500;
  */
 export async function createStop(deps: AppDeps, actor: Actor, body: unknown): Promise<StopView> {
   const { scope, reason } = parseInput(StopInput, body, "invalid_input");
+  if (scope.actionType !== undefined) refuseUndeclaredActionType(deps, scope.actionType);
   const at = deps.now().toISOString();
   const row: StopRow = {
     id: deps.newId(),
@@ -59,6 +60,22 @@ export async function createStop(deps: AppDeps, actor: Actor, body: unknown): Pr
   await cancelQueuedInScope(deps, row);
   await deps.executions?.settle((agentId, actionType) => stopCovers(row, agentId, actionType));
   return stopView(row);
+}
+
+/**
+ * A stop on an action type the active policy does not declare would stop nothing (most likely a typo),
+ * so it is refused with the declared ones.
+ */
+function refuseUndeclaredActionType(deps: AppDeps, actionType: string): void {
+  const policy = deps.policies.activeOrNull();
+  if (policy === null || policy.actionTypes.has(actionType)) return;
+  const declared = [...policy.actionTypes.keys()].sort();
+  throw invalidInput("unknown_action_type", [
+    {
+      path: "scope.actionType",
+      message: `"${actionType}" is not declared in the active policy (version ${policy.version}): use one of ${declared.join(", ")}`,
+    },
+  ]);
 }
 
 /** `GET /v1/stops`: the stops in force, oldest first. */

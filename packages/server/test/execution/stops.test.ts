@@ -24,7 +24,7 @@ describe.each(engines())("stops (%s)", (engine) => {
     return items;
   };
 
-  it("only owners stop, and an empty scope is refused", async () => {
+  it("only owners stop; an empty scope and an action type the policy does not declare are refused", async () => {
     rig = await startExecutionRig(engine);
     const asReviewer = await rig.api.call("POST", "/v1/stops", {
       key: rig.reviewer,
@@ -38,6 +38,28 @@ describe.each(engines())("stops (%s)", (engine) => {
     expect(empty).toMatchObject({
       status: 400,
       body: { error: { details: { issues: [{ path: "scope" }] } } },
+    });
+    const typo = await rig.api.call("POST", "/v1/stops", {
+      key: rig.owner,
+      body: { scope: { actionType: "ledger.psot" }, reason: "x" },
+    });
+    expect(typo).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          code: "unknown_action_type",
+          details: {
+            issues: [
+              {
+                path: "scope.actionType",
+                message: expect.stringMatching(
+                  /"ledger\.psot" is not declared .*: use one of .*ledger\.post/,
+                ),
+              },
+            ],
+          },
+        },
+      },
     });
     expect((await rig.api.call("GET", "/v1/stops", { key: rig.owner })).body).toEqual({
       items: [],

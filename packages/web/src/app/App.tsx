@@ -111,7 +111,7 @@ function Desk({ session, onSignOut }: { session: SessionView; onSignOut: () => v
       content = <PolicyView />;
       break;
     case "stops":
-      content = <StopsView />;
+      content = <StopsView actions={actions?.items ?? []} />;
       break;
     case "dashboard":
       content = <DashboardView user={user} actions={actions} />;

@@ -162,8 +162,18 @@ function AutonomyCard({
             Comment
             <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder="optional" />
           </label>
-          <button type="submit">Ask to promote to {label(state.next)}</button>
-          {state.eligible ? null : <span className="warning">Not every criterion is met yet.</span>}
+          <button
+            type="submit"
+            disabled={!state.eligible}
+            aria-describedby={`unmet-${state.agent}-${state.actionType}`}
+          >
+            Ask to promote to {label(state.next)}
+          </button>
+          {state.eligible ? null : (
+            <span className="warning" id={`unmet-${state.agent}-${state.actionType}`}>
+              Not every criterion is met yet: the server would refuse the promotion until they are.
+            </span>
+          )}
         </form>
       ) : null}
       {state.history.length > 0 ? (

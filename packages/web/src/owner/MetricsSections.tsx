@@ -179,39 +179,49 @@ export function VolumeCharts({ report }: { report: MetricsReport }) {
   );
 }
 
-/** Time to decide (and to claim, when the server reports it), p50 and p90 per bucket. */
+/**
+ * Time to decide and, when the server reports it, time to claim: p50 and p90 per bucket, one chart each
+ * so that each keeps its own scale (claims take seconds where decisions take minutes).
+ */
 export function TimingCharts({ report }: { report: MetricsReport }) {
   const times = report.series.map((p) => p.at);
+  const claim = (p: MetricsPoint) => extras(p).timeToClaim;
   const hasClaim = extras(report.totals).timeToClaim !== undefined;
-  const series: Series[] = [
+  const percentiles = (
+    of: (p: MetricsPoint) => { p50Seconds: number | null; p90Seconds: number | null } | undefined,
+  ): Series[] => [
     {
-      key: "decide50",
-      label: "decide p50",
-      values: report.series.map((p) => p.timeToDecide.p50Seconds),
+      key: "p50",
+      label: "p50",
+      values: report.series.map((p) => of(p)?.p50Seconds ?? null),
       colour: MEANING.neutral,
     },
     {
-      key: "decide90",
-      label: "decide p90",
-      values: report.series.map((p) => p.timeToDecide.p90Seconds),
+      key: "p90",
+      label: "p90",
+      values: report.series.map((p) => of(p)?.p90Seconds ?? null),
       colour: MEANING.caution,
     },
   ];
-  if (hasClaim) {
-    const claim = (p: MetricsPoint) => extras(p).timeToClaim;
-    series.push(
-      { key: "claim50", label: "claim p50", values: report.series.map((p) => claim(p)?.p50Seconds ?? null) },
-      { key: "claim90", label: "claim p90", values: report.series.map((p) => claim(p)?.p90Seconds ?? null) },
-    );
-  }
   return (
-    <TimeSeriesChart
-      title={hasClaim ? "Time to claim and to decide" : "Time to decide"}
-      times={times}
-      bucket={report.bucket}
-      series={series}
-      format={seconds}
-    />
+    <div className="chart-grid">
+      <TimeSeriesChart
+        title="Time to decide"
+        times={times}
+        bucket={report.bucket}
+        series={percentiles((p) => p.timeToDecide)}
+        format={seconds}
+      />
+      {hasClaim ? (
+        <TimeSeriesChart
+          title="Time to claim"
+          times={times}
+          bucket={report.bucket}
+          series={percentiles(claim)}
+          format={seconds}
+        />
+      ) : null}
+    </div>
   );
 }
 

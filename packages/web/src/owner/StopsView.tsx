@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { ApiError, api } from "../api/client.ts";
-import type { ListPage, StopView } from "../api/types.ts";
+import type { ActionTypeInfo, ListPage, StopView } from "../api/types.ts";
 import { when } from "../ui/format.ts";
 
 type ScopeKind = "all" | "agent" | "actionType";
@@ -15,8 +15,11 @@ function scopeText(stop: StopView): string {
     .join(", ");
 }
 
-/** Stops in force; start one (scope and reason) or lift one (with a reason). Owners only. */
-export function StopsView() {
+/**
+ * Stops in force; start one (scope and reason) or lift one (with a reason). Owners only. The action
+ * type is picked from those the policy declares, so a typo cannot start a stop that stops nothing.
+ */
+export function StopsView({ actions }: { actions: readonly ActionTypeInfo[] }) {
   const [stops, setStops] = useState<StopView[] | null>(null);
   const [unavailable, setUnavailable] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -41,6 +44,8 @@ export function StopsView() {
     const scope = kind === "all" ? { all: true } : { [kind]: target.trim() };
     try {
       await api("POST", "/v1/stops", { scope, reason: reason.trim() });
+      // Back to an empty form, so a second click does not start the same stop again.
+      setKind("all");
       setReason("");
       setTarget("");
       load();
@@ -87,16 +92,35 @@ export function StopsView() {
       <form className="panel stop-form" onSubmit={start} aria-label="Start a stop">
         <label>
           Scope
-          <select value={kind} onChange={(e) => setKind(e.target.value as ScopeKind)}>
+          <select
+            value={kind}
+            onChange={(e) => {
+              setKind(e.target.value as ScopeKind);
+              setTarget("");
+            }}
+          >
             <option value="all">Everything</option>
             <option value="agent">One agent</option>
             <option value="actionType">One action type</option>
           </select>
         </label>
-        {kind !== "all" ? (
+        {kind === "agent" ? (
           <label>
-            {kind === "agent" ? "Agent id" : "Action type"}
+            Agent id
             <input value={target} onChange={(e) => setTarget(e.target.value)} required />
+          </label>
+        ) : null}
+        {kind === "actionType" ? (
+          <label>
+            Action type
+            <select value={target} onChange={(e) => setTarget(e.target.value)} required>
+              <option value="">Choose an action type</option>
+              {actions.map((action) => (
+                <option key={action.type} value={action.type}>
+                  {action.type}
+                </option>
+              ))}
+            </select>
           </label>
         ) : null}
         <label>

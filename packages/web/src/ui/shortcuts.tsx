@@ -9,7 +9,8 @@ function typing(target: EventTarget | null): boolean {
 
 /**
  * Single-key shortcuts for the page, active while focus is not in a field (Escape leaves a field).
- * `Enter` fires only when focus is on the page itself, so buttons and links keep their own Enter.
+ * `Enter` fires only when focus is on the page itself or on a select (which has no Enter of its own),
+ * so buttons, links and text fields keep theirs.
  * `mod+Enter` (Ctrl or ⌘ with Enter) fires from anywhere, fields included.
  */
 export function useShortcuts(keys: Record<string, () => void>): void {
@@ -31,7 +32,10 @@ export function useShortcuts(keys: Record<string, () => void>): void {
         (event.target as HTMLElement).blur();
         return;
       }
-      if (event.ctrlKey || event.metaKey || typing(event.target)) return;
+      // Enter does nothing of its own on a closed <select>, so there it confirms as on the page: a
+      // reviewer who picked a reason category with the arrow keys confirms without leaving it.
+      const enterOnSelect = event.key === "Enter" && event.target instanceof HTMLSelectElement;
+      if (event.ctrlKey || event.metaKey || (typing(event.target) && !enterOnSelect)) return;
       if (event.key === "Enter") {
         const target = event.target as HTMLElement | null;
         if (target && target !== document.body && target.closest("a,button,summary")) return;
