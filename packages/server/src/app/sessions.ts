@@ -101,7 +101,7 @@ export async function signIn(
     throw new AppError(
       "unauthenticated",
       "invalid_credentials",
-      "The name or password is wrong. Check both, or ask an owner to set your password with `loopgate users passwd`",
+      "The name or password is wrong. Check both, or ask an owner to set a new password for you",
     );
   }
   limiter.succeeded(name);

@@ -27,6 +27,10 @@ export const WEBHOOK_SECRET_ENV = "LOOPGATE_DEMO_WEBHOOK_SECRET";
 const PEOPLE: readonly Omit<DemoUser, "password" | "key">[] = [
   { name: "sam", role: "reviewer", queues: ["support"] },
   { name: "bea", role: "reviewer", queues: ["billing", "billing-leads"] },
+  // A second billing specialist, so a refund's two approvals do not need the owner; and a lead for what
+  // the support queue escalates and for complaints.
+  { name: "ben", role: "reviewer", queues: ["billing", "billing-leads"] },
+  { name: "lea", role: "reviewer", queues: ["support-leads", "complaints"] },
   { name: "olivia", role: "owner", queues: [] },
 ];
 

@@ -166,6 +166,8 @@ describe("loopgate demo", () => {
     expect(printed.users.map((u: { name: string; role: string }) => [u.name, u.role])).toEqual([
       ["sam", "reviewer"],
       ["bea", "reviewer"],
+      ["ben", "reviewer"],
+      ["lea", "reviewer"],
       ["olivia", "owner"],
     ]);
     expect(printed.users.every((u: object) => Object.keys(u).sort().join() === "name,password,role")).toBe(
