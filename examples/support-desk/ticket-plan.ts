@@ -101,11 +101,18 @@ export async function replyProposal(
       payload: { to: ticket.customer.email, body: composeReply(ticket, middle, cited) },
     },
     summary: after
-      ? `Tell ${ticket.customer.name} the ${after.actionType} was ${after.done ? "carried out" : "not carried out"}`
+      ? `Tell ${ticket.customer.name} ${after.done ? "that" : "why"} ${ACTION_WORDS[after.actionType] ?? "the action"} ${after.done ? "is done" : "could not be done"}`
       : `Answer "${ticket.subject}" (${u.prediction.intent.replaceAll("_", " ")})`,
     evidence: kbEvidence(u.retrieved),
   };
 }
+
+/** How a reviewer-facing summary names an action the agent reports on, in the customer's words. */
+const ACTION_WORDS: Readonly<Record<string, string>> = {
+  "billing.refund": "the refund",
+  "card.freeze": "the card freeze",
+  "account.update_details": "the change of details",
+};
 
 /**
  * The article a follow-up reply about an action stands on: one written for the ticket's intent if it was
