@@ -58,6 +58,12 @@ export {
 export { numericSignals } from "./numeric-signals.ts";
 export { normalizedTextDistance, payloadEditDistance } from "./payload-edit-distance.ts";
 export { type ReviewLabel, type ReviewOutcome, reviewLabel } from "./review-label.ts";
+export {
+  type CaseText,
+  rankSimilarCases,
+  type SimilarCaseOptions,
+  type SimilarCaseScore,
+} from "./similar-cases.ts";
 export { recommendThreshold, type ThresholdOptions } from "./threshold-recommendation.ts";
 export {
   approvalStreaks,

@@ -65,6 +65,23 @@ export const DecisionVerdict = z.enum([
 ]);
 export type DecisionVerdict = z.infer<typeof DecisionVerdict>;
 
+/**
+ * The verdicts a review of an action that already ran accepts (the `post_review` stage, or the sampled
+ * share of auto-routed proposals): the proposal stays `auto_approved`, so `approve` keeps what ran and
+ * `reject` rolls it back; there is nothing left to escalate, ask about or take over by hand. The server
+ * refuses the others with `verdict_not_after_execution`; the reviewer app offers only these.
+ */
+export const VERDICTS_AFTER_EXECUTION = Object.freeze([
+  "approve",
+  "reject",
+] as const) satisfies readonly DecisionVerdict[];
+export type VerdictAfterExecution = (typeof VERDICTS_AFTER_EXECUTION)[number];
+
+/** Whether a review of an action that already ran accepts `verdict` (see {@link VERDICTS_AFTER_EXECUTION}). */
+export function isVerdictAfterExecution(verdict: DecisionVerdict): verdict is VerdictAfterExecution {
+  return (VERDICTS_AFTER_EXECUTION as readonly DecisionVerdict[]).includes(verdict);
+}
+
 /** What the on-expiry rule of a queue or action type does when a review's due time passes. */
 export const OnExpiry = z.enum(["escalate", "reject", "expire", "approve"]);
 export type OnExpiry = z.infer<typeof OnExpiry>;

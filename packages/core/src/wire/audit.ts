@@ -32,11 +32,20 @@ export const AuditCheckpoint = z.object({
 });
 export type AuditCheckpoint = z.infer<typeof AuditCheckpoint>;
 
+/**
+ * The order of an audit list: `asc`, oldest first, is the chain's own order (an export, a verifier);
+ * `desc`, newest first, is how a person reads a log. A page's cursor continues in the order it was
+ * listed in (`desc`: the next page holds older entries).
+ */
+export const AuditOrder = z.enum(["asc", "desc"]);
+export type AuditOrder = z.infer<typeof AuditOrder>;
+
 /** Query of `GET /v1/audit`. */
 export const AuditQuery = Page.extend({
   proposalId: z.string().max(100).optional(),
   since: Timestamp.optional(),
   until: Timestamp.optional(),
   type: z.string().max(100).optional(),
+  order: AuditOrder.default("asc"),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ExecutionStatus, ProposalStatus } from "../lifecycle/statuses.ts";
+import { DecisionVerdict, ExecutionStatus, ProposalStatus } from "../lifecycle/statuses.ts";
 import { Page, Timestamp } from "./common.ts";
 
 /** Query of `GET /v1/proposals`: an entity's recent proposals (the entity is `context.entity`). */
@@ -20,6 +20,37 @@ export const ProposalHistoryItem = z.object({
   updatedAt: Timestamp,
 });
 export type ProposalHistoryItem = z.infer<typeof ProposalHistoryItem>;
+
+/** Query of `GET /v1/proposals/:id/similar`: how many past cases at most. */
+export const SimilarCasesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(10).default(3),
+});
+export type SimilarCasesQuery = z.infer<typeof SimilarCasesQuery>;
+
+/**
+ * A past proposal of the same agent and action type that people decided, alike to the one under
+ * review: what was asked, what was decided, by whom and why. Text is masked for people without the
+ * PII permission.
+ */
+export const SimilarCase = z.object({
+  id: z.string(),
+  similarity: z.number().min(0).max(1).describe("1 for the same words, 0 for none shared"),
+  status: ProposalStatus,
+  summary: z.string().nullable(),
+  request: z.string().nullable().describe("the start of the original request's text"),
+  createdAt: Timestamp,
+  decision: z
+    .object({
+      verdict: DecisionVerdict,
+      by: z.object({ id: z.string(), name: z.string() }),
+      at: Timestamp,
+      category: z.string().nullable(),
+      comment: z.string().nullable(),
+    })
+    .nullable()
+    .describe("the decision that closed it"),
+});
+export type SimilarCase = z.infer<typeof SimilarCase>;
 
 /** `GET /v1/audit/verification`: the whole chain checked on the server, from the genesis to the head. */
 export const AuditChainStatus = z.object({

@@ -24,6 +24,23 @@ export const ReviewItem = z.object({
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;
 
+/**
+ * A review in the caller's queue (`GET /v1/reviews`): the review, and whether the caller already
+ * approved it — an open N-of-M review they approved waits for someone else, and they can neither
+ * claim nor approve it again.
+ *
+ * @example
+ * ```ts
+ * const waiting = page.items.filter((item) => !item.approvedByCaller);
+ * ```
+ */
+export const ReviewListItem = ReviewItem.extend({
+  approvedByCaller: z
+    .boolean()
+    .describe("true when the caller is among `approvers`; on an open review: it waits for another approver"),
+});
+export type ReviewListItem = z.infer<typeof ReviewListItem>;
+
 /** Query of `GET /v1/reviews`. Without `status`, the reviews still waiting (pending and escalated). */
 export const ReviewQuery = Page.extend({
   queue: z.string().max(100).optional(),

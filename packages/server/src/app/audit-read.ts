@@ -4,15 +4,18 @@ import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
 import { parseInput } from "./zod-issues.ts";
 
-/** Audit entries, oldest first, filtered by proposal, type and time. Owners and auditors only. */
+/**
+ * Audit entries filtered by proposal, type and time, oldest first or (`order=desc`) newest first.
+ * Owners and auditors only.
+ */
 export async function listAudit(
   deps: AppDeps,
   principal: Principal,
   query: Record<string, string>,
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   requireRole(principal, ["owner", "auditor"]);
-  const { limit, cursor, ...filter } = parseInput(AuditQuery, query, "invalid_query", "query");
-  return deps.store.listAudit(filter, limit, cursor);
+  const { limit, cursor, order, ...filter } = parseInput(AuditQuery, query, "invalid_query", "query");
+  return deps.store.listAudit(filter, limit, cursor, order);
 }
 
 /** A signed statement of the chain head, to keep beside an export and verify it against later. */

@@ -10,6 +10,8 @@ import { parseInput } from "./zod-issues.ts";
 /**
  * Takes a review for a while (a courtesy lease, not a precondition): others see who is on it, and a
  * decision from someone else is refused with 409 while the claim is live. Claiming again extends it.
+ * Someone who already approved an open N-of-M review cannot take it (403 `already_approved`): it waits
+ * for another approver, whom their claim would only keep out.
  */
 export async function claimReview(
   deps: AppDeps,
@@ -21,6 +23,7 @@ export async function claimReview(
   const parsed = parseInput(ClaimInput, body ?? {}, "invalid_input");
   const review = await loadReview(deps, principal, reviewId);
   if (!isOpen(review)) await refuseClosed(deps, review, person.user.id);
+  refuseApprover(review, person.user.id);
   const now = deps.now();
   if (claimedByOther(review, person.user.id, now)) {
     throw new AppError(
@@ -31,6 +34,22 @@ export async function claimReview(
     );
   }
   return commitClaim(deps, person, review, parsed.leaseSeconds, now);
+}
+
+/** 403 `already_approved` when `userId` is among the approvers of the (open) review. */
+function refuseApprover(review: ReviewRow, userId: string): void {
+  const approval = review.approvers.find((approver) => approver.id === userId);
+  if (approval === undefined) return;
+  throw new AppError(
+    "forbidden",
+    "already_approved",
+    `You already approved this review; it waits for another approver (${review.approvers.length} of ${review.approvalsRequired} approvals given)`,
+    {
+      approvedAt: approval.at,
+      approvalsGiven: review.approvers.length,
+      approvalsRequired: review.approvalsRequired,
+    },
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type ReviewItem, ReviewQuery } from "@loopgate/core";
+import { type ReviewListItem, ReviewQuery } from "@loopgate/core";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
 import { refuseUnknownQueue } from "./review-access.ts";
@@ -7,13 +7,14 @@ import { parseInput } from "./zod-issues.ts";
 
 /**
  * The caller's queue: without a status filter, the reviews still waiting (pending and escalated) in
- * the queues the caller works, oldest due first.
+ * the queues the caller works, oldest due first. Each says whether the caller already approved it (an
+ * N-of-M review waiting for someone else), told from the row's approvers: no read per review.
  */
 export async function listReviews(
   deps: AppDeps,
   principal: Principal,
   query: Record<string, string>,
-): Promise<{ items: ReviewItem[]; nextCursor: string | null }> {
+): Promise<{ items: ReviewListItem[]; nextCursor: string | null }> {
   const person = requireRole(principal, ["reviewer", "owner", "auditor"]);
   const q = parseInput(ReviewQuery, query, "invalid_query");
   const { user } = person;
@@ -32,5 +33,9 @@ export async function listReviews(
     q.cursor,
   );
   if (page.items.length === 0 && q.cursor === undefined) refuseUnknownQueue(deps, q.queue);
-  return { items: page.items.map((row) => reviewItem(row, user.pii)), nextCursor: page.nextCursor };
+  const items = page.items.map((row) => ({
+    ...reviewItem(row, user.pii),
+    approvedByCaller: row.approvers.some((approver) => approver.id === user.id),
+  }));
+  return { items, nextCursor: page.nextCursor };
 }

@@ -1,4 +1,11 @@
-import { type AuditDraft, type DecisionInput, type DecisionResult, isTerminal } from "@loopgate/core";
+import {
+  type AuditDraft,
+  type DecisionInput,
+  type DecisionResult,
+  isTerminal,
+  isVerdictAfterExecution,
+  VERDICTS_AFTER_EXECUTION,
+} from "@loopgate/core";
 import type { ProposalRow, ReviewRow, Write } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
 import { decisionRow } from "./decision-row.ts";
@@ -32,12 +39,12 @@ export async function decideAfterExecution(
     );
   }
   if (proposal.status !== "auto_approved") return null;
-  if (input.verdict !== "approve" && input.verdict !== "reject") {
+  if (!isVerdictAfterExecution(input.verdict)) {
     throw new AppError(
       "unprocessable",
       "verdict_not_after_execution",
       "This action already ran and is reviewed afterwards: approve it, or reject it to roll it back",
-      { verdicts: ["approve", "reject"] },
+      { verdicts: [...VERDICTS_AFTER_EXECUTION] },
     );
   }
   const at = now.toISOString();

@@ -14,41 +14,31 @@ export function proposalView(
   decisions: readonly DecisionRow[],
   viewer: Principal | null,
 ): Proposal {
-  const mask = viewer?.kind === "user" && !viewer.user.pii;
-  const m = mask ? masked : unmasked;
+  const mask = masksFor(viewer);
   const doc = row.doc;
-  const reviewViews = reviews.map(reviewSummary);
   const open = reviews.find((r) => r.status === "pending" || r.status === "escalated");
   const last = reviews[reviews.length - 1];
-  const packet = {
-    action: m(doc.action),
-    finalPayload: m(doc.finalPayload),
-    request: m(doc.request),
-    summary: m(doc.summary),
-    evidence: m(doc.evidence),
-    toolCalls: m(doc.toolCalls),
-    context: m(doc.context),
-    alternatives: m(doc.alternatives),
-  };
-  return {
+  // Unmasked, the packet's fields are the document's own objects, in the document's order: a new
+  // proposal's answer is serialised by splicing them (submission-json.ts).
+  const view: Proposal = {
     id: row.id,
     status: row.status,
     agent: row.agentId,
     revision: doc.revision,
-    action: packet.action as Proposal["action"],
-    finalPayload: packet.finalPayload,
-    request: packet.request as Proposal["request"],
-    summary: packet.summary,
-    evidence: packet.evidence as Proposal["evidence"],
-    toolCalls: packet.toolCalls as Proposal["toolCalls"],
-    context: packet.context,
-    alternatives: packet.alternatives as Proposal["alternatives"],
+    action: doc.action,
+    finalPayload: doc.finalPayload,
+    request: doc.request as Proposal["request"],
+    summary: doc.summary,
+    evidence: doc.evidence as Proposal["evidence"],
+    toolCalls: doc.toolCalls as Proposal["toolCalls"],
+    context: doc.context,
+    alternatives: doc.alternatives as Proposal["alternatives"],
     rollbackPlan: doc.rollbackPlan,
     route: doc.route as Proposal["route"],
     signals: doc.signals as Proposal["signals"],
     confidence: doc.confidence as Proposal["confidence"],
     review: open ? reviewSummary(open) : last ? reviewSummary(last) : null,
-    reviews: reviewViews,
+    reviews: reviews.map(reviewSummary),
     decisions: decisions.map((d) => ({
       id: d.id,
       reviewId: d.reviewId,
@@ -58,7 +48,7 @@ export function proposalView(
       category: d.category,
       comment: d.comment,
       packetHash: d.packetHash,
-      payload: m(d.payload),
+      payload: d.payload,
     })),
     execution: {
       status: row.executionStatus,
@@ -67,21 +57,81 @@ export function proposalView(
     },
     info: doc.info,
     ...(doc.linkedTo === undefined ? {} : { linkedTo: doc.linkedTo }),
-    packetHash: packetHash(row.id, doc.revision, packet.finalPayload as Record<string, unknown> | null, mask),
+    packetHash: "",
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+  const shown = mask ? maskedView(view) : view;
+  shown.packetHash = packetHash(row.id, doc.revision, shown.finalPayload, mask);
+  return shown;
+}
+
+/** Whether `viewer` is shown personal data masked: people without the PII permission. */
+function masksFor(viewer: Principal | null): boolean {
+  return viewer?.kind === "user" && !viewer.user.pii;
 }
 
 const masked = <T>(value: T): T => maskPii(value) as T;
-const unmasked = <T>(value: T): T => value;
+const kept = <T>(value: T): T => value;
+
+/**
+ * How each field of a proposal view is masked for someone without the PII permission. The type
+ * demands an entry for every field of {@link Proposal}, so a field added to the wire shape does not
+ * compile until someone decides here who writes it: whatever the agent (or an executor, or a person
+ * quoting them) wrote is masked whole; only Loopgate's own ids, statuses, numbers and policy words
+ * are kept.
+ */
+const MASKING: { readonly [K in keyof Proposal]-?: (value: Proposal[K]) => Proposal[K] } = {
+  id: kept,
+  status: kept,
+  agent: kept, // the agent's id, from its API key
+  revision: kept,
+  action: masked,
+  finalPayload: masked,
+  request: masked,
+  summary: masked,
+  evidence: masked,
+  toolCalls: masked,
+  context: masked,
+  alternatives: masked,
+  rollbackPlan: masked,
+  route: kept, // rule ids and the policy's reasons
+  // Loopgate's detectors are flags and numbers; the agent's own signals may be free text.
+  signals: (signals) => ({ ...signals, agent: masked(signals.agent) }),
+  confidence: kept,
+  review: kept,
+  reviews: kept,
+  // An edited payload, and a comment by someone who saw the personal data, may quote it.
+  decisions: (list) => list.map((d) => ({ ...d, comment: masked(d.comment), payload: masked(d.payload) })),
+  // The result is what the agent (or the executor) reported.
+  execution: (execution) => ({ ...execution, result: masked(execution.result) }),
+  info: (list) => list.map((entry) => ({ ...entry, message: masked(entry.message) })),
+  linkedTo: kept,
+  packetHash: kept,
+  blindReview: kept, // the caller's own judgement
+  createdAt: kept,
+  updatedAt: kept,
+};
+
+/**
+ * The view with personal data masked field by field per {@link MASKING}. A field the table does not
+ * know (only possible past the type checker) is masked whole rather than let through.
+ */
+function maskedView(view: Proposal): Proposal {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(view)) {
+    const rule = (MASKING as Record<string, ((value: unknown) => unknown) | undefined>)[key];
+    out[key] = value === undefined ? value : rule === undefined ? maskPii(value) : rule(value);
+  }
+  return out as Proposal;
+}
 
 /**
  * The packet hash `viewer` is shown for the proposal in `row` (the same as {@link proposalView}'s),
  * without building the view: what a decision's `packetHash` is checked against.
  */
 export function viewerPacketHash(row: ProposalRow, viewer: Principal | null): string {
-  const mask = viewer?.kind === "user" && !viewer.user.pii;
+  const mask = masksFor(viewer);
   const finalPayload = mask
     ? (maskPii(row.doc.finalPayload) as typeof row.doc.finalPayload)
     : row.doc.finalPayload;

@@ -1,3 +1,4 @@
+import type { AuditOrder } from "@loopgate/core";
 import type { SqlValue } from "./rows.ts";
 import type { AuditFilter } from "./store.ts";
 
@@ -28,8 +29,13 @@ export const UNINDEXED_AUDIT_TYPES: readonly string[] = [
 export const INDEXED_AUDIT_TYPE = `type NOT IN (${UNINDEXED_AUDIT_TYPES.map((t) => `'${t}'`).join(", ")})`;
 
 /**
- * SQL for the audit list (`GET /v1/audit`): entries after `afterSeq` matching `filter`, in `seq`
- * order, `fetch` of them. `since` and `until` are inclusive ISO times.
+ * SQL for the audit list (`GET /v1/audit`): `fetch` entries matching `filter` in `seq` order, oldest
+ * first (`asc`) or newest first (`desc`), continuing past `fromSeq` (the last entry of the previous
+ * page; null for the first page). `since` and `until` are inclusive ISO times.
+ *
+ * Both orders read the same indexes, each ending in `seq`, forwards or backwards from the bound, so a
+ * page costs the same in either direction and nothing is sorted: the newest page of a long log is as
+ * cheap as the oldest.
  *
  * A proposal's entries and a rare type's entries are read through their index. SQLite's planner, which
  * the embedded store gives no statistics, prefers walking the whole log in `seq` order (the primary key
@@ -39,7 +45,7 @@ export const INDEXED_AUDIT_TYPE = `type NOT IN (${UNINDEXED_AUDIT_TYPES.map((t) 
  *
  * @example
  * ```ts
- * const { sql, params } = auditListSql("sqlite", "default", { proposalId: "p_1" }, 0, 51);
+ * const { sql, params } = auditListSql("sqlite", "default", { proposalId: "p_1" }, null, 51, "desc");
  * const rows = await reader.all(sql, params);
  * ```
  */
@@ -47,11 +53,19 @@ export function auditListSql(
   engine: "sqlite" | "postgres",
   workspaceId: string,
   filter: AuditFilter,
-  afterSeq: number,
+  fromSeq: number | null,
   fetch: number,
+  order: AuditOrder = "asc",
 ): { sql: string; params: SqlValue[] } {
-  const where = ["workspace_id = ?", "seq > ?"];
-  const params: SqlValue[] = [workspaceId, afterSeq];
+  const where = ["workspace_id = ?"];
+  const params: SqlValue[] = [workspaceId];
+  if (order === "asc") {
+    where.push("seq > ?");
+    params.push(fromSeq ?? 0);
+  } else if (fromSeq !== null) {
+    where.push("seq < ?");
+    params.push(fromSeq);
+  }
   let index: string | null = null;
   if (filter.proposalId !== undefined) {
     where.push("proposal_id = ?");
@@ -76,7 +90,7 @@ export function auditListSql(
   }
   const from = engine === "sqlite" && index !== null ? `audit_entries INDEXED BY ${index}` : "audit_entries";
   return {
-    sql: `SELECT * FROM ${from} WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`,
+    sql: `SELECT * FROM ${from} WHERE ${where.join(" AND ")} ORDER BY seq${order === "desc" ? " DESC" : ""} LIMIT ?`,
     params: [...params, fetch],
   };
 }

@@ -1,3 +1,5 @@
+import type { AuditOrder } from "@loopgate/core";
+
 /** Raised for a cursor that no list of this store produced; the HTTP layer answers it with a 400. */
 export class InvalidCursorError extends Error {
   readonly code = "invalid_cursor";
@@ -25,14 +27,19 @@ export function decodeReviewCursor(cursor: string): { dueAt: string; id: string 
   throw new InvalidCursorError(cursor);
 }
 
-/** Audit pages are keyed by sequence number. */
-export function encodeAuditCursor(seq: number): string {
-  return encode(["a", seq]);
+/**
+ * Audit pages are keyed by sequence number: the last entry listed. A newest-first cursor also names its
+ * order, so it is refused by an oldest-first list (and the reverse) rather than read as the other
+ * direction's bound, which would skip or repeat entries. Oldest-first cursors keep their first shape.
+ */
+export function encodeAuditCursor(seq: number, order: AuditOrder): string {
+  return encode(order === "asc" ? ["a", seq] : ["a", seq, order]);
 }
 
-export function decodeAuditCursor(cursor: string): number {
+export function decodeAuditCursor(cursor: string, order: AuditOrder): number {
   const value = decode(cursor);
-  if (value.length === 2 && value[0] === "a" && Number.isSafeInteger(value[1])) return value[1] as number;
+  const shape = order === "asc" ? value.length === 2 : value.length === 3 && value[2] === order;
+  if (shape && value[0] === "a" && Number.isSafeInteger(value[1])) return value[1] as number;
   throw new InvalidCursorError(cursor);
 }
 

@@ -11,6 +11,27 @@ export function proposalsOfEntitySql(afterPosition: boolean): string {
   return `SELECT * FROM proposals WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`;
 }
 
+/** The statuses a proposal ends in when people decided it: the pool of similar past cases. */
+export const PEOPLE_DECIDED_STATUSES = [
+  "approved",
+  "approved_with_edits",
+  "rejected",
+  "handled_manually",
+] as const;
+
+/**
+ * An agent's latest proposals of an action type that people decided, newest first: one branch per
+ * status, each a backward range of `proposals_agent_type_status_created` cut at the limit in its own
+ * subquery (on either engine the union then sorts at most four limits' rows), so the read stays small
+ * however long the history. Parameters: workspace, agent, action type, status and limit for each of
+ * {@link PEOPLE_DECIDED_STATUSES} in order, then the limit again.
+ */
+export function decidedProposalsOfPairSql(): string {
+  const branch = (i: number) =>
+    `SELECT * FROM (SELECT * FROM proposals WHERE workspace_id = ? AND agent_id = ? AND action_type = ? AND status = ? ORDER BY created_at DESC LIMIT ?) AS b${i}`;
+  return `${PEOPLE_DECIDED_STATUSES.map((_, i) => branch(i)).join(" UNION ALL ")} ORDER BY created_at DESC LIMIT ?`;
+}
+
 /**
  * Open reviews (pending and escalated) per queue: how many, the oldest, the next due. Limited to
  * `queueCount` queues when given (their names follow the workspace id).

@@ -1,4 +1,4 @@
-import type { AuditEntry } from "@loopgate/core";
+import type { AuditEntry, AuditOrder } from "@loopgate/core";
 import { type AuditFollowStep, type AuditInterest, followAudit } from "./audit-follow.ts";
 import { auditListSql } from "./audit-list-sql.ts";
 import { BypassReads, type EntityAmount, type RefusedProposal } from "./bypass-reads.ts";
@@ -9,7 +9,12 @@ import { GroupCommit } from "./group-commit.ts";
 import { isoTime } from "./iso-time.ts";
 import { LearningSqlReads } from "./learning-sql-reads.ts";
 import { NotificationReads, type NotificationRow, type ReviewTimerRow } from "./notification-rows.ts";
-import { proposalsOfEntitySql, queueSummarySql } from "./review-desk-sql.ts";
+import {
+  decidedProposalsOfPairSql,
+  PEOPLE_DECIDED_STATUSES,
+  proposalsOfEntitySql,
+  queueSummarySql,
+} from "./review-desk-sql.ts";
 import { type ReviewListFilter, reviewListSql } from "./review-list-sql.ts";
 import {
   apiKeyFromDb,
@@ -127,6 +132,19 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
     return page(rows, limit, (last) => encodeReviewCursor(last.createdAt, last.id));
   }
 
+  async decidedProposalsOfPair(agentId: string, actionType: string, limit: number): Promise<ProposalRow[]> {
+    if (limit < 1) return [];
+    const params = PEOPLE_DECIDED_STATUSES.flatMap((status) => [
+      this.workspaceId,
+      agentId,
+      actionType,
+      status,
+      limit,
+    ]);
+    const rows = await this.reader.all(decidedProposalsOfPairSql(), [...params, limit]);
+    return rows.map(proposalFromDb);
+  }
+
   /**
    * Open (pending and escalated) reviews per queue, in queue order: how many, the oldest creation and
    * the next due time. Limited to `queues` when given; an empty list gives nothing.
@@ -227,17 +245,22 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
   }
 
   /** `since` and `until` are both inclusive. */
-  async listAudit(filter: AuditFilter, limit: number, cursor?: string): Promise<ListPage<AuditEntry>> {
-    const afterSeq = cursor === undefined ? 0 : decodeAuditCursor(cursor);
+  async listAudit(
+    filter: AuditFilter,
+    limit: number,
+    cursor?: string,
+    order: AuditOrder = "asc",
+  ): Promise<ListPage<AuditEntry>> {
+    const fromSeq = cursor === undefined ? null : decodeAuditCursor(cursor, order);
     if (limit < 1) return { items: [], nextCursor: null };
     const bounds = {
       ...filter,
       since: filter.since === undefined ? undefined : isoTime(filter.since),
       until: filter.until === undefined ? undefined : isoTime(filter.until),
     };
-    const { sql, params } = auditListSql(this.engine, this.workspaceId, bounds, afterSeq, limit + 1);
+    const { sql, params } = auditListSql(this.engine, this.workspaceId, bounds, fromSeq, limit + 1, order);
     const rows = (await this.reader.all(sql, params)).map(auditFromDb);
-    return page(rows, limit, (last) => encodeAuditCursor(last.seq));
+    return page(rows, limit, (last) => encodeAuditCursor(last.seq, order));
   }
 
   async auditHead(): Promise<AuditEntry | null> {

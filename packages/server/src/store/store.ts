@@ -1,4 +1,4 @@
-import type { AuditDraft, AuditEntry, ReviewStatus, RollupCell } from "@loopgate/core";
+import type { AuditDraft, AuditEntry, AuditOrder, ReviewStatus, RollupCell } from "@loopgate/core";
 import type { AuditFollowStep, AuditInterest } from "./audit-follow.ts";
 import type { AutonomyFilter, ExecutionCounts } from "./autonomy-reads.ts";
 import type {
@@ -85,6 +85,12 @@ export interface Store {
   sessionByTokenHash(tokenHash: string): Promise<SessionRow | null>;
   /** Proposals whose `context.entity` is `entity`, newest first, after `cursor` (from a previous page). */
   proposalsOfEntity(entity: string, limit: number, cursor?: string): Promise<ListPage<ProposalRow>>;
+  /**
+   * The agent's latest proposals of the action type that people decided (approved, approved with
+   * edits, rejected or handled manually), newest first: the pool the review page's similar past cases
+   * are drawn from.
+   */
+  decidedProposalsOfPair(agentId: string, actionType: string, limit: number): Promise<ProposalRow[]>;
   /** Open reviews per queue (count, oldest, next due), for the given queues or every queue. */
   queueSummary(queues?: string[]): Promise<QueueSummaryRow[]>;
   proposal(id: string): Promise<ProposalRow | null>;
@@ -108,7 +114,16 @@ export interface Store {
   dueReviews(now: string, limit: number): Promise<ReviewRow[]>;
   /** Proposals in `needs_info` whose `infoDueAt` is at or before `now`. */
   dueInfoRequests(now: string, limit: number): Promise<ProposalRow[]>;
-  listAudit(filter: AuditFilter, limit: number, cursor?: string): Promise<ListPage<AuditEntry>>;
+  /**
+   * Audit entries matching `filter`, in `seq` order: oldest first (`asc`, the default) or newest first
+   * (`desc`). A page's `nextCursor` continues in the same order and is refused by the other.
+   */
+  listAudit(
+    filter: AuditFilter,
+    limit: number,
+    cursor?: string,
+    order?: AuditOrder,
+  ): Promise<ListPage<AuditEntry>>;
   /** The newest audit entry, or null for an empty chain. */
   auditHead(): Promise<AuditEntry | null>;
   /** Audit entries in `seq` order from `fromSeq` (inclusive), for export and verification. */

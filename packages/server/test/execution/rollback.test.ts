@@ -1,3 +1,4 @@
+import { VERDICTS_AFTER_EXECUTION } from "@loopgate/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { engines } from "../http/test-server.ts";
 import { eventually } from "./receiver.ts";
@@ -86,7 +87,12 @@ describe.each(engines())("rollback and post-review (%s)", (engine) => {
       key: rig.reviewer,
       body: { verdict: "escalate" },
     });
-    expect(edit).toMatchObject({ status: 422, body: { error: { code: "verdict_not_after_execution" } } });
+    expect(edit).toMatchObject({
+      status: 422,
+      body: { error: { code: "verdict_not_after_execution", details: { verdicts: ["approve", "reject"] } } },
+    });
+    // The reviewer app offers exactly these (one definition in core).
+    expect(edit.body.error.details.verdicts).toEqual([...VERDICTS_AFTER_EXECUTION]);
     const rejected = await rig.api.call("POST", `/v1/reviews/${posted.review.id}/decisions`, {
       key: rig.reviewer,
       body: { verdict: "reject", comment: "wrong page" },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Change, CommitResult, SessionRow, Store } from "../../src/store/store.ts";
+import type { Change, CommitResult, ProposalRow, SessionRow, Store } from "../../src/store/store.ts";
 import { at, auditDraft, proposalRow, reviewRow, testId, userRow } from "../support/store-fixtures.ts";
 import { createTestStore, storeEngines, type TestStore } from "../support/stores.ts";
 
@@ -152,6 +152,35 @@ describe.each(storeEngines())("Store contract, sessions and the review desk: %s"
     const second = await store.proposalsOfEntity("customer:c_1", 2, first.nextCursor!);
     expect(second).toEqual({ items: [mine[0]], nextCursor: null });
     expect((await store.proposalsOfEntity("customer:none", 10)).items).toEqual([]);
+  });
+
+  it("lists an agent's proposals of a type that people decided, newest first, up to the limit", async () => {
+    const statuses: ProposalRow["status"][] = [
+      "approved",
+      "rejected",
+      "pending_review",
+      "approved_with_edits",
+      "auto_approved",
+      "handled_manually",
+      "approved",
+    ];
+    const rows = statuses.map((status, i) => proposalRow({ status, createdAt: at(i * 10) }));
+    const otherAgent = proposalRow({ status: "approved", agentId: "agent_other", createdAt: at(100) });
+    const otherType = proposalRow({ status: "rejected", actionType: "billing.refund", createdAt: at(110) });
+    for (const row of [...rows, otherAgent, otherType]) {
+      await ok({
+        writes: [{ kind: "insertProposal", row }],
+        audit: [auditDraft("proposal.created", row.id)],
+      });
+    }
+    const decided = [6, 5, 3, 1, 0].map((i) => rows[i]!.id);
+    const all = await store.decidedProposalsOfPair("agent_support", "support.reply", 10);
+    expect(all.map((p) => p.id)).toEqual(decided);
+    expect(all[0]).toEqual(rows[6]);
+    const two = await store.decidedProposalsOfPair("agent_support", "support.reply", 2);
+    expect(two.map((p) => p.id)).toEqual(decided.slice(0, 2));
+    expect(await store.decidedProposalsOfPair("agent_support", "card.freeze", 10)).toEqual([]);
+    expect(await store.decidedProposalsOfPair("agent_support", "support.reply", 0)).toEqual([]);
   });
 
   it("follows a revision that changes the entity; a numeric entity is found by its text", async () => {

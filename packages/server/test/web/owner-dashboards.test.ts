@@ -331,6 +331,50 @@ describe("the reviewer app: owner dashboards and the simulator", () => {
     await oscar.context.close();
   });
 
+  it("shows the audit log newest first, pages back to its first entry, and links an entry to its proposal's trail", async () => {
+    const { page } = olga;
+    const newestSeq = async () => (await get("/v1/audit?order=desc&limit=1")).items[0].seq as number;
+    const headBefore = await newestSeq();
+    expect(headBefore).toBeGreaterThan(200); // more than a page, and more than the old view's one fetch
+    await page.goto("/");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit" }).click();
+    await page.getByText(/Chain verified: \d+ entries/).waitFor();
+    const table = page.getByRole("table", { name: "Audit entries" });
+    const seqCells = table.locator("tbody tr > td:first-child");
+    await seqCells.first().waitFor();
+    const seqs = async () => (await seqCells.allTextContents()).map(Number);
+
+    // The newest entry first: today's decisions are on the first screen, not behind a proposal id.
+    const first = await seqs();
+    const headAfter = await newestSeq();
+    expect(first[0]).toBeGreaterThanOrEqual(headBefore);
+    expect(first[0]).toBeLessThanOrEqual(headAfter);
+    expect(first).toEqual(first.map((_, i) => first[0]! - i));
+
+    // "Older entries" pages back through the cursor to entry #1, every entry once. (CSS locators: the
+    // page grows to every entry, and role or text queries walk all of it.)
+    const older = page.locator("main button", { hasText: "Older entries" });
+    const done = page.locator("main p[role=status]", { hasText: "No older entry exists." });
+    for (let clicks = 0; !(await done.isVisible()); clicks++) {
+      expect(clicks).toBeLessThan(60);
+      const shown = await seqCells.count();
+      await older.click();
+      await expect.poll(() => seqCells.count()).toBeGreaterThan(shown);
+    }
+    const all = await seqs();
+    expect(all).toEqual(Array.from({ length: first[0]! }, (_, i) => first[0]! - i));
+    await expect(older.count()).resolves.toBe(0);
+
+    // An entry's proposal links to that proposal's own trail.
+    const link = table.getByRole("link").first();
+    const proposalId = await link.textContent();
+    await link.click();
+    await expect.poll(() => page.getByLabel("Proposal id").inputValue()).toBe(proposalId);
+    expect(new URL(page.url()).searchParams.get("proposal")).toBe(proposalId);
+    const trail = await get(`/v1/audit?order=desc&proposalId=${encodeURIComponent(proposalId!)}`);
+    await expect.poll(() => seqs()).toEqual(trail.items.map((e: { seq: number }) => e.seq));
+  }, 120_000);
+
   it("gives auditors the dashboards read-only, and reviewers no dashboard", async () => {
     const audrey = await openPage(browser, desk.url);
     await signIn(audrey.page, "audrey", PASSWORD);

@@ -67,6 +67,7 @@ describe("the reviewer app: safety and roles", () => {
     const proposal = await desk.propose(
       replyProposal("Call us back on +44 20 7946 0958 if it has not arrived.", {
         summary: "PII reply for anna@example.com",
+        rollbackPlan: "Email jane.doe@example.com",
       }),
     );
     const w = await openPage(browser, desk.url);
@@ -76,9 +77,13 @@ describe("the reviewer app: safety and roles", () => {
     await expect(w.page.getByLabel(/^to/).inputValue()).resolves.toBe("[email]");
     await expect(w.page.getByLabel(/^body/).inputValue()).resolves.toContain("[phone]");
     await expect(w.page.locator("body").textContent()).resolves.not.toContain("anna@example.com");
+    // Under "If approved": the rollback plan is the agent's text too.
+    await w.page.getByText("Email [email]", { exact: true }).waitFor();
+    await expect(w.page.locator("body").textContent()).resolves.not.toContain("jane.doe@example.com");
     const api = await w.page.evaluate(async (id) => (await fetch(`/v1/proposals/${id}`)).text(), proposal.id);
     expect(api).toContain("[email]");
     expect(api).not.toContain("anna@example.com");
+    expect(api).not.toContain("jane.doe@example.com");
     expect(api).not.toContain("7946");
 
     // Mia edits the body only; the patch leaves the real address in place.
@@ -89,6 +94,47 @@ describe("the reviewer app: safety and roles", () => {
     const stored = await desk.read(proposal.id);
     expect(stored.status).toBe("approved_with_edits");
     expect(stored.finalPayload).toEqual({ to: "anna@example.com", body: "Your card arrives tomorrow." });
+    await w.context.close();
+  });
+
+  it("flags a mask left in a field the reviewer changed, at the field, and holds the decision until it is retyped", async () => {
+    const proposal = await desk.propose(
+      replyProposal("Call me on +44 20 7946 0958 when the card arrives.", { summary: "Masked edit draft" }),
+    );
+    const w = await openPage(browser, desk.url);
+    await signIn(w.page, "mia", PASSWORD);
+    await w.page.goto(`/review/${proposal.review.id}?proposal=${proposal.id}`);
+    await w.page.getByRole("heading", { name: "Decide" }).waitFor();
+    const body = w.page.getByLabel(/^body/);
+    await expect(body.inputValue()).resolves.toBe("Call me on [phone] when the card arrives.");
+
+    // Sam's walkthrough: append to a body holding a masked phone number.
+    await body.press("End");
+    await body.pressSequentially(" Thanks.");
+    const help = w.page.locator("#field-body-help");
+    await help.getByText(/Still holds masked personal data/).waitFor();
+    await expect(help.textContent()).resolves.toMatch(
+      /retype the whole field without the masked parts, or escalate to someone who sees personal data/,
+    );
+    await expect(body.getAttribute("aria-invalid")).resolves.toBe("true");
+    await w.page.getByRole("radio", { name: /Approve with edits/ }).click();
+    const confirm = w.page.getByRole("button", { name: "Confirm: approve with edits" });
+    await expect(confirm.isDisabled()).resolves.toBe(true);
+    await w.page.keyboard.press("Control+Enter"); // the shortcut is held back too
+    await w.page.waitForTimeout(300);
+    expect((await desk.read(proposal.id)).status).toBe("pending_review");
+
+    // Retyped without the mask: the error goes and the edit is sent as a patch of the body alone.
+    await body.fill("We will call you when the card arrives. Thanks.");
+    await expect(help.getByText(/Still holds masked personal data/).count()).resolves.toBe(0);
+    await expect(confirm.isEnabled()).resolves.toBe(true);
+    await confirm.click();
+    await expect.poll(async () => (await desk.read(proposal.id)).status).toBe("approved_with_edits");
+    expect((await desk.read(proposal.id)).finalPayload).toEqual({
+      to: "anna@example.com",
+      body: "We will call you when the card arrives. Thanks.",
+    });
+    expect(w.pageErrors).toEqual([]);
     await w.context.close();
   });
 

@@ -27,7 +27,9 @@ export type {
   ReplayReport,
   ReplayRoute,
   ReviewItem,
+  ReviewListItem,
   SessionView,
+  SimilarCase,
   StopView,
   VigilanceReport,
 } from "@loopgate/core";

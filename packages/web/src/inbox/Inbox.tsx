@@ -4,7 +4,13 @@ import { navigate } from "../app/router.ts";
 import { age, dueText, when, words } from "../ui/format.ts";
 import { Shortcut, useShortcuts } from "../ui/shortcuts.tsx";
 import { InboxFilterBar } from "./InboxFilterBar.tsx";
-import { claimedByOther, type InboxFilters, type Inbox as InboxState, nextReview } from "./use-inbox.ts";
+import {
+  claimedByOther,
+  type InboxFilters,
+  type Inbox as InboxState,
+  nextReview,
+  waitingForOthers,
+} from "./use-inbox.ts";
 
 const ENTER = "Enter";
 
@@ -107,11 +113,13 @@ export function Inbox({
           <tbody>
             {items.map((item, index) => {
               const taken = claimedByOther(item, user.id);
+              // Approved by you, waiting for someone else: not yours to work, shown muted like a taken one.
+              const waiting = waitingForOthers(item);
               return (
                 <tr
                   key={item.id}
                   data-review-id={item.id}
-                  className={`${index === selected ? "selected" : ""} ${taken ? "taken" : ""}`}
+                  className={`${index === selected ? "selected" : ""} ${taken || waiting !== null ? "taken" : ""}`}
                   aria-selected={index === selected}
                 >
                   <td>
@@ -140,9 +148,13 @@ export function Inbox({
                   <td>{age(item.createdAt)}</td>
                   <td>
                     {words(item.status)}
-                    {item.approvalsRequired > 1
-                      ? ` · ${item.approvalsGiven}/${item.approvalsRequired} approvals`
-                      : ""}
+                    {waiting !== null ? (
+                      <span className="approved-by-you"> · you approved · waiting for {waiting} more</span>
+                    ) : item.approvalsRequired > 1 ? (
+                      ` · ${item.approvalsGiven}/${item.approvalsRequired} approvals`
+                    ) : (
+                      ""
+                    )}
                     {item.claim ? (
                       <span className="claim">
                         {" "}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, query } from "../api/client.ts";
-import type { ListPage, QueueSummary, ReviewItem } from "../api/types.ts";
+import type { ListPage, QueueSummary, ReviewItem, ReviewListItem } from "../api/types.ts";
 
 /** What the inbox is narrowed to. Empty strings mean "any". */
 export interface InboxFilters {
@@ -16,7 +16,7 @@ export const NO_FILTERS: InboxFilters = { queue: "", actionType: "", status: "",
 const PAGE = 200;
 
 export interface Inbox {
-  items: ReviewItem[];
+  items: ReviewListItem[];
   queues: QueueSummary[];
   loading: boolean;
   error: string | null;
@@ -34,18 +34,39 @@ export function claimedByOther(item: ReviewItem, userId: string, now = Date.now(
 }
 
 /**
+ * Approvals still missing on a review the caller already approved (an N-of-M review waiting for
+ * someone else), or null when the caller has not approved it. Told by the server
+ * (`approvedByCaller`), so it holds after a reload too.
+ */
+export function waitingForOthers(item: ReviewListItem): number | null {
+  return item.approvedByCaller ? Math.max(1, item.approvalsRequired - item.approvalsGiven) : null;
+}
+
+/**
  * Reviews this tab decided or found closed: the inbox list may not have caught up yet (its reload
- * follows the change event), and "next" must never lead back to them.
+ * follows the change event), and "next" must never lead back to them. Reviews the caller approved
+ * that wait for another approver are told apart by the list itself ({@link waitingForOthers}).
  */
 const closedHere = new Set<string>();
 export function rememberClosed(reviewId: string): void {
   closedHere.add(reviewId);
 }
 
-/** The next review to work after `currentId`: the first in order that nobody else holds. */
-export function nextReview(items: ReviewItem[], currentId: string | null, userId: string): ReviewItem | null {
+/**
+ * The next review to work after `currentId`: the first in order that nobody else holds and that the
+ * caller has not already approved.
+ */
+export function nextReview(
+  items: ReviewListItem[],
+  currentId: string | null,
+  userId: string,
+): ReviewListItem | null {
   const open = items.filter(
-    (item) => item.id !== currentId && !closedHere.has(item.id) && !claimedByOther(item, userId),
+    (item) =>
+      item.id !== currentId &&
+      !closedHere.has(item.id) &&
+      !item.approvedByCaller &&
+      !claimedByOther(item, userId),
   );
   const mine = open.find((item) => item.claim?.by.id === userId);
   return mine ?? open[0] ?? null;
@@ -53,7 +74,7 @@ export function nextReview(items: ReviewItem[], currentId: string | null, userId
 
 /** The reviewer's open reviews and queue counts, refreshed whenever `refresh` is called. */
 export function useInbox(filters: InboxFilters): Inbox {
-  const [items, setItems] = useState<ReviewItem[]>([]);
+  const [items, setItems] = useState<ReviewListItem[]>([]);
   const [queues, setQueues] = useState<QueueSummary[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
@@ -64,7 +85,7 @@ export function useInbox(filters: InboxFilters): Inbox {
     const mine = ++generation.current;
     try {
       const [page, summary] = await Promise.all([
-        api<ListPage<ReviewItem>>("GET", `/v1/reviews${query({ ...filters, limit: PAGE })}`),
+        api<ListPage<ReviewListItem>>("GET", `/v1/reviews${query({ ...filters, limit: PAGE })}`),
         api<ListPage<QueueSummary>>("GET", "/v1/reviews/summary"),
       ]);
       if (mine !== generation.current) return; // a newer load is on its way

@@ -87,13 +87,25 @@ function ObjectFields({
             required={required}
             path={childPath}
             value={valueAt(value, childPath)}
-            problems={problems.get(pointer(childPath)) ?? []}
+            problems={problemsAt(problems, childPath)}
             onChange={(next) => onChange(setAt(value, childPath, next))}
           />
         );
       })}
     </>
   );
+}
+
+/**
+ * The problems at `path` and inside it: a value edited as JSON has no controls for its parts, so what
+ * is wrong within it (a mask left in a nested string, a bad array item) is shown at the whole field.
+ */
+function problemsAt(problems: Map<string, string[]>, path: FieldPath): string[] {
+  const at = pointer(path);
+  const found = [...problems].flatMap(([where, list]) =>
+    where === at || where.startsWith(`${at}/`) ? list : [],
+  );
+  return [...new Set(found)];
 }
 
 function Field({

@@ -1,19 +1,33 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, api } from "../api/client.ts";
 import type { ChangeEvent } from "../api/events.ts";
-import type { ActionList, DecisionResult, PersonView, ReviewItem } from "../api/types.ts";
+import type { ActionList, DecisionResult, PersonView, ReviewListItem } from "../api/types.ts";
 import { navigate } from "../app/router.ts";
 import { nextReview, rememberClosed } from "../inbox/use-inbox.ts";
 import { duration, when, words } from "../ui/format.ts";
 import { PlainText } from "../ui/safe.tsx";
 import { Shortcut, useShortcuts } from "../ui/shortcuts.tsx";
-import { type DecisionDraft, DecisionPanel, VERDICTS } from "./DecisionPanel.tsx";
+import {
+  type DecisionDraft,
+  DecisionPanel,
+  decidedText,
+  reviewedAfterExecution,
+  verdictsFor,
+} from "./DecisionPanel.tsx";
+import { InfoSection } from "./InfoSection.tsx";
 import { JudgementPanel } from "./JudgementPanel.tsx";
 import { AlternativesSection, EvidenceSection, RequestSection, ToolCallsSection } from "./PacketSections.tsx";
 import { PayloadDiff } from "./PayloadDiff.tsx";
 import { PayloadForm } from "./PayloadForm.tsx";
-import { type JsonSchema, mergePatch, validatePayload } from "./payload-schema.ts";
-import { HistorySection, IfApprovedSection, SignalsSection, WhyHereSection } from "./RiskSections.tsx";
+import { type JsonSchema, mergePatch, validatePayload, withMaskedEdits } from "./payload-schema.ts";
+import {
+  AlreadyExecutedNotice,
+  HistorySection,
+  IfApprovedSection,
+  SignalsSection,
+  WhyHereSection,
+} from "./RiskSections.tsx";
+import { SimilarCasesSection } from "./SimilarCasesSection.tsx";
 import { useEvidenceReport } from "./use-evidence-report.ts";
 import { useReview } from "./use-review.ts";
 
@@ -33,7 +47,7 @@ export function ReviewPage({
   proposalIdHint: string | null;
   user: PersonView;
   actions: ActionList | null;
-  inboxItems: ReviewItem[];
+  inboxItems: ReviewListItem[];
   subscribe: (listener: (event: ChangeEvent) => void) => () => void;
   onDecided: () => void;
 }) {
@@ -62,7 +76,11 @@ export function ReviewPage({
 
   const action = actions?.items.find((a) => a.type === proposal?.action.type);
   const schema = (action?.payloadSchema ?? null) as JsonSchema | null;
-  const problems = useMemo(() => validatePayload(schema, edited), [schema, edited]);
+  // Someone who sees personal data masked must not send a mask back as a value: flag it at the field.
+  const problems = useMemo(() => {
+    const found = validatePayload(schema, edited);
+    return user.pii ? found : withMaskedEdits(found, base, edited);
+  }, [schema, edited, base, user.pii]);
   const isEdited = JSON.stringify(edited) !== JSON.stringify(base);
   const editProblems = [...problems.values()].reduce((n, list) => n + list.length, 0);
 
@@ -102,6 +120,8 @@ export function ReviewPage({
   }, [closedOnOpen, reviewId]);
 
   const effective = draft.verdict === "approve" && isEdited ? "edit" : draft.verdict;
+  // Only the verdicts the server accepts here: after execution, approve and reject.
+  const offered = verdictsFor(proposal);
 
   async function submit() {
     if (judgementPending) return;
@@ -109,6 +129,8 @@ export function ReviewPage({
     if (effective === "reject" && draft.category === "") return;
     if ((effective === "request_info" || effective === "escalate") && draft.comment.trim() === "") return;
     if (effective === "edit" && editProblems > 0) return;
+    if (!offered.some((v) => v.verdict === draft.verdict)) return;
+    if (reviewedAfterExecution(proposal) && isEdited) return;
     setBusy(true);
     mine.current.deciding = true;
     review.markDecided();
@@ -127,9 +149,7 @@ export function ReviewPage({
         `/v1/reviews/${encodeURIComponent(reviewId)}/decisions`,
         body,
       );
-      setDecided(
-        `${words(effective === "edit" ? "approved with edits" : effective)} — proposal now ${words(result.proposalStatus)}`,
-      );
+      setDecided(decidedText(effective, result, proposal));
       rememberClosed(reviewId);
       onDecided();
       mine.current.goNext();
@@ -154,11 +174,12 @@ export function ReviewPage({
   }
 
   const pick = (verdict: DecisionDraft["verdict"]) => () => {
+    if (review.awaitingOthers) return; // approved already: nothing left to decide here
     setDraft((d) => ({ ...d, verdict }));
     setFocusTick((t) => t + 1);
   };
   useShortcuts({
-    ...Object.fromEntries(VERDICTS.map((v) => [v.key, pick(v.verdict)])),
+    ...Object.fromEntries(offered.map((v) => [v.key, pick(v.verdict)])),
     e: () =>
       document
         .querySelector<HTMLElement>(".payload-form input, .payload-form textarea, .payload-form select")
@@ -205,6 +226,7 @@ export function ReviewPage({
           · {words(proposal.status)}
           {proposal.review ? ` · due ${when(proposal.review.dueAt)}` : ""}
         </p>
+        <AlreadyExecutedNotice proposal={proposal} />
         <p className="lease" role="status">
           {review.claim && !review.blocked
             ? `Claimed by you until ${when(review.claim.expiresAt)} (${duration(leaseLeft)} left; renewed while open)`
@@ -213,7 +235,7 @@ export function ReviewPage({
               : "Not claimed"}
         </p>
         <p className="shortcut-help">
-          {VERDICTS.map((v) => (
+          {offered.map((v) => (
             <span key={v.key}>
               <Shortcut keys={v.key} /> {v.label.toLowerCase()}{" "}
             </span>
@@ -239,6 +261,7 @@ export function ReviewPage({
       ) : null}
       <div className="packet">
         <div className="packet-main">
+          <InfoSection proposal={proposal} />
           <RequestSection request={proposal.request} />
           <section aria-labelledby="action-title" className="panel">
             <h2 id="action-title">Proposed action</h2>
@@ -269,9 +292,14 @@ export function ReviewPage({
               onJudged={review.reload}
             />
           ) : null}
-          {judgementPending ? null : (
+          {judgementPending ? null : review.awaitingOthers ? (
+            <p role="status" className="notice">
+              You approved this; it waits for another approver
+            </p>
+          ) : (
             <DecisionPanel
               draft={draft}
+              proposal={proposal}
               categories={actions?.categories ?? []}
               edited={isEdited}
               editProblems={editProblems}
@@ -290,6 +318,10 @@ export function ReviewPage({
             entity={entity}
             items={review.history}
             currentId={proposal.id}
+            canAudit={user.role === "owner" || user.role === "auditor"}
+          />
+          <SimilarCasesSection
+            proposalId={proposal.id}
             canAudit={user.role === "owner" || user.role === "auditor"}
           />
         </div>

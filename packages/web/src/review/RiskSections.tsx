@@ -1,7 +1,8 @@
 import type { ActionTypeInfo, Proposal, ProposalHistoryItem } from "../api/types.ts";
 import { navigate } from "../app/router.ts";
-import { age, percent, words } from "../ui/format.ts";
+import { age, percent, when, words } from "../ui/format.ts";
 import { PlainText } from "../ui/safe.tsx";
+import { reviewedAfterExecution } from "./DecisionPanel.tsx";
 
 /** Every matching rule, and one line on why the proposal is in front of this reviewer. */
 export function WhyHereSection({ proposal }: { proposal: Proposal }) {
@@ -69,7 +70,76 @@ export function SignalsSection({ proposal }: { proposal: Proposal }) {
   );
 }
 
-/** What approving sets in motion: executor, reversibility, rollback plan. */
+/**
+ * The action's execution in a few words for people: where it stands and since when (from the
+ * execution rows the API lists with the proposal, when it does).
+ */
+export function executionText(execution: Proposal["execution"]): string {
+  const rows = execution.executions ?? [];
+  const main = rows.find((row) => row.kind === "execute");
+  const rollback = rows.find((row) => row.kind === "rollback");
+  const at = (row: (typeof rows)[number] | undefined) => (row === undefined ? "" : ` ${when(row.updatedAt)}`);
+  const status = execution.status;
+  switch (status) {
+    case "not_started":
+      return main?.status === "granted"
+        ? "handed to the agent to run; it has not reported yet"
+        : "queued to run, not sent yet";
+    case "executing":
+      return `running now (attempt ${Math.max(1, execution.attempts)})`;
+    case "executed":
+      return rollback === undefined
+        ? `executed${at(main)}`
+        : `executed${at(main)}; rollback ${words(rollback.status)}${at(rollback)}`;
+    case "failed":
+      return `failed${at(main)}: nothing ran, so there is nothing to roll back`;
+    case "unknown":
+      return `outcome unknown${at(main)}: a reconciliation review settles what happened`;
+    case "dead_lettered":
+      return `gave up after ${execution.attempts} attempts${at(main)}: a reconciliation review settles it`;
+    case "cancelled":
+      return `cancelled before it ran${at(main)}`;
+    case "rolled_back":
+      return `executed${at(main)}, then rolled back${at(rollback)}`;
+    default: {
+      const unknownStatus: never = status;
+      return String(unknownStatus);
+    }
+  }
+}
+
+/**
+ * Said first on a packet whose action already ran (the `post_review` stage, or a sampled auto-approval):
+ * its status reads "auto approved" and stays so whatever the decision, so this says what ran and how
+ * it stands. Nothing for a review that comes before execution.
+ */
+export function AlreadyExecutedNotice({ proposal }: { proposal: Proposal }) {
+  if (!reviewedAfterExecution(proposal)) return null;
+  const title = afterExecutionTitle(proposal.execution);
+  return (
+    <p className="notice already-executed" role="note" aria-label={title}>
+      <strong>{title}:</strong> this action{" "}
+      {title === "Already executed" ? "ran before review" : "does not wait for review"} (
+      {proposal.route.sampled
+        ? "sampled for a review afterwards"
+        : `autonomy stage ${words(proposal.route.stage)}`}
+      ). Execution: <span className="execution-state">{executionText(proposal.execution)}</span>. Approve
+      keeps it; reject rolls it back.
+    </p>
+  );
+}
+
+/** "Already executed" once the action ran (or is running); before that, what it is instead. */
+function afterExecutionTitle(execution: Proposal["execution"]): string {
+  return ["executing", "executed", "rolled_back"].includes(execution.status)
+    ? "Already executed"
+    : "Approved automatically, reviewed afterwards";
+}
+
+/**
+ * What approving sets in motion: executor, reversibility, rollback plan. For an action that already
+ * ran, what the two verdicts left do to it instead, and its execution so far.
+ */
 export function IfApprovedSection({
   proposal,
   action,
@@ -77,6 +147,7 @@ export function IfApprovedSection({
   proposal: Proposal;
   action: ActionTypeInfo | undefined;
 }) {
+  const afterExecution = reviewedAfterExecution(proposal);
   const reversible =
     action === undefined
       ? "unknown"
@@ -85,19 +156,31 @@ export function IfApprovedSection({
         : action.reversible
           ? "yes"
           : "no";
+  const executor =
+    action === undefined
+      ? "unknown action type"
+      : action.executeVia === "agent"
+        ? "the agent, with a single-use grant"
+        : `Loopgate (${action.executeVia})`;
   return (
     <section aria-labelledby="approved-title" className="panel">
-      <h2 id="approved-title">If approved</h2>
+      <h2 id="approved-title">{afterExecution ? afterExecutionTitle(proposal.execution) : "If approved"}</h2>
+      {afterExecution ? (
+        <p className="why-line">
+          Approve keeps it as it ran; reject rolls it back
+          {proposal.rollbackPlan ? " (rollback plan below)" : " (the agent gave no rollback plan)"}.
+        </p>
+      ) : null}
       <dl className="signals">
+        {afterExecution ? (
+          <div>
+            <dt>Execution</dt>
+            <dd className="execution-state">{executionText(proposal.execution)}</dd>
+          </div>
+        ) : null}
         <div>
           <dt>Executed by</dt>
-          <dd>
-            {action === undefined
-              ? "unknown action type"
-              : action.executeVia === "agent"
-                ? "the agent, with a single-use grant"
-                : `Loopgate (${action.executeVia})`}
-          </dd>
+          <dd>{executor}</dd>
         </div>
         <div>
           <dt>Reversible</dt>
@@ -109,7 +192,7 @@ export function IfApprovedSection({
             <PlainText text={proposal.rollbackPlan} />
           </dd>
         </div>
-        {action && action.approvals > 1 ? (
+        {action && action.approvals > 1 && !afterExecution ? (
           <div>
             <dt>Approvals</dt>
             <dd>
@@ -155,8 +238,11 @@ export function HistorySection({
       <ul className="history">
         {others.map((item) => (
           <li key={item.id}>
-            <span className={`status status-${item.status}`}>{words(item.status)}</span> {item.actionType} ·{" "}
-            {age(item.createdAt)} ago
+            <span className={`status status-${item.status}`}>{words(item.status)}</span>
+            {EXECUTION_WORTH_SAYING.has(item.executionStatus) ? (
+              <span className={`status status-${item.executionStatus}`}>{words(item.executionStatus)}</span>
+            ) : null}{" "}
+            {item.actionType} · {age(item.createdAt)} ago
             {canAudit ? (
               <button
                 type="button"
@@ -173,3 +259,15 @@ export function HistorySection({
     </section>
   );
 }
+
+/**
+ * Execution outcomes a history line names next to the proposal's status, because the status alone
+ * hides them: an auto-approved action rejected after it ran stays `auto_approved` but was rolled back.
+ */
+const EXECUTION_WORTH_SAYING: ReadonlySet<ProposalHistoryItem["executionStatus"]> = new Set([
+  "failed",
+  "unknown",
+  "dead_lettered",
+  "cancelled",
+  "rolled_back",
+]);

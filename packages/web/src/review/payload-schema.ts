@@ -2,8 +2,8 @@ import { type Schema, Validator } from "@cfworker/json-schema";
 
 /**
  * The mask placeholders the API writes for people without the PII permission. Mirrors core's
- * `PII_MASK_PATTERN` (signals/pii-detectors.ts); the API refuses a payload holding one, so the form
- * warns before sending.
+ * `PII_MASK_PATTERN` (signals/pii-detectors.ts); the API refuses an edit holding one, so the form
+ * flags it before sending ({@link withMaskedEdits}).
  */
 export const MASK_PATTERN = /\[(?:email|phone|national id|card ••••\d{4}|iban ••••[A-Z0-9]{4})\]/;
 
@@ -109,4 +109,34 @@ export function mergePatch(before: unknown, after: unknown): unknown {
     if (JSON.stringify(a[key]) !== JSON.stringify(value)) patch[key] = mergePatch(a[key], value);
   }
   return patch;
+}
+
+/** What a reviewer who sees personal data masked is told at a changed field that still holds a mask. */
+export const MASKED_EDIT =
+  "Still holds masked personal data, which would be sent as the value: retype the whole field without the masked parts, or escalate to someone who sees personal data";
+
+/**
+ * `problems` plus {@link MASKED_EDIT} at every field changed from `before` to `after` that still holds
+ * a mask placeholder: the API refuses such an edit, so the form says so at the field and the decision
+ * waits. Fields left as they were may keep their masks; the edit does not send them.
+ */
+export function withMaskedEdits(
+  problems: Map<string, string[]>,
+  before: unknown,
+  after: unknown,
+): Map<string, string[]> {
+  const out = new Map(problems);
+  const flag = (path: FieldPath) => out.set(pointer(path), [...(out.get(pointer(path)) ?? []), MASKED_EDIT]);
+  const walk = (changed: unknown, path: FieldPath): void => {
+    if (typeof changed === "string") {
+      if (MASK_PATTERN.test(changed)) flag(path);
+    } else if (changed !== null && typeof changed === "object") {
+      for (const [key, value] of Object.entries(changed)) {
+        if (MASK_PATTERN.test(key)) flag([...path, key]);
+        else walk(value, [...path, key]);
+      }
+    }
+  };
+  walk(mergePatch(before, after), []);
+  return out;
 }

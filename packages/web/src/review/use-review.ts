@@ -26,6 +26,11 @@ export interface ReviewState {
   claim: ReviewItem["claim"];
   /** Why the review cannot be decided here (someone else holds or decided it), when so. */
   blocked: string | null;
+  /**
+   * True when the caller already approved this N-of-M review: it waits for another approver, so it is
+   * shown read-only and not claimed (the server refuses the claim with `already_approved`).
+   */
+  awaitingOthers: boolean;
   /** Set when the review was already closed (decided, cancelled, expired) on opening. */
   closedOnOpen: string | null;
   history: ProposalHistoryItem[] | null;
@@ -37,12 +42,14 @@ export interface ReviewState {
 
 /**
  * Opens a review: claims it (a courtesy lease others see, renewed while the page is open and given
- * back on leaving undecided), then loads the packet and the entity's history.
+ * back on leaving undecided), then loads the packet and the entity's history. A review the caller
+ * already approved is refused the claim by the server and shown read-only (`awaitingOthers`).
  */
 export function useReview(reviewId: string, proposalIdHint: string | null, decided: boolean): ReviewState {
   const [proposal, setProposal] = useState<Proposal | null>(null);
   const [claim, setClaim] = useState<ReviewItem["claim"]>(null);
   const [blocked, setBlocked] = useState<string | null>(null);
+  const [awaitingOthers, setAwaitingOthers] = useState(false);
   const [closedOnOpen, setClosedOnOpen] = useState<string | null>(null);
   const [history, setHistory] = useState<ProposalHistoryItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -58,6 +65,7 @@ export function useReview(reviewId: string, proposalIdHint: string | null, decid
     setLoading(true);
     setError(null);
     setBlocked(null);
+    setAwaitingOthers(false);
     setClosedOnOpen(null);
     (async () => {
       let proposalId = proposalIdHint;
@@ -69,6 +77,7 @@ export function useReview(reviewId: string, proposalIdHint: string | null, decid
         if (!(caught instanceof ApiError)) throw caught;
         if (caught.status === 409 || caught.status === 410 || caught.status === 403) {
           if (!cancelled) setBlocked(caught.message);
+          if (!cancelled && caught.code === "already_approved") setAwaitingOthers(true);
           const closed =
             caught.status === 410 || caught.code === "already_decided" || caught.code === "review_cancelled";
           if (!cancelled && closed) setClosedOnOpen(caught.message);
@@ -126,5 +135,16 @@ export function useReview(reviewId: string, proposalIdHint: string | null, decid
     decidedRef.current = true;
   }, []);
 
-  return { proposal, claim, blocked, closedOnOpen, history, error, loading, reload, markDecided };
+  return {
+    proposal,
+    claim,
+    blocked,
+    awaitingOthers,
+    closedOnOpen,
+    history,
+    error,
+    loading,
+    reload,
+    markDecided,
+  };
 }

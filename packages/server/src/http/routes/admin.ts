@@ -81,7 +81,7 @@ export function adminRoutes(routes: RouteTable, signingKey: SigningKey): void {
     {
       method: "get",
       path: "/v1/audit",
-      summary: "Audit entries, oldest first (owners and auditors)",
+      summary: "Audit entries, oldest first or (order=desc) newest first (owners and auditors)",
       tag: "audit",
       access: "authenticated",
       query: AuditQuery,

@@ -5,8 +5,12 @@ import {
   ProposalHistoryItem,
   ProposalHistoryQuery,
   QueueSummary,
+  SimilarCase,
+  SimilarCasesQuery,
 } from "@loopgate/core";
+import { z } from "zod";
 import { entityHistory, queueSummary, verifyStoredChain } from "../../app/review-desk.ts";
+import { similarCases } from "../../app/similar-cases.ts";
 import type { RouteTable } from "../route-table.ts";
 
 const errors = {
@@ -31,6 +35,24 @@ export function reviewDeskRoutes(routes: RouteTable): void {
       },
     },
     async (c, principal) => c.json(await entityHistory(c.var.deps, principal!, c.req.query())),
+  );
+  routes.add(
+    {
+      method: "get",
+      path: "/v1/proposals/:id/similar",
+      summary:
+        "Past proposals of the same agent and action type that people decided, most alike first, with the decision that closed each (people only; PII masked without the permission)",
+      tag: "proposals",
+      access: "authenticated",
+      query: SimilarCasesQuery,
+      responses: {
+        200: { description: "Similar past cases", schema: z.object({ items: z.array(SimilarCase) }) },
+        404: { description: "No such proposal", schema: ErrorEnvelope },
+        ...errors,
+      },
+    },
+    async (c, principal) =>
+      c.json(await similarCases(c.var.deps, principal!, c.req.param("id")!, c.req.query())),
   );
   routes.add(
     {

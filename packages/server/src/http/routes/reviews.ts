@@ -7,6 +7,7 @@ import {
   ErrorEnvelope,
   listOf,
   ReviewItem,
+  ReviewListItem,
   ReviewQuery,
 } from "@loopgate/core";
 import { claimReview, releaseReview } from "../../app/claim.ts";
@@ -41,7 +42,7 @@ export function reviewRoutes(routes: RouteTable): void {
       tag: "reviews",
       access: "authenticated",
       query: ReviewQuery,
-      responses: { 200: { description: "A page of reviews", schema: listOf(ReviewItem) }, ...errors },
+      responses: { 200: { description: "A page of reviews", schema: listOf(ReviewListItem) }, ...errors },
     },
     async (req, principal) => ({ status: 200, body: await listReviews(req.deps, principal, req.query()) }),
   );
@@ -73,7 +74,8 @@ export function reviewRoutes(routes: RouteTable): void {
     {
       method: "post",
       path: "/v1/reviews/:id/claim",
-      summary: "Take a review for a while (a lease); claiming again extends it",
+      summary:
+        "Take a review for a while (a lease); claiming again extends it. Refused (403 `already_approved`) to someone who already approved it: it waits for another approver",
       tag: "reviews",
       access: "authenticated",
       body: ClaimInput,
