@@ -12,12 +12,13 @@ import { SYSTEM_ACTOR } from "../app/principal.ts";
 import { type RunningServer, startServer } from "../http/start-server.ts";
 import { DemoReceiver, RECEIVER_PREFIX } from "./demo-receiver.ts";
 import { type DemoState, DemoStateFile, type DemoUser, loadDemoState } from "./demo-state.ts";
+import { withExecutorOrigin } from "./policy-origin.ts";
 import { type SimulatedDecision, startSimulatedReviewers } from "./simulated-reviewers.ts";
 
 /** The support-desk policy the demo loads. */
 export const DEMO_POLICY = new URL("../../../../examples/policies/support-desk.yaml", import.meta.url);
 
-/** The origin the policy file's executor URLs name; replaced by the demo's own before loading. */
+/** The origin the policy file's executor URLs name; replaced in those URLs (only) by the demo's own. */
 export const POLICY_ORIGIN = "http://127.0.0.1:4747";
 
 /** The environment variable the policy's executors read their signing secret from. */
@@ -116,7 +117,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await server.close();
   };
   try {
-    const policy = (await readFile(DEMO_POLICY, "utf8")).replaceAll(POLICY_ORIGIN, server.url);
+    const policy = withExecutorOrigin(await readFile(DEMO_POLICY, "utf8"), POLICY_ORIGIN, server.url);
     await installPolicy(server.deps, policy, SYSTEM_ACTOR, "file:examples/policies/support-desk.yaml");
     await ensurePeople(server, state);
     await stateFile.save();

@@ -108,7 +108,7 @@ function Desk({ session, onSignOut }: { session: SessionView; onSignOut: () => v
       content = <AuditView proposalId={page.proposalId} />;
       break;
     case "policy":
-      content = <PolicyView />;
+      content = <PolicyView owner={user.role === "owner"} />;
       break;
     case "stops":
       content = <StopsView actions={actions?.items ?? []} />;
@@ -119,7 +119,7 @@ function Desk({ session, onSignOut }: { session: SessionView; onSignOut: () => v
     case "simulator":
       content =
         user.role === "owner" || user.role === "auditor" ? (
-          <SimulatorView actions={actions} />
+          <SimulatorView actions={actions} owner={user.role === "owner"} />
         ) : (
           <OverseersOnly title="Policy simulator" />
         );

@@ -1,39 +1,51 @@
-import { useEffect, useState } from "react";
-import { api } from "../api/client.ts";
+import { useState } from "react";
 import type { PolicyVersionView } from "../api/types.ts";
 import { when } from "../ui/format.ts";
+import { PolicyEditor } from "./PolicyEditor.tsx";
+import { PolicyTextArea } from "./PolicyTextArea.tsx";
+import { useApiRead } from "./use-api.ts";
 
-/** The active policy, read-only: load new versions with `loopgate serve --policy` or `PUT /v1/policy`. */
-export function PolicyView() {
-  const [policy, setPolicy] = useState<PolicyVersionView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<PolicyVersionView>("GET", "/v1/policy")
-      .then(setPolicy)
-      .catch((e: Error) => setError(e.message));
-  }, []);
+/**
+ * The policy in force. Owners edit it as a draft, simulate and put it in force ({@link PolicyEditor});
+ * reviewers and auditors read it with line numbers.
+ */
+export function PolicyView({ owner }: { owner: boolean }) {
+  const [reload, setReload] = useState(0);
+  const read = useApiRead<PolicyVersionView>("/v1/policy", reload);
+  // A newer version the editor learnt of (one it put in force, or found since), shown at once.
+  const [newer, setNewer] = useState<PolicyVersionView | null>(null);
+  const policy =
+    newer !== null && (read.data === null || newer.version > read.data.version) ? newer : read.data;
+
   return (
-    <main className="owner" aria-labelledby="policy-title">
-      <h1 id="policy-title">Active policy</h1>
-      {error ? (
+    <main className="owner policy-page" aria-labelledby="policy-title">
+      <h1 id="policy-title">Policy</h1>
+      {read.error ? (
         <p role="alert" className="error">
-          {error}
+          {read.error}
         </p>
       ) : null}
       {policy ? (
-        <>
-          <p className="meta">
-            Version {policy.version}, loaded {when(policy.createdAt)} by {policy.createdBy} · hash{" "}
-            <code>{policy.hash.slice(0, 16)}…</code>
-          </p>
-          <p className="hint">
-            Read-only here. Load a new version with <code>loopgate serve --policy loopgate.yaml</code>.
-          </p>
-          <section aria-label="Policy YAML">
-            <pre className="policy-text">{policy.text}</pre>
-          </section>
-        </>
+        <p className="meta">
+          Version {policy.version} in force, loaded {when(policy.createdAt)} by {policy.createdBy} · hash{" "}
+          <code>{policy.hash.slice(0, 16)}…</code>
+        </p>
       ) : null}
+      {policy === null ? null : owner ? (
+        <PolicyEditor
+          active={policy}
+          onVersion={(version, putHere) => {
+            setNewer(version);
+            if (putHere) setReload((n) => n + 1);
+          }}
+        />
+      ) : (
+        <>
+          <p className="hint">Read-only: owners edit the policy and put new versions in force.</p>
+          <label htmlFor="policy-text">Policy (YAML)</label>
+          <PolicyTextArea id="policy-text" value={policy.text} readOnly />
+        </>
+      )}
     </main>
   );
 }

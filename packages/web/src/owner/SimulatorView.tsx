@@ -1,49 +1,51 @@
-import { type FormEvent, useEffect, useState } from "react";
-import { ApiError, api } from "../api/client.ts";
+import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
+import { api } from "../api/client.ts";
 import type { ActionList, PolicyVersionView, ReplayReport } from "../api/types.ts";
+import { navigate } from "../app/router.ts";
+import { PolicyProblems } from "./PolicyProblems.tsx";
+import { PolicyTextArea, type PolicyTextAreaHandle } from "./PolicyTextArea.tsx";
+import { forgetDraft, saveDraft } from "./policy-draft.ts";
+import { issuesOf, type PolicyIssue, problemLines } from "./policy-issues.ts";
 import { ReplayReportView } from "./ReplayReportView.tsx";
 import "./dashboard.css";
-
-/** A problem of the candidate as the API's error envelope carries it (`details.issues`). */
-interface Issue {
-  path: string;
-  message: string;
-  line?: number;
-  column?: number | null;
-}
-
-function issuesOf(error: unknown): Issue[] {
-  if (!(error instanceof ApiError)) return [];
-  const issues = (error.details as { issues?: unknown } | undefined)?.issues;
-  return Array.isArray(issues) ? (issues as Issue[]) : [];
-}
 
 /**
  * The policy simulator (SPEC §5 "Replay"): a candidate policy — the active one to start from, edited
  * or uploaded — and optional thresholds, replayed over stored history by `POST /v1/policy/replay`.
  * Shows how routes change per action type, the automation rate before and after, and the estimated
- * error among newly automated proposals from the reviewers' actual decisions. Nothing is loaded.
+ * error among newly automated proposals from the reviewers' actual decisions. Nothing is loaded here:
+ * owners carry a candidate to the policy editor to put it in force.
  */
-export function SimulatorView({ actions }: { actions: ActionList | null }) {
+export function SimulatorView({ actions, owner }: { actions: ActionList | null; owner: boolean }) {
   const [text, setText] = useState<string | null>(null);
-  const [activeVersion, setActiveVersion] = useState<number | null>(null);
+  const [active, setActive] = useState<PolicyVersionView | null>(null);
   const [since, setSince] = useState("");
   const [thresholds, setThresholds] = useState<Record<string, string>>({});
   const [report, setReport] = useState<ReplayReport | null>(null);
-  const [error, setError] = useState<{ message: string; issues: Issue[] } | null>(null);
+  const [error, setError] = useState<{ message: string; issues: PolicyIssue[] } | null>(null);
   const [running, setRunning] = useState(false);
+  const candidate = useRef<PolicyTextAreaHandle>(null);
+  const marked = useMemo(() => problemLines(error?.issues ?? []), [error]);
 
   useEffect(() => {
     api<PolicyVersionView>("GET", "/v1/policy")
       .then((policy) => {
         setText((current) => current ?? policy.text);
-        setActiveVersion(policy.version);
+        setActive(policy);
       })
       .catch(() => setText((current) => current ?? ""));
   }, []);
 
   async function upload(file: File | undefined) {
     if (file) setText(await file.text());
+  }
+
+  /** Hands the candidate to the policy editor as the owner's draft (it replaces an unsaved one there). */
+  function editInPolicyEditor() {
+    if (active === null || text === null) return;
+    if (text === active.text) forgetDraft();
+    else saveDraft({ text, baseVersion: active.version }, active);
+    navigate({ name: "policy" });
   }
 
   async function run(event: FormEvent) {
@@ -73,25 +75,37 @@ export function SimulatorView({ actions }: { actions: ActionList | null }) {
       <h1 id="simulator-title">Policy simulator</h1>
       <p className="hint">
         Replays stored proposals, with the signals as recorded, under a candidate policy and reports what
-        would have changed. Nothing is loaded: put a policy in force with <code>loopgate serve --policy</code>{" "}
-        or <code>PUT /v1/policy</code>.
+        would have changed. Nothing is loaded here: owners put a policy in force from the{" "}
+        <a
+          href="/policy"
+          onClick={(event) => {
+            if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+            event.preventDefault();
+            navigate({ name: "policy" });
+          }}
+        >
+          Policy
+        </a>{" "}
+        page's editor.
       </p>
       <form className="panel simulator-form" onSubmit={run} aria-label="Candidate">
         <label htmlFor="candidate">
           Candidate policy (YAML)
-          {activeVersion !== null ? (
-            <span className="muted"> — starts as the active version {activeVersion}</span>
+          {active !== null ? (
+            <span className="muted"> — starts as the active version {active.version}</span>
           ) : null}
         </label>
-        <textarea
-          id="candidate"
-          rows={16}
-          spellCheck={false}
-          className="policy-input"
-          value={text ?? ""}
-          disabled={text === null}
-          onChange={(e) => setText(e.target.value)}
-        />
+        {text === null ? (
+          <p className="muted">Loading the active policy…</p>
+        ) : (
+          <PolicyTextArea
+            ref={candidate}
+            id="candidate"
+            value={text}
+            onChange={setText}
+            problemLines={marked}
+          />
+        )}
         <div className="filters">
           <label>
             Load from a file
@@ -131,29 +145,24 @@ export function SimulatorView({ actions }: { actions: ActionList | null }) {
             ))}
           </fieldset>
         ) : null}
-        <button type="submit" className="primary" disabled={running || text === null}>
-          {running ? "Replaying…" : "Run the replay"}
-        </button>
+        <div className="simulator-actions">
+          <button type="submit" className="primary" disabled={running || text === null}>
+            {running ? "Replaying…" : "Run the replay"}
+          </button>
+          {owner ? (
+            <button type="button" disabled={text === null || active === null} onClick={editInPolicyEditor}>
+              Edit in the policy editor
+            </button>
+          ) : null}
+        </div>
       </form>
       {error ? (
         <div role="alert" className="panel replay-error">
           <p className="error">{error.message}</p>
-          {error.issues.length > 0 ? (
-            <ul>
-              {error.issues.map((issue) => (
-                <li key={`${issue.path}:${issue.line ?? ""}:${issue.message}`}>
-                  {issue.line !== undefined ? (
-                    <strong>
-                      line {issue.line}
-                      {issue.column ? `:${issue.column}` : ""}
-                    </strong>
-                  ) : null}{" "}
-                  {issue.message.replace(/^line \d+(:\d+)?: /, "")}
-                  {issue.path ? <code className="muted"> {issue.path}</code> : null}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <PolicyProblems
+            issues={error.issues}
+            onGoTo={(line, column) => candidate.current?.moveTo(line, column)}
+          />
         </div>
       ) : null}
       {report ? <ReplayReportView report={report} /> : null}
