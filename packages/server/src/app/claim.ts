@@ -30,7 +30,11 @@ export async function claimReview(
       "conflict",
       "claimed_by_other",
       `${review.claimedBy.name} holds this review until ${review.claimExpiresAt}; pick another one`,
-      { claim: { by: review.claimedBy, expiresAt: review.claimExpiresAt } },
+      {
+        reviewId: review.id,
+        proposalId: review.proposalId,
+        claim: { by: review.claimedBy, expiresAt: review.claimExpiresAt },
+      },
     );
   }
   return commitClaim(deps, person, review, parsed.leaseSeconds, now);
@@ -45,6 +49,8 @@ function refuseApprover(review: ReviewRow, userId: string): void {
     "already_approved",
     `You already approved this review; it waits for another approver (${review.approvers.length} of ${review.approvalsRequired} approvals given)`,
     {
+      reviewId: review.id,
+      proposalId: review.proposalId,
       approvedAt: approval.at,
       approvalsGiven: review.approvers.length,
       approvalsRequired: review.approvalsRequired,

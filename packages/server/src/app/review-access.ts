@@ -68,7 +68,7 @@ export async function refuseClosed(deps: AppDeps, review: ReviewRow, callerId: s
       "gone",
       "review_expired",
       `This review passed its due time (${review.dueAt}) and its on-expiry rule was applied; it can no longer be decided`,
-      { reviewId: review.id, dueAt: review.dueAt },
+      { reviewId: review.id, proposalId: review.proposalId, dueAt: review.dueAt },
     );
   }
   const decisions = await deps.store.decisionsOfProposal(review.proposalId);
@@ -81,6 +81,8 @@ export async function refuseClosed(deps: AppDeps, review: ReviewRow, callerId: s
       ? "The agent withdrew this proposal; nothing to decide"
       : closedMessage(winner, callerId),
     {
+      reviewId: review.id,
+      proposalId: review.proposalId,
       reviewStatus: review.status,
       proposalStatus: proposal?.status ?? null,
       decision: winner

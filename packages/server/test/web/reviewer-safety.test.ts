@@ -90,7 +90,8 @@ describe("the reviewer app: safety and roles", () => {
     await w.page.getByLabel(/^body/).fill("Your card arrives tomorrow.");
     await w.page.getByRole("radio", { name: /Approve with edits/ }).click();
     await w.page.getByRole("button", { name: "Confirm: approve with edits" }).click();
-    await w.page.getByRole("heading", { name: "Inbox" }).waitFor();
+    // The app moves on (to the next review, or the inbox when none is left) once the decision is in.
+    await w.page.getByRole("heading", { name: "PII reply for [email]" }).waitFor({ state: "detached" });
     const stored = await desk.read(proposal.id);
     expect(stored.status).toBe("approved_with_edits");
     expect(stored.finalPayload).toEqual({ to: "anna@example.com", body: "Your card arrives tomorrow." });

@@ -1,4 +1,5 @@
 import type { ErrorEnvelope } from "@loopgate/core";
+import { withLocalTimes } from "../ui/format.ts";
 
 /** An error answer of the API, with its stable code and the message that says what to do. */
 export class ApiError extends Error {
@@ -59,13 +60,25 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     const apiError = new ApiError(
       response.status,
       error?.code ?? "http_error",
-      error?.message ?? `The server answered ${response.status}: reload the page and try again`,
+      error?.message === undefined
+        ? `The server answered ${response.status}: reload the page and try again`
+        : withLocalTimes(error.message),
       error?.details,
     );
     if (response.status === 401 && path !== "/v1/session") onSignedOut?.();
     throw apiError;
   }
   return parsed as T;
+}
+
+/**
+ * A state-changing call that outlives the page (`keepalive`), for what must reach the server as the
+ * tab closes or reloads, such as giving back a claimed review. Best effort: nothing waits for it.
+ */
+export function apiOnLeave(method: string, path: string): void {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (csrfToken !== null) headers["x-csrf-token"] = csrfToken;
+  void fetch(path, { method, headers, credentials: "same-origin", keepalive: true }).catch(() => undefined);
 }
 
 /** A query string from the defined entries of `params`. */

@@ -5,10 +5,12 @@ import { age, dueText, when, words } from "../ui/format.ts";
 import { Shortcut, useShortcuts } from "../ui/shortcuts.tsx";
 import { InboxFilterBar } from "./InboxFilterBar.tsx";
 import {
+  claimedByMe,
   claimedByOther,
   type InboxFilters,
   type Inbox as InboxState,
   nextReview,
+  PAGE,
   waitingForOthers,
 } from "./use-inbox.ts";
 
@@ -155,11 +157,10 @@ export function Inbox({
                     ) : (
                       ""
                     )}
-                    {item.claim ? (
-                      <span className="claim">
-                        {" "}
-                        · {taken ? `taken by ${item.claim.by.name}` : "claimed by you"}
-                      </span>
+                    {taken && item.claim ? (
+                      <span className="claim"> · taken by {item.claim.by.name}</span>
+                    ) : claimedByMe(item, user.id) ? (
+                      <span className="claim"> · claimed by you</span>
                     ) : null}
                   </td>
                 </tr>
@@ -167,6 +168,16 @@ export function Inbox({
             })}
           </tbody>
         </table>
+      ) : null}
+      {inbox.more ? (
+        <p className="list-more">
+          <span className="muted">
+            {items.length} open reviews listed, earliest due first; more are waiting.
+          </span>{" "}
+          <button type="button" onClick={inbox.loadMore}>
+            Show {PAGE} more
+          </button>
+        </p>
       ) : null}
     </main>
   );

@@ -13,7 +13,7 @@ export interface InboxFilters {
 export const NO_FILTERS: InboxFilters = { queue: "", actionType: "", status: "", agent: "" };
 
 /** Items loaded at once: a reviewer works the top of the queue; counts come from the summary. */
-const PAGE = 200;
+export const PAGE = 200;
 
 export interface Inbox {
   items: ReviewListItem[];
@@ -21,6 +21,10 @@ export interface Inbox {
   loading: boolean;
   error: string | null;
   refresh: () => void;
+  /** Whether more open reviews wait beyond those listed (a page of {@link PAGE} at a time). */
+  more: boolean;
+  /** Lists the next page too (kept on refresh). */
+  loadMore: () => void;
 }
 
 /** Highest priority first, then the earliest due. */
@@ -31,6 +35,11 @@ export function byPriority(a: ReviewItem, b: ReviewItem): number {
 /** Whether someone other than `userId` holds a live claim on the review. */
 export function claimedByOther(item: ReviewItem, userId: string, now = Date.now()): boolean {
   return item.claim !== null && item.claim.by.id !== userId && Date.parse(item.claim.expiresAt) > now;
+}
+
+/** Whether the caller holds a live claim on the review (an expired one is nobody's). */
+export function claimedByMe(item: ReviewItem, userId: string, now = Date.now()): boolean {
+  return item.claim !== null && item.claim.by.id === userId && Date.parse(item.claim.expiresAt) > now;
 }
 
 /**
@@ -78,18 +87,21 @@ export function useInbox(filters: InboxFilters): Inbox {
   const [queues, setQueues] = useState<QueueSummary[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  const [pages, setPages] = useState(1);
+  const [more, setMore] = useState(false);
   const generation = useRef(0);
   const timer = useRef<number | null>(null);
 
   const load = useCallback(async () => {
     const mine = ++generation.current;
     try {
-      const [page, summary] = await Promise.all([
-        api<ListPage<ReviewListItem>>("GET", `/v1/reviews${query({ ...filters, limit: PAGE })}`),
+      const [listed, summary] = await Promise.all([
+        listPages(filters, pages),
         api<ListPage<QueueSummary>>("GET", "/v1/reviews/summary"),
       ]);
       if (mine !== generation.current) return; // a newer load is on its way
-      setItems([...page.items].sort(byPriority));
+      setItems(listed.items.sort(byPriority));
+      setMore(listed.more);
       setQueues(summary.items);
       setError(null);
     } catch (caught) {
@@ -97,12 +109,18 @@ export function useInbox(filters: InboxFilters): Inbox {
     } finally {
       if (mine === generation.current) setLoading(false);
     }
-  }, [filters]);
+  }, [filters, pages]);
+
+  // Other filters start again from the first page.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the filters are the trigger
+  useEffect(() => setPages(1), [filters]);
 
   useEffect(() => {
     setLoading(true);
     void load();
   }, [load]);
+
+  const loadMore = useCallback(() => setPages((n) => n + 1), []);
 
   // Bursts of changes (an agent submitting many proposals) cost one reload, not one each.
   const refresh = useCallback(() => {
@@ -120,5 +138,24 @@ export function useInbox(filters: InboxFilters): Inbox {
     [],
   );
 
-  return { items, queues, loading, error, refresh };
+  return { items, queues, loading, error, refresh, more, loadMore };
+}
+
+/** The first `pages` pages of the open reviews (the API's order: earliest due first), following the cursor. */
+async function listPages(
+  filters: InboxFilters,
+  pages: number,
+): Promise<{ items: ReviewListItem[]; more: boolean }> {
+  const items: ReviewListItem[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < pages; i++) {
+    const page: ListPage<ReviewListItem> = await api(
+      "GET",
+      `/v1/reviews${query({ ...filters, limit: PAGE, cursor })}`,
+    );
+    items.push(...page.items);
+    if (page.nextCursor === null) return { items, more: false };
+    cursor = page.nextCursor;
+  }
+  return { items, more: true };
 }

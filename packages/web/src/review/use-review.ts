@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiError, api, query } from "../api/client.ts";
+import { ApiError, api, apiOnLeave, query } from "../api/client.ts";
 import type { ListPage, Proposal, ProposalHistoryItem, ReviewItem } from "../api/types.ts";
 
 /** How long the app asks to hold a review; it renews the lease while the page stays open. */
@@ -76,11 +76,19 @@ export function useReview(reviewId: string, proposalIdHint: string | null, decid
       } catch (caught) {
         if (!(caught instanceof ApiError)) throw caught;
         if (caught.status === 409 || caught.status === 410 || caught.status === 403) {
+          // The refusal names the proposal, so a link to a review someone else holds (or that is
+          // closed) still opens its packet, read-only.
+          const named = (caught.details as { proposalId?: unknown } | undefined)?.proposalId;
+          if (typeof named === "string") proposalId = named;
           if (!cancelled) setBlocked(caught.message);
           if (!cancelled && caught.code === "already_approved") setAwaitingOthers(true);
           const closed =
             caught.status === 410 || caught.code === "already_decided" || caught.code === "review_cancelled";
           if (!cancelled && closed) setClosedOnOpen(caught.message);
+        } else if (caught.status === 404) {
+          throw new Error(
+            "There is no such review: the link may be mistyped or the review removed. Go back to the inbox (g).",
+          );
         } else if (caught.status !== 401) {
           throw caught;
         }
@@ -124,8 +132,15 @@ export function useReview(reviewId: string, proposalIdHint: string | null, decid
         .then((renewed) => setClaim(renewed.claim))
         .catch(() => undefined);
     }, RENEW_MS);
+    // Closing the tab or reloading does not unmount the page: give the review back then too, so it is
+    // not held from others for the rest of the lease. (A reload claims it again on opening.)
+    const onLeave = () => {
+      if (!decidedRef.current) apiOnLeave("POST", `${path}/release`);
+    };
+    window.addEventListener("pagehide", onLeave);
     return () => {
       window.clearInterval(timer);
+      window.removeEventListener("pagehide", onLeave);
       if (!decidedRef.current) api("POST", `${path}/release`).catch(() => undefined);
     };
   }, [holding, decided, reviewId]);

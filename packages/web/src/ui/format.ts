@@ -27,6 +27,16 @@ export function when(iso: string): string {
     : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
+/**
+ * A server message with its ISO timestamps shown as local times: the API speaks UTC to programs
+ * ("sam holds this review until 2026-12-02T11:00:53.554Z"), a person reads "until 2 Dec 2026, 11:00".
+ */
+export function withLocalTimes(message: string): string {
+  return message.replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)/g, (iso) =>
+    when(iso),
+  );
+}
+
 /** 0.8312 → "83%"; null → "—". */
 export function percent(value: number | null | undefined): string {
   return value === null || value === undefined ? "—" : `${Math.round(value * 100)}%`;

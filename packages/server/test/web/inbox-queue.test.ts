@@ -1,0 +1,79 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureWebBuild, launchBrowser, openPage, signIn } from "./support/browser.ts";
+import { type Desk, PASSWORD, replyProposal, startDesk } from "./support/desk.ts";
+
+/**
+ * A long queue in real Chromium, as a support lead works it on a Monday: the inbox lists 200 at a time
+ * and says more are waiting; closing a review's tab gives its claim back; a claim's time reads as a
+ * local time, not as the API's UTC timestamp.
+ */
+describe("the reviewer app: a long queue", () => {
+  let desk: Desk;
+  let browser: Browser;
+  let ownerKey: string;
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    desk = await startDesk();
+    ownerKey = await desk.key("olga", "owner");
+    await desk.addPerson("rita", "reviewer", { pii: true });
+    await desk.addPerson("sam", "reviewer", { pii: true });
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await desk?.close();
+  });
+
+  const claimOf = async (reviewId: string) => {
+    const open = await desk.call("GET", "/v1/reviews?limit=500", { key: ownerKey });
+    return (open.body.items as { id: string; claim: { by: { name: string } } | null }[]).find(
+      (item) => item.id === reviewId,
+    )?.claim;
+  };
+
+  it("lists 200 open reviews, says more are waiting, and shows the next 200 on asking", async () => {
+    await desk.clearQueue();
+    for (let i = 0; i < 205; i++) await desk.propose(replyProposal(`Reply number ${i}`));
+    const w = await openPage(browser, desk.url);
+    await signIn(w.page, "rita", PASSWORD);
+    const rows = w.page.getByRole("table", { name: "Open reviews" }).locator("tbody tr");
+    await w.page.getByText("200 open reviews listed, earliest due first; more are waiting.").waitFor();
+    expect(await rows.count()).toBe(200);
+    await w.page.getByRole("button", { name: "Show 200 more" }).click();
+    await w.page.getByRole("button", { name: "Show 200 more" }).waitFor({ state: "detached" });
+    expect(await rows.count()).toBe(205);
+    expect(w.pageErrors).toEqual([]);
+    await w.context.close();
+  });
+
+  it("opens a link to a review someone holds read-only with their claim in local time; a closed tab gives the claim back", async () => {
+    await desk.clearQueue();
+    const proposal = await desk.propose(replyProposal("Your card is on its way."));
+    const reviewId = proposal.review.id as string;
+
+    const sam = await openPage(browser, desk.url);
+    await signIn(sam.page, "sam", PASSWORD);
+    await sam.page.goto(`/review/${reviewId}`);
+    await sam.page.getByText(/Claimed by you until/).waitFor();
+    expect((await claimOf(reviewId))?.by.name).toBe("sam");
+
+    const rita = await openPage(browser, desk.url);
+    await signIn(rita.page, "rita", PASSWORD);
+    await rita.page.goto(`/review/${reviewId}`);
+    const held = rita.page.getByText(/sam holds this review until/);
+    await held.waitFor();
+    await rita.page.getByRole("heading", { name: "Reply: Your card is on its way." }).waitFor();
+    const message = (await held.textContent()) ?? "";
+    expect(message).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+    await rita.context.close();
+
+    await sam.page.close({ runBeforeUnload: true });
+    for (let i = 0; i < 50 && (await claimOf(reviewId)) !== null; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await claimOf(reviewId)).toBeNull();
+    await sam.context.close();
+  });
+});
