@@ -73,6 +73,13 @@ describe("the reviewer app: working the queue", () => {
     await rita.page.getByRole("radio", { name: /^Approve/ }).click();
     await rita.page.getByRole("button", { name: "Confirm: approve" }).click();
     await waitForStatus(proposal.id, "approved");
+    // The app moves on at once, and the page it moves to says what was recorded.
+    await rita.page
+      .getByRole("status")
+      .filter({
+        hasText: "Recorded for “Reply: Approve me: your card is on its way.”: approve — proposal now approved",
+      })
+      .waitFor();
     await row(other.page, "Reply: Approve me: your card is on its wa").waitFor({
       state: "detached",
       timeout: 5000,

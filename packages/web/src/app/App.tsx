@@ -105,7 +105,13 @@ function Desk({ session, onSignOut }: { session: SessionView; onSignOut: () => v
       );
       break;
     case "audit":
-      content = <AuditView proposalId={page.proposalId} />;
+      // Reviewers are told plainly instead of a page of refused reads.
+      content =
+        user.role === "owner" || user.role === "auditor" ? (
+          <AuditView proposalId={page.proposalId} />
+        ) : (
+          <OverseersOnly title="Audit log" />
+        );
       break;
     case "policy":
       content = <PolicyView owner={user.role === "owner"} />;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import type { ActionTypeInfo, PersonView, ReviewItem } from "../api/types.ts";
 import { navigate } from "../app/router.ts";
+import { useLastDecision } from "../review/last-decision.ts";
 import { age, dueText, when, words } from "../ui/format.ts";
 import { Shortcut, useShortcuts } from "../ui/shortcuts.tsx";
 import { InboxFilterBar } from "./InboxFilterBar.tsx";
@@ -34,6 +35,7 @@ export function Inbox({
   actions: ActionTypeInfo[];
   onFilters: (filters: InboxFilters) => void;
 }) {
+  const previous = useLastDecision();
   const [selected, setSelected] = useState(0);
   const { items } = inbox;
   useEffect(() => {
@@ -56,6 +58,11 @@ export function Inbox({
   return (
     <main className="inbox" aria-labelledby="inbox-title">
       <h1 id="inbox-title">Inbox</h1>
+      {previous ? (
+        <p role="status" className="notice previous-decision">
+          Recorded for “{previous.summary}”: {previous.text}
+        </p>
+      ) : null}
       <section aria-label="My queues" className="queue-cards">
         {inbox.queues.length === 0 && !inbox.loading ? (
           <p className="muted">No queue has anything waiting.</p>

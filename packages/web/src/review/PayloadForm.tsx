@@ -18,6 +18,20 @@ interface FormProps {
 
 const LONG_TEXT = /body|text|message|note|comment|description|reply|content/i;
 
+/** Characters a line of the payload form holds at its usual width, for sizing a text area. */
+const CHARS_A_LINE = 70;
+
+/**
+ * Rows that show all of `text` as it wraps (not just its line breaks), so a reviewer reads the whole
+ * draft they approve without scrolling inside the box; at most 30, beyond which the box scrolls.
+ */
+function textRows(text: string): number {
+  const wrapped = text
+    .split("\n")
+    .reduce((rows, line) => rows + Math.max(1, Math.ceil(line.length / CHARS_A_LINE)), 0);
+  return Math.min(30, Math.max(3, wrapped + 1));
+}
+
 /**
  * The proposed payload as a form generated from the action type's JSON Schema: strings, numbers,
  * booleans and enums get their own controls, nested objects a group, anything else a JSON field.
@@ -177,12 +191,15 @@ function Field({
     );
   } else if (type === "string" || (type === undefined && typeof value === "string")) {
     const text = typeof value === "string" ? value : "";
+    // An address or a name is one line (an email address may be 320 characters long); prose is not.
+    const oneLine = schema?.format === "email" || schema?.format === "uri";
     const long =
-      (schema?.maxLength ?? 0) > 120 || LONG_TEXT.test(name) || text.length > 80 || text.includes("\n");
+      !oneLine &&
+      ((schema?.maxLength ?? 0) > 500 || LONG_TEXT.test(name) || text.length > 80 || text.includes("\n"));
     control = long ? (
       <textarea
         id={id}
-        rows={Math.min(12, Math.max(3, text.split("\n").length + 1))}
+        rows={textRows(text)}
         value={text}
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={problems.length > 0}

@@ -16,6 +16,7 @@ import {
 } from "./DecisionPanel.tsx";
 import { InfoSection } from "./InfoSection.tsx";
 import { JudgementPanel } from "./JudgementPanel.tsx";
+import { rememberDecision, useLastDecision } from "./last-decision.ts";
 import { AlternativesSection, EvidenceSection, RequestSection, ToolCallsSection } from "./PacketSections.tsx";
 import { PayloadDiff } from "./PayloadDiff.tsx";
 import { PayloadForm } from "./PayloadForm.tsx";
@@ -52,6 +53,7 @@ export function ReviewPage({
   onDecided: () => void;
 }) {
   const [decided, setDecided] = useState<string | null>(null);
+  const previous = useLastDecision();
   const review = useReview(reviewId, proposalIdHint, decided !== null);
   const { proposal } = review;
   const [edited, setEdited] = useState<Record<string, unknown>>({});
@@ -149,7 +151,9 @@ export function ReviewPage({
         `/v1/reviews/${encodeURIComponent(reviewId)}/decisions`,
         body,
       );
-      setDecided(decidedText(effective, result, proposal));
+      const text = decidedText(effective, result, proposal);
+      setDecided(text);
+      rememberDecision({ summary: proposal.summary ?? proposal.action.type, text });
       rememberClosed(reviewId);
       onDecided();
       mine.current.goNext();
@@ -180,10 +184,12 @@ export function ReviewPage({
   };
   useShortcuts({
     ...Object.fromEntries(offered.map((v) => [v.key, pick(v.verdict)])),
+    // The draft (a text area) first: it is what a reviewer edits most; else the first field.
     e: () =>
-      document
-        .querySelector<HTMLElement>(".payload-form input, .payload-form textarea, .payload-form select")
-        ?.focus(),
+      (
+        document.querySelector<HTMLElement>(".payload-form textarea") ??
+        document.querySelector<HTMLElement>(".payload-form input, .payload-form select")
+      )?.focus(),
     c: () => document.getElementById("decision-comment")?.focus(),
     n: goNext,
     g: () => navigate({ name: "inbox" }),
@@ -253,6 +259,10 @@ export function ReviewPage({
         <p role="status" className="notice">
           Decided: {decided}
         </p>
+      ) : previous ? (
+        <p role="status" className="notice previous-decision">
+          Recorded for “{previous.summary}”: {previous.text}
+        </p>
       ) : null}
       {problem ? (
         <p role="alert" className="error">
@@ -269,7 +279,10 @@ export function ReviewPage({
             {!user.pii ? (
               <p className="hint">Personal data is masked for you; edits send only the fields you change.</p>
             ) : null}
-            <PayloadForm schema={schema} value={edited} problems={problems} onChange={setEdited} />
+            {/* Nothing to edit on a review that is closed, held by someone else, or of an action that already ran. */}
+            <fieldset className="payload-fieldset" disabled={locked || reviewedAfterExecution(proposal)}>
+              <PayloadForm schema={schema} value={edited} problems={problems} onChange={setEdited} />
+            </fieldset>
             <h3>Your edits</h3>
             <PayloadDiff before={base} after={edited} />
             {isEdited ? (

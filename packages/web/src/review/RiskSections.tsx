@@ -34,6 +34,14 @@ export function WhyHereSection({ proposal }: { proposal: Proposal }) {
   );
 }
 
+/** An amount with the payload's currency when it names one ("389 EUR"), as a person reads it. */
+function amountText(amount: number, payload: Record<string, unknown>): string {
+  const currency = payload.currency;
+  return typeof currency === "string" && /^[A-Z]{3}$/.test(currency)
+    ? amount.toLocaleString(undefined, { style: "currency", currency })
+    : amount.toLocaleString();
+}
+
 /** Calibrated confidence next to the agent's raw number, and every signal. */
 export function SignalsSection({ proposal }: { proposal: Proposal }) {
   const { signals, confidence } = proposal;
@@ -43,13 +51,17 @@ export function SignalsSection({ proposal }: { proposal: Proposal }) {
   const rows: [string, string][] = [
     [
       "Calibrated confidence",
-      confidence.calibrated === null ? "— (no calibration yet)" : percent(confidence.calibrated),
+      confidence.calibrated === null
+        ? "— (no calibration yet)"
+        : confidence.calibration === null
+          ? `${percent(confidence.calibrated)} (no calibration map yet: the agent's own number)`
+          : percent(confidence.calibrated),
     ],
     ["Agent's raw confidence", percent(confidence.raw ?? signals.agentConfidence)],
     ["Grounding in evidence", percent(signals.grounding)],
     ["Personal data", pii.length === 0 ? "none found" : pii.join(", ")],
     ["Sensitive topics", signals.topics.length === 0 ? "none" : signals.topics.join(", ")],
-    ["Amount", signals.amount === null ? "—" : String(signals.amount)],
+    ["Amount", signals.amount === null ? "—" : amountText(signals.amount, proposal.action.payload)],
     ["Novelty", percent(signals.novelty)],
     ["Sentiment of request", signals.sentiment === null ? "—" : signals.sentiment.toFixed(2)],
     ["Agent's override rate", percent(signals.history.overrideRate)],
