@@ -255,15 +255,7 @@ export function HistorySection({
               <span className={`status status-${item.executionStatus}`}>{words(item.executionStatus)}</span>
             ) : null}{" "}
             {item.actionType} · {age(item.createdAt)} ago
-            {canAudit ? (
-              <button
-                type="button"
-                className="link"
-                onClick={() => navigate({ name: "audit", proposalId: item.id })}
-              >
-                audit
-              </button>
-            ) : null}
+            {canAudit ? <AuditTrailLink proposalId={item.id} /> : null}
             <PlainText text={item.summary} className="muted" />
           </li>
         ))}
@@ -283,3 +275,12 @@ const EXECUTION_WORTH_SAYING: ReadonlySet<ProposalHistoryItem["executionStatus"]
   "cancelled",
   "rolled_back",
 ]);
+
+/** "audit": opens a past proposal's audit trail (owners and auditors). */
+export function AuditTrailLink({ proposalId }: { proposalId: string }) {
+  return (
+    <button type="button" className="link" onClick={() => navigate({ name: "audit", proposalId })}>
+      audit
+    </button>
+  );
+}

@@ -1,9 +1,9 @@
 import { useEffect, useState } from "react";
 import { api } from "../api/client.ts";
 import type { SimilarCase } from "../api/types.ts";
-import { navigate } from "../app/router.ts";
 import { age, percent, words } from "../ui/format.ts";
 import { PlainText } from "../ui/safe.tsx";
+import { AuditTrailLink } from "./RiskSections.tsx";
 
 /**
  * Similar past cases: the agent's earlier proposals of this action type that people decided, most alike
@@ -40,15 +40,7 @@ export function SimilarCasesSection({ proposalId, canAudit }: { proposalId: stri
             <span className="muted">
               {percent(item.similarity)} alike · {age(item.createdAt)} ago
             </span>
-            {canAudit ? (
-              <button
-                type="button"
-                className="link"
-                onClick={() => navigate({ name: "audit", proposalId: item.id })}
-              >
-                audit
-              </button>
-            ) : null}
+            {canAudit ? <AuditTrailLink proposalId={item.id} /> : null}
             <PlainText text={item.summary} />
             {item.request ? <PlainText text={item.request} className="muted" /> : null}
             {item.decision ? (
