@@ -208,7 +208,19 @@ export const Proposal = z.object({
   reviews: z.array(ProposalReview),
   decisions: z.array(DecisionView),
   execution: ExecutionView,
-  info: z.array(z.object({ at: Timestamp, message: z.string().nullable() })).default([]),
+  info: z
+    .array(
+      z.object({
+        at: Timestamp,
+        message: z.string().nullable(),
+        evidenceBefore: z
+          .number()
+          .int()
+          .optional()
+          .describe("how many evidence items the proposal had before this answer; later ones came with it"),
+      }),
+    )
+    .default([]),
   linkedTo: z
     .array(z.string())
     .optional()

@@ -99,7 +99,7 @@ export async function provideInfo(
       ? {}
       : { linkedTo: [...new Set([...(doc.linkedTo ?? []), ...bypass.linkedTo])] }),
     confidence,
-    info: [...doc.info, { at, message: info.message ?? null }],
+    info: [...doc.info, { at, message: info.message ?? null, evidenceBefore: doc.evidence.length }],
   };
   const patch: ProposalPatch = {
     status: routed.to,

@@ -47,7 +47,8 @@ export interface ProposalDoc {
   signals: unknown;
   confidence: unknown;
   execution: { attempts: number; result?: unknown };
-  info: { at: string; message: string | null }[];
+  /** The agent's answers to requests for information; `evidenceBefore` is absent on answers stored before it was recorded. */
+  info: { at: string; message: string | null; evidenceBefore?: number }[];
   agentName: string;
   /**
    * The original response to the submission, on rows written before migration 0014 (newer rows keep it

@@ -165,7 +165,13 @@ describe("the reviewer app: packets with a past", () => {
     expect(text).toContain("Which country is the customer in?");
     expect(text).toContain("The customer is in France; their address is [email].");
     expect(text).not.toContain("anna@example.com");
-    expect(text).toMatch(/evidence below \(2 items\)/);
+    expect(text).toContain("Evidence the agent added with its latest answer is marked new below.");
+    // The evidence list marks what came with the answer, and only that.
+    const evidence = page.getByRole("region", { name: /^Evidence/ }).getByRole("listitem");
+    await expect(evidence.count()).resolves.toBe(2);
+    await expect(evidence.nth(0).getByText("new with the answer").count()).resolves.toBe(0);
+    await expect(evidence.nth(1).getByText("new with the answer").count()).resolves.toBe(1);
+    expect((await desk.read(proposal.id)).info).toEqual([expect.objectContaining({ evidenceBefore: 1 })]);
     // It comes first in the packet, before the original request.
     const headings = await page.locator(".packet-main h2").allTextContents();
     expect(headings[0]).toMatch(/^Revision 2/);

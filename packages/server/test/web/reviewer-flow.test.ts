@@ -77,7 +77,8 @@ describe("the reviewer app: working the queue", () => {
     await rita.page
       .getByRole("status")
       .filter({
-        hasText: "Recorded for “Reply: Approve me: your card is on its way.”: approve — proposal now approved",
+        hasText:
+          "Recorded for “Reply: Approve me: your card is on its way.”: approve — proposal now approved",
       })
       .waitFor();
     await row(other.page, "Reply: Approve me: your card is on its wa").waitFor({

@@ -99,10 +99,22 @@ export function InfoSection({ proposal }: { proposal: Proposal }) {
       </ol>
       {answered > 0 ? (
         <p className="hint">
-          The evidence below ({proposal.evidence.length} items) includes what the agent added with its
-          answers; Loopgate does not record which revision added each item, so new ones are not marked.
+          {latestAnswerEvidence(proposal) === null
+            ? `The evidence below (${proposal.evidence.length} items) includes what the agent added with its answers; this answer was stored before Loopgate recorded which items came with it, so they are not marked.`
+            : "Evidence the agent added with its latest answer is marked new below."}
         </p>
       ) : null}
     </section>
   );
+}
+
+/**
+ * Where the evidence of the latest answer starts in the proposal's list (the items from there on came
+ * with it), or null when there is no answer or it was stored before this was recorded.
+ *
+ * @example
+ * latestAnswerEvidence({ info: [{ at, message: null, evidenceBefore: 3 }], evidence }); // 3
+ */
+export function latestAnswerEvidence(proposal: Pick<Proposal, "info">): number | null {
+  return proposal.info.at(-1)?.evidenceBefore ?? null;
 }

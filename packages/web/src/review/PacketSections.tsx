@@ -23,7 +23,14 @@ export function RequestSection({ request }: { request: Proposal["request"] }) {
 }
 
 /** What the agent relied on: sources, snippets and retrieval scores. */
-export function EvidenceSection({ evidence }: { evidence: Proposal["evidence"] }) {
+export function EvidenceSection({
+  evidence,
+  newFrom = null,
+}: {
+  evidence: Proposal["evidence"];
+  /** Items from this index on came with the agent's latest answer to a request for information. */
+  newFrom?: number | null;
+}) {
   return (
     <section aria-labelledby="evidence-title" className="panel">
       <h2 id="evidence-title">Evidence ({evidence.length})</h2>
@@ -38,6 +45,9 @@ export function EvidenceSection({ evidence }: { evidence: Proposal["evidence"] }
             <li key={index}>
               <div className="evidence-head">
                 <strong>{item.title ?? item.id ?? item.source}</strong>
+                {newFrom !== null && index >= newFrom ? (
+                  <span className="badge new-evidence">new with the answer</span>
+                ) : null}
                 <span className="meta">
                   {item.source}
                   {item.id ? ` · ${item.id}` : ""}

@@ -14,7 +14,7 @@ import {
   reviewedAfterExecution,
   verdictsFor,
 } from "./DecisionPanel.tsx";
-import { InfoSection } from "./InfoSection.tsx";
+import { InfoSection, latestAnswerEvidence } from "./InfoSection.tsx";
 import { JudgementPanel } from "./JudgementPanel.tsx";
 import { rememberDecision, useLastDecision } from "./last-decision.ts";
 import { AlternativesSection, EvidenceSection, RequestSection, ToolCallsSection } from "./PacketSections.tsx";
@@ -292,7 +292,7 @@ export function ReviewPage({
             ) : null}
           </section>
           <div ref={evidenceRef}>
-            <EvidenceSection evidence={proposal.evidence} />
+            <EvidenceSection evidence={proposal.evidence} newFrom={latestAnswerEvidence(proposal)} />
           </div>
           <ToolCallsSection toolCalls={proposal.toolCalls} />
         </div>
