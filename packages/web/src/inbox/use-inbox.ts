@@ -87,7 +87,9 @@ export function useInbox(filters: InboxFilters): Inbox {
   const [queues, setQueues] = useState<QueueSummary[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [pages, setPages] = useState(1);
+  // Pages shown for these filters: other filters start again from the first page.
+  const [paging, setPaging] = useState({ filters, pages: 1 });
+  const pages = paging.filters === filters ? paging.pages : 1;
   const [more, setMore] = useState(false);
   const generation = useRef(0);
   const timer = useRef<number | null>(null);
@@ -111,16 +113,12 @@ export function useInbox(filters: InboxFilters): Inbox {
     }
   }, [filters, pages]);
 
-  // Other filters start again from the first page.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the filters are the trigger
-  useEffect(() => setPages(1), [filters]);
-
   useEffect(() => {
     setLoading(true);
     void load();
   }, [load]);
 
-  const loadMore = useCallback(() => setPages((n) => n + 1), []);
+  const loadMore = useCallback(() => setPaging({ filters, pages: pages + 1 }), [filters, pages]);
 
   // Bursts of changes (an agent submitting many proposals) cost one reload, not one each.
   const refresh = useCallback(() => {
