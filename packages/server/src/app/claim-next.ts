@@ -1,12 +1,14 @@
 import { ClaimNextInput, type ClaimNextResult } from "@loopgate/core";
-import type { Store } from "../store/store.ts";
+import type { ReviewRow, Store } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
 import { commitClaim } from "./claim.ts";
 import type { AppDeps } from "./deps.ts";
 import type { Principal } from "./principal.ts";
 import { requireDecider, worksQueue } from "./principal.ts";
-import { getProposal } from "./read-proposal.ts";
-import { claimedByOther, isOpen, refuseUnknownQueue } from "./review-access.ts";
+import { packetOf, rowsOfProposal } from "./read-proposal.ts";
+import { claimedByOther, isOpen, loadProposal, refuseUnknownQueue } from "./review-access.ts";
+import { firstOpening } from "./review-activity.ts";
+import { reviewItem } from "./review-item.ts";
 import { parseInput } from "./zod-issues.ts";
 
 /**
@@ -86,8 +88,7 @@ export async function claimNextReview(
         const review = await deps.store.review(candidate.id);
         if (review === null || !isOpen(review) || claimedByOther(review, user.id, now)) continue;
         if (review.approvers.some((approver) => approver.id === user.id)) continue;
-        const claimed = await commitClaim(deps, person, review, leaseSeconds, now);
-        return { review: claimed, proposal: await getProposal(deps, principal, review.proposalId) };
+        return await claimWithPacket(deps, person, review, leaseSeconds, now);
       } catch (error) {
         // Someone else's claim or decision landed first: the next one.
         if (!(error instanceof AppError && error.code === "review_changed")) throw error;
@@ -100,4 +101,42 @@ export async function claimNextReview(
   }
   refuseUnknownQueue(deps, queue);
   return { review: null, proposal: null };
+}
+
+/**
+ * Claims `review` and answers it with its packet in one durable commit: the packet's first opening
+ * (vigilance) is written with the claim instead of in a commit of its own, and the packet's rows are
+ * read while the claim commits. The view shows the review as claimed. Reading before the claim lands is
+ * safe: the claim is written against the version of the review read, and the decision checks the
+ * packet's hash, so a proposal that changed in between is refused there as for any stale packet.
+ */
+async function claimWithPacket(
+  deps: AppDeps,
+  person: Extract<Principal, { kind: "user" }>,
+  review: ReviewRow,
+  leaseSeconds: number,
+  now: Date,
+): Promise<ClaimNextResult> {
+  const userId = person.user.id;
+  const [proposal, seen] = await Promise.all([
+    loadProposal(deps, review.proposalId),
+    deps.store.reviewActivity(review.id, userId),
+  ]);
+  const opening = firstOpening(deps, userId, proposal, review, seen);
+  const [claimed, rows] = await Promise.all([
+    commitClaim(deps, person, review, leaseSeconds, now, opening === null ? [] : [opening.write]),
+    rowsOfProposal(deps, proposal.id),
+  ]);
+  const reviews = rows.reviews.map((r) => (r.id === claimed.id ? claimed : r));
+  const packet = await packetOf(
+    deps,
+    person,
+    proposal,
+    { ...rows, reviews },
+    {
+      reviewId: claimed.id,
+      activity: opening?.row ?? seen,
+    },
+  );
+  return { review: reviewItem(claimed, person.user.pii), proposal: packet };
 }

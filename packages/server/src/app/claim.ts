@@ -1,5 +1,5 @@
 import { ClaimInput, type ReviewItem } from "@loopgate/core";
-import type { ReviewRow } from "../store/store.ts";
+import type { ReviewRow, Write } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireDecider } from "./principal.ts";
@@ -37,7 +37,7 @@ export async function claimReview(
       },
     );
   }
-  return commitClaim(deps, person, review, parsed.leaseSeconds, now);
+  return reviewItem(await commitClaim(deps, person, review, parsed.leaseSeconds, now), person.user.pii);
 }
 
 /** 403 `already_approved` when `userId` is among the approvers of the (open) review. */
@@ -59,8 +59,10 @@ function refuseApprover(review: ReviewRow, userId: string): void {
 }
 
 /**
- * Writes `person`'s claim of `review` for `leaseSeconds` from `now`, with its audit entry; 409
- * `review_changed` when the review changed since it was read (another claim or a decision won).
+ * Writes `person`'s claim of `review` for `leaseSeconds` from `now`, with its audit entry, and answers
+ * the claimed row; 409 `review_changed` when the review changed since it was read (another claim or a
+ * decision won). `alongside` goes in the same commit (claim-next's record of the packet's first
+ * opening), so a claim costs one durable commit, not two.
  */
 export function commitClaim(
   deps: AppDeps,
@@ -68,7 +70,8 @@ export function commitClaim(
   review: ReviewRow,
   leaseSeconds: number,
   now: Date,
-): Promise<ReviewItem> {
+  alongside: readonly Write[] = [],
+): Promise<ReviewRow> {
   const at = now.toISOString();
   const expiresAt = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
   const by = { id: person.user.id, name: person.user.name };
@@ -79,6 +82,7 @@ export function commitClaim(
     { claimedBy: by, claimExpiresAt: expiresAt, updatedAt: at },
     "review.claimed",
     { by, expiresAt },
+    alongside,
   );
 }
 
@@ -100,7 +104,7 @@ export async function releaseReview(
     );
   }
   const at = deps.now().toISOString();
-  return write(
+  const released = await write(
     deps,
     person,
     review,
@@ -108,6 +112,7 @@ export async function releaseReview(
     "review.released",
     { by: { id: person.user.id, name: person.user.name } },
   );
+  return reviewItem(released, person.user.pii);
 }
 
 async function write(
@@ -117,11 +122,12 @@ async function write(
   set: Partial<ReviewRow>,
   type: string,
   data: Record<string, unknown>,
-): Promise<ReviewItem> {
+  alongside: readonly Write[] = [],
+): Promise<ReviewRow> {
   const at = set.updatedAt ?? deps.now().toISOString();
   const actor = set.claimedBy ?? (data.by as { id: string; name: string });
   const result = await deps.store.commit({
-    writes: [{ kind: "updateReview", id: review.id, expectVersion: review.version, set }],
+    writes: [{ kind: "updateReview", id: review.id, expectVersion: review.version, set }, ...alongside],
     audit: [
       {
         at,
@@ -149,5 +155,5 @@ async function write(
     status: review.status,
     at,
   });
-  return reviewItem(updated, person.user.pii);
+  return updated;
 }

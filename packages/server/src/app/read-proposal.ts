@@ -1,5 +1,7 @@
 import { type Proposal, TERMINAL_PROPOSAL_STATUSES } from "@loopgate/core";
-import type { ProposalRow } from "../store/store.ts";
+import type { ExecutionRow } from "../store/execution-rows.ts";
+import type { DecisionRow, ProposalRow, ReviewRow } from "../store/store.ts";
+import type { ReviewActivityRow } from "../store/vigilance-rows.ts";
 import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { withExecutions } from "./execution-view.ts";
@@ -33,17 +35,44 @@ async function readableProposal(
 
 /** The proposal as the principal sees it, from its row and its reviews, decisions and executions. */
 async function viewOf(deps: AppDeps, principal: Principal, proposal: ProposalRow): Promise<Proposal> {
+  return packetOf(deps, principal, proposal, await rowsOfProposal(deps, proposal.id));
+}
+
+/** What a proposal's view is built from besides its own row. */
+export interface ProposalRows {
+  reviews: readonly ReviewRow[];
+  decisions: readonly DecisionRow[];
+  executions: readonly ExecutionRow[];
+}
+
+/** Reads a proposal's reviews, decisions and executions. */
+export async function rowsOfProposal(deps: AppDeps, proposalId: string): Promise<ProposalRows> {
   const [reviews, decisions, executions] = await Promise.all([
-    deps.store.reviewsOfProposal(proposal.id),
-    deps.store.decisionsOfProposal(proposal.id),
-    deps.store.executionsOfProposal(proposal.id),
+    deps.store.reviewsOfProposal(proposalId),
+    deps.store.decisionsOfProposal(proposalId),
+    deps.store.executionsOfProposal(proposalId),
   ]);
+  return { reviews, decisions, executions };
+}
+
+/**
+ * The proposal as the principal sees it, from rows already read; `recorded` as for
+ * {@link reviewerView} (claim-next, which wrote the first opening with its claim).
+ */
+export async function packetOf(
+  deps: AppDeps,
+  principal: Principal,
+  proposal: ProposalRow,
+  { reviews, decisions, executions }: ProposalRows,
+  recorded?: { reviewId: string; activity: ReviewActivityRow | null },
+): Promise<Proposal> {
   const view = await reviewerView(
     deps,
     principal,
     proposal,
     reviews,
     proposalView(proposal, reviews, decisions, principal),
+    recorded,
   );
   return withExecutions(view, executions, deps.signingKey);
 }

@@ -60,10 +60,44 @@ export async function noteFirstOpen(
     return null;
   const userId = principal.user.id;
   const seen = await deps.store.reviewActivity(review.id, userId);
-  if (seen?.firstOpenedAt != null) return seen;
+  const opening = firstOpening(deps, userId, proposal, review, seen);
+  if (opening === null) return seen;
+  await deps.store.commit({ writes: [opening.write], audit: [] });
+  return (await deps.store.reviewActivity(review.id, userId)) ?? opening.row;
+}
+
+/**
+ * The write that records `userId`'s first opening of the packet of `review` now, with the row as it
+ * reads once written (what was `seen` before wins, as the store's upsert keeps it); null when the
+ * first opening is already recorded. For a caller that writes it with another change (claim-next
+ * writes it with the claim).
+ *
+ * @example
+ * ```ts
+ * const opening = firstOpening(deps, user.id, proposal, review, await deps.store.reviewActivity(review.id, user.id));
+ * if (opening !== null) await deps.store.commit({ writes: [claimWrite, opening.write], audit });
+ * ```
+ */
+export function firstOpening(
+  deps: AppDeps,
+  userId: string,
+  proposal: ProposalRow,
+  review: ReviewRow,
+  seen: ReviewActivityRow | null,
+): { write: Write; row: ReviewActivityRow } | null {
+  if (seen?.firstOpenedAt != null) return null;
   const row = { ...activityRow(review, userId, proposal), firstOpenedAt: deps.now().toISOString() };
-  await deps.store.commit({ writes: [{ kind: "noteReviewActivity", row }], audit: [] });
-  return (await deps.store.reviewActivity(review.id, userId)) ?? row;
+  const stored: ReviewActivityRow =
+    seen === null
+      ? row
+      : {
+          ...row,
+          evidenceOpenedAt: seen.evidenceOpenedAt ?? row.evidenceOpenedAt,
+          judgement: seen.judgement ?? row.judgement,
+          packetChars: seen.packetChars ?? row.packetChars,
+          evidenceItems: seen.evidenceItems ?? row.evidenceItems,
+        };
+  return { write: { kind: "noteReviewActivity", row }, row: stored };
 }
 
 /** `POST /v1/reviews/:id/activity`: the reviewer app reports that the packet or its evidence was shown. */

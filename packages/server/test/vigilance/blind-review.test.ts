@@ -85,6 +85,38 @@ describe.each(engines())("blind review on %s", (engine) => {
     expect(decided.data.judgement).toBe("reject");
   });
 
+  it("withholds the same from a packet taken with claim-next, which records the first opening with its claim", async () => {
+    const proposal = await rig.propose(refund(170));
+    const next = async () =>
+      (await rig.t.call("POST", "/v1/reviews/claim-next", { key: rig.rita, body: { queue: "billing" } }))
+        .body;
+
+    const taken = await next();
+    expect(taken.review.id).toBe(proposal.review.id);
+    const packet = Proposal.parse(taken.proposal);
+    expect(packet.confidence.raw).toBeNull();
+    expect(packet.blindReview).toMatchObject({ reviewId: proposal.review.id, judgementRequired: true });
+    expect(taken.review.claim.by.name).toBe("rita");
+    const read = (await rig.t.call("GET", `/v1/proposals/${proposal.id}`, { key: rig.rita })).body;
+    expect(read.packetHash).toBe(packet.packetHash);
+    expect(read.reviews).toEqual(packet.reviews);
+
+    await rig.t.call("POST", `/v1/reviews/${proposal.review.id}/judgement`, {
+      key: rig.rita,
+      body: { verdict: "approve" },
+    });
+    // Taken again (the claim renewed): the judgement recorded earlier reveals the recommendation.
+    const again = Proposal.parse((await next()).proposal);
+    expect(again.confidence.raw).toBe(0.95);
+    expect(again.blindReview).toMatchObject({ judgementRequired: false, judgement: { verdict: "approve" } });
+
+    await rig.decide(rig.rita, proposal.review.id, { verdict: "approve" });
+    const audit = await rig.t.call("GET", `/v1/audit?proposalId=${proposal.id}`, { key: rig.owner });
+    const decided = audit.body.items.find((e: { type: string }) => e.type === "decision.recorded");
+    // The dwell counts from the first opening, which claim-next wrote.
+    expect(decided.data.dwellMs).toBeGreaterThanOrEqual(0);
+  });
+
   it("records one judgement per reviewer, only on an open blind review", async () => {
     const proposal = await rig.propose(refund(300));
     const url = `/v1/reviews/${proposal.review.id}/judgement`;
