@@ -77,7 +77,6 @@ export function commitClaim(
   const by = { id: person.user.id, name: person.user.name };
   return write(
     deps,
-    person,
     review,
     { claimedBy: by, claimExpiresAt: expiresAt, updatedAt: at },
     "review.claimed",
@@ -106,7 +105,6 @@ export async function releaseReview(
   const at = deps.now().toISOString();
   const released = await write(
     deps,
-    person,
     review,
     { claimedBy: null, claimExpiresAt: null, updatedAt: at },
     "review.released",
@@ -117,7 +115,6 @@ export async function releaseReview(
 
 async function write(
   deps: AppDeps,
-  person: Extract<Principal, { kind: "user" }>,
   review: ReviewRow,
   set: Partial<ReviewRow>,
   type: string,
