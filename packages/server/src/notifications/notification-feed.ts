@@ -1,5 +1,6 @@
 import {
   type AuditEntry,
+  maskPii,
   type NotificationEvent,
   type NotificationEventType,
   openTimeBefore,
@@ -249,7 +250,13 @@ async function deadLetterWrites(
   return deliveries(deps, channels, event, review?.id ?? null);
 }
 
-/** The proposal as an event shows it, with the link to its audit trail in the reviewer app. */
+/**
+ * The proposal as an event shows it, with the link to its audit trail in the reviewer app. Events leave
+ * the system (webhooks, email, Slack) for people and services whose PII permission nobody checks, so
+ * the agent's summary goes out with personal data masked (`[email]`, `[card ••••1111]`), as the API
+ * shows it to reviewers without that permission. Every event's proposal is built here, so this is the
+ * one place notifications mask.
+ */
 function proposalFacts(
   deps: AppDeps,
   proposal: ProposalRow,
@@ -260,7 +267,7 @@ function proposalFacts(
     id: proposal.id,
     agent: proposal.agentId,
     actionType: proposal.actionType,
-    summary: proposal.doc.summary,
+    summary: maskPii(proposal.doc.summary) as string | null,
     status: proposal.status,
     reason,
     url: `${base}/audit?proposal=${encodeURIComponent(proposal.id)}`,
