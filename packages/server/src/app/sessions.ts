@@ -140,6 +140,7 @@ export function sessionViewOf(
   settings: SessionSettings,
 ): SessionView {
   return {
+    signedIn: true,
     user: personView(user),
     csrfToken: csrfTokenOf(secret),
     expiresAt: session.expiresAt,

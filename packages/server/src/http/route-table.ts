@@ -70,7 +70,8 @@ export class RouteTable {
 
   constructor(
     private readonly app: Hono<HttpEnv>,
-    private readonly authenticate: (c: Context<HttpEnv>) => Promise<Principal>,
+    /** Resolves a request's key or session to a principal, counting it against the caller's rate limit. */
+    readonly authenticate: (c: Context<HttpEnv>) => Promise<Principal>,
   ) {}
 
   add(spec: RouteSpec, handler: Handler): void {

@@ -72,6 +72,34 @@ describe("sessions, CSRF and roles over HTTP", () => {
     expect(session.body.csrfToken).toBe(signed.body.csrfToken);
   });
 
+  it("answers whether someone is signed in without an error: no cookie, an ended session, a key", async () => {
+    const nobody = await withSession(desk, "")("GET", "/v1/session");
+    expect(nobody.status).toBe(200);
+    expect(nobody.body).toEqual({ signedIn: false });
+    expect(nobody.headers.get("cache-control")).toBe("no-store");
+
+    const signed = await signIn(desk, "rita");
+    expect(signed.body.signedIn).toBe(true);
+    const call = withSession(desk, signed.cookie);
+    expect((await call("GET", "/v1/session")).body).toMatchObject({ signedIn: true, user: { name: "rita" } });
+    await call("DELETE", "/v1/session", undefined, {
+      origin: desk.url,
+      "x-csrf-token": signed.body.csrfToken,
+    });
+    const ended = await call("GET", "/v1/session");
+    expect(ended.status).toBe(200);
+    expect(ended.body).toEqual({ signedIn: false });
+
+    // A key has no session: still refused, and a bad key is refused as on any route.
+    const key = await desk.key("rita-script", "reviewer");
+    const withKey = await desk.call("GET", "/v1/session", { key });
+    expect(withKey.status).toBe(401);
+    expect(withKey.body.error.code).toBe("no_session");
+    const badKey = await desk.call("GET", "/v1/session", { key: "not-a-key" });
+    expect(badKey.status).toBe(401);
+    expect(badKey.body.error.code).toBe("invalid_api_key");
+  });
+
   it("marks the cookie Secure with the __Host- prefix when served over https", async () => {
     const signed = await signIn(desk, "rita", PASSWORD, {
       "x-forwarded-proto": "https",

@@ -1,5 +1,5 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { ErrorEnvelope, SessionView, SignInInput } from "@loopgate/core";
+import { ErrorEnvelope, SessionState, SessionView, SignInInput } from "@loopgate/core";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { AppError } from "../../app/app-error.ts";
@@ -91,19 +91,40 @@ export function sessionRoutes(
     {
       method: "get",
       path: "/v1/session",
-      summary: "The signed-in person and the session's CSRF token",
+      summary:
+        "Whether someone is signed in: the person and the session's CSRF token, or `{ signedIn: false }`",
       tag: "session",
-      access: "authenticated",
-      responses: { 200: { description: "The session", schema: SessionView }, ...errors },
+      // Answers without credentials too; a request with a key or a live session is authenticated as usual.
+      access: "public",
+      responses: {
+        200: {
+          description: "The session, or `{ signedIn: false }` when the browser has no live session",
+          schema: SessionState,
+        },
+        ...errors,
+        401: {
+          description: "An API key (keys have no session), or an unknown, revoked or expired key",
+          schema: ErrorEnvelope,
+        },
+      },
     },
-    async (c, principal) => {
+    async (c) => {
+      c.header("Cache-Control", "no-store");
+      // The reviewer app asks this on every load, and "nobody is signed in" is an answer, not an error:
+      // a browser without the cookie, or whose session has ended, is told so with a 200. A request with
+      // an `Authorization` header is a key's and is refused as on any route when the key is bad.
+      const principal = await routes.authenticate(c).catch((error: unknown) => {
+        const browser = c.req.header("authorization") === undefined;
+        if (browser && error instanceof AppError && error.kind === "unauthenticated") return null;
+        throw error;
+      });
+      if (principal === null) return c.json({ signedIn: false } satisfies SessionState);
       const secret = sessionSecret(c);
-      if (principal?.kind !== "user" || principal.sessionId === undefined || secret === undefined)
+      if (principal.kind !== "user" || principal.sessionId === undefined || secret === undefined)
         throw noSession();
       const found = await resolveSession(c.var.deps, secret, settings);
-      if (found === null) throw noSession();
-      c.header("Cache-Control", "no-store");
-      return c.json(sessionViewOf(found.user, found.session, secret, settings));
+      if (found === null) return c.json({ signedIn: false } satisfies SessionState);
+      return c.json(sessionViewOf(found.user, found.session, secret, settings) satisfies SessionState);
     },
   );
 
