@@ -24,6 +24,7 @@ import {
   type RecordOutcomeInput,
   type ResultReport,
   type ReviewItem,
+  type ReviewListItem,
   type WaitOptions,
 } from "./types.ts";
 
@@ -232,7 +233,7 @@ export class Loopgate implements LoopgateClient {
    * const { items, nextCursor } = await reviewer.listReviews({ queue: "billing", limit: 20 });
    * ```
    */
-  listReviews(query: ListReviewsQuery = {}): Promise<ListPage<ReviewItem>> {
+  listReviews(query: ListReviewsQuery = {}): Promise<ListPage<ReviewListItem>> {
     return this.#get("/v1/reviews", { ...query });
   }
 

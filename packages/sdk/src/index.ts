@@ -54,6 +54,7 @@ export type {
   RecordOutcomeInput,
   ResultReport,
   ReviewItem,
+  ReviewListItem,
   WaitOptions,
 } from "./types.ts";
 export { type Grant, type GrantRefusal, type GrantVerification, verifyGrant } from "./verify-grant.ts";

@@ -17,6 +17,7 @@ import type {
   RecordOutcomeInput,
   ResultReport,
   ReviewItem,
+  ReviewListItem,
   WaitOptions,
 } from "./types.ts";
 
@@ -61,8 +62,11 @@ export interface LoopgateClient {
   recordOutcome(id: string, outcome: RecordOutcomeInput): Promise<Outcome>;
   /** The outcomes recorded for a proposal, oldest first (`GET /v1/proposals/:id/outcomes`). */
   listOutcomes(id: string): Promise<OutcomeList>;
-  /** One page of the caller's review queue (`GET /v1/reviews`). */
-  listReviews(query?: ListReviewsQuery): Promise<ListPage<ReviewItem>>;
+  /**
+   * One page of the caller's review queue (`GET /v1/reviews`); each item says whether the caller already
+   * approved it (`approvedByCaller`: an open N-of-M review they approved waits for someone else).
+   */
+  listReviews(query?: ListReviewsQuery): Promise<ListPage<ReviewListItem>>;
   /** Takes a review for a while (`POST /v1/reviews/:id/claim`), so other reviewers leave it alone. */
   claim(reviewId: string, options?: ClaimOptions): Promise<ReviewItem>;
   /**

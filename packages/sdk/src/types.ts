@@ -13,6 +13,7 @@ import type {
   Proposal,
   ProposalInput,
   ReviewItem,
+  ReviewListItem,
   ReviewQuery,
 } from "@loopgate/core/wire";
 
@@ -100,4 +101,4 @@ export interface WaitOptions {
 /** How long `waitForDecision` waits when not told: 10 minutes, as the MCP gateway's `--wait`. */
 export const DEFAULT_WAIT_MS = 600_000;
 
-export type { DecisionResult, JsonObject, Outcome, OutcomeList, Proposal, ReviewItem };
+export type { DecisionResult, JsonObject, Outcome, OutcomeList, Proposal, ReviewItem, ReviewListItem };

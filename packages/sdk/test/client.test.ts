@@ -23,7 +23,7 @@ import {
   type ScriptedServerOptions,
   startScriptedServer,
 } from "./support/scripted-server.ts";
-import { listOf, Proposal, ReviewItem } from "./support/wire.ts";
+import { listOf, Proposal, ReviewItem, ReviewListItem } from "./support/wire.ts";
 
 /** The client over real HTTP against the scripted §6 server: headers, retries, long-poll, errors. */
 
@@ -54,8 +54,9 @@ describe("requests", () => {
     expect(server.requests[0]?.headers.authorization).toBe("Bearer agent-key");
     expect(server.requests[0]?.headers["content-type"]).toBe("application/json");
 
-    const page = listOf(ReviewItem).parse(await reviewer.listReviews({ actionType: "test.review" }));
+    const page = listOf(ReviewListItem).parse(await reviewer.listReviews({ actionType: "test.review" }));
     expect(page.items.map((r) => r.proposalId)).toEqual([proposal.id]);
+    expect(page.items[0]?.approvedByCaller).toBe(false);
     expect(server.requests[1]?.query.get("actionType")).toBe("test.review");
   });
 

@@ -3,9 +3,10 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { Loopgate } from "../src/client.ts";
 import { ConflictError, DecisionTimeoutError, NotFoundError, UnprocessableError } from "../src/errors.ts";
 import { ActionExpiredError, NeedsInfoError } from "../src/gate-errors.ts";
+import type { ListPage, ReviewListItem as ReviewListItemType } from "../src/index.ts";
 import type { LoopgateClient } from "../src/loopgate-client.ts";
 import { createFakeLoopgate } from "../src/testing/index.ts";
-import { DecisionResult, listOf, Proposal, ReviewItem } from "./support/wire.ts";
+import { DecisionResult, listOf, Proposal, ReviewListItem } from "./support/wire.ts";
 
 /** What the fake adds to the shared scenarios: rules by payload, delays, records, idempotency, reviews. */
 
@@ -161,7 +162,7 @@ describe("createFakeLoopgate", () => {
     });
     const waiting = lg.waitForDecision(proposal.id);
 
-    const [first] = listOf(ReviewItem).parse(await lg.listReviews()).items;
+    const [first] = listOf(ReviewListItem).parse(await lg.listReviews()).items;
     expect(first).toMatchObject({ proposalId: proposal.id, queue: "billing", level: 0, status: "pending" });
     DecisionResult.parse(await lg.decide(first!.id, { verdict: "escalate", comment: "above my limit" }));
     expect((await lg.getProposal(proposal.id)).status).toBe("escalated");
@@ -198,6 +199,23 @@ describe("createFakeLoopgate", () => {
     expect(next.proposal?.id).toBe(a.id);
     await lg.decide(next.review!.id, { verdict: "approve" });
     expect(await lg.claimNext({ queue: "support" })).toEqual({ review: null, proposal: null });
+  });
+
+  it("says in the review list which reviews the caller approved, as the server does", async () => {
+    expectTypeOf<Awaited<ReturnType<LoopgateClient["listReviews"]>>>().toEqualTypeOf<
+      ListPage<ReviewListItemType>
+    >();
+    expectTypeOf<ReviewListItemType["approvedByCaller"]>().toEqualTypeOf<boolean>();
+    const lg = createFakeLoopgate({ default: { verdict: "review" } });
+    const approved = await lg.propose({ action: { type: "support.reply", payload: { i: 1 } } });
+    const waiting = await lg.propose({ action: { type: "support.reply", payload: { i: 2 } } });
+    const [first] = (await lg.listReviews()).items;
+    expect(first).toMatchObject({ proposalId: approved.id, approvedByCaller: false });
+    await lg.decide(first!.id, { verdict: "approve" });
+    const open = listOf(ReviewListItem).parse(await lg.listReviews());
+    expect(open.items.map((r) => [r.proposalId, r.approvedByCaller])).toEqual([[waiting.id, false]]);
+    const decided = listOf(ReviewListItem).parse(await lg.listReviews({ status: "decided" }));
+    expect(decided.items.map((r) => [r.proposalId, r.approvedByCaller])).toEqual([[approved.id, true]]);
   });
 
   it("pages the review queue", async () => {

@@ -21,12 +21,13 @@ import {
   type RecordOutcomeInput,
   type ResultReport,
   type ReviewItem,
+  type ReviewListItem,
   type WaitOptions,
 } from "../types.ts";
 import { applyDecision, routeProposal, settle } from "./fake-decisions.ts";
 import { outcomesOf, recordOutcome } from "./fake-outcomes.ts";
 import { newProposal, packetHash } from "./fake-proposal.ts";
-import { claimReview, closeReview, FAKE_REVIEWER, queuePage } from "./fake-reviews.ts";
+import { claimReview, closeReview, FAKE_REVIEWER, matchingReviews, queuePage } from "./fake-reviews.ts";
 import type { FakeLoopgateOptions } from "./fake-rules.ts";
 import { canonicalJson, clone, type Entry, FakeState, type RecordedResult } from "./fake-state.ts";
 
@@ -196,7 +197,7 @@ export class FakeLoopgate implements LoopgateClient {
     return this.#run(() => ({ items: outcomesOf(this.#state, this.#entry(id).proposal.id) }));
   }
 
-  listReviews(query: ListReviewsQuery = {}): Promise<ListPage<ReviewItem>> {
+  listReviews(query: ListReviewsQuery = {}): Promise<ListPage<ReviewListItem>> {
     return this.#run(() => {
       for (const entry of this.#state.entries.values()) settle(this.#state, entry);
       return queuePage(this.#state, query);
@@ -216,10 +217,7 @@ export class FakeLoopgate implements LoopgateClient {
     return this.#run(() => {
       for (const entry of this.#state.entries.values()) settle(this.#state, entry);
       const now = Date.now();
-      const review = queuePage(this.#state, {
-        ...(options.queue ? { queue: options.queue } : {}),
-        limit: 1_000_000,
-      }).items.find(
+      const review = matchingReviews(this.#state, options.queue ? { queue: options.queue } : {}).find(
         (r) => r.claim === null || r.claim.by.id === FAKE_REVIEWER.id || Date.parse(r.claim.expiresAt) <= now,
       );
       if (review === undefined) return { review: null, proposal: null };

@@ -79,6 +79,7 @@ export function newReview(id: string, proposal: Proposal, level: number, now: nu
     summary: proposal.summary,
     policyVersion: proposal.route.policyVersion,
     createdAt: new Date(now).toISOString(),
+    reconciliation: null,
   };
 }
 

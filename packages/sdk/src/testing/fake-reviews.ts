@@ -1,4 +1,4 @@
-import type { ClaimOptions, ListPage, ListReviewsQuery, ReviewItem } from "../types.ts";
+import type { ClaimOptions, ListPage, ListReviewsQuery, ReviewItem, ReviewListItem } from "../types.ts";
 import { newReview, reviewSummary } from "./fake-proposal.ts";
 import type { Entry, FakeState } from "./fake-state.ts";
 
@@ -38,12 +38,9 @@ export function claimReview(review: ReviewItem, options: ClaimOptions): void {
   review.claim = { by: { ...FAKE_REVIEWER }, expiresAt };
 }
 
-/**
- * One page of the queue as `GET /v1/reviews` answers it: the reviews matching the filters (without
- * `status`, those still waiting), oldest due first. The cursor is the offset of the next page.
- */
-export function queuePage(state: FakeState, query: ListReviewsQuery): ListPage<ReviewItem> {
-  const matching = [...state.reviews.values()]
+/** The stored reviews matching the filters (without `status`, those still waiting), oldest due first. */
+export function matchingReviews(state: FakeState, query: ListReviewsQuery): ReviewItem[] {
+  return [...state.reviews.values()]
     .filter((r) =>
       query.status ? r.status === query.status : r.status === "pending" || r.status === "escalated",
     )
@@ -51,7 +48,19 @@ export function queuePage(state: FakeState, query: ListReviewsQuery): ListPage<R
     .filter((r) => query.actionType === undefined || r.actionType === query.actionType)
     .filter((r) => query.agent === undefined || r.agent === query.agent)
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+}
+
+/**
+ * One page of the queue as `GET /v1/reviews` answers it: {@link matchingReviews}, each saying whether the
+ * fake reviewer approved it already. The cursor is the offset of the next page.
+ */
+export function queuePage(state: FakeState, query: ListReviewsQuery): ListPage<ReviewListItem> {
+  const matching = matchingReviews(state, query);
   const start = query.cursor === undefined ? 0 : Number(query.cursor);
   const end = start + (query.limit ?? 50);
-  return { items: matching.slice(start, end), nextCursor: end < matching.length ? String(end) : null };
+  const items = matching.slice(start, end).map((review) => ({
+    ...review,
+    approvedByCaller: review.approvers.some((approver) => approver.id === FAKE_REVIEWER.id),
+  }));
+  return { items, nextCursor: end < matching.length ? String(end) : null };
 }

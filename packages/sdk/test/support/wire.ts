@@ -5,4 +5,4 @@
  */
 export { ErrorEnvelope, listOf } from "../../../core/src/wire/common.ts";
 export { Proposal, ProposalInput } from "../../../core/src/wire/proposal.ts";
-export { DecisionInput, DecisionResult, ReviewItem } from "../../../core/src/wire/review.ts";
+export { DecisionInput, DecisionResult, ReviewItem, ReviewListItem } from "../../../core/src/wire/review.ts";

@@ -1,3 +1,4 @@
+import { Loopgate } from "@loopgate/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines, startTestServer, type TestServer } from "./test-server.ts";
 
@@ -100,6 +101,13 @@ describe.each(engines())("a review the caller already approved, on %s", (engine)
       approvers: [{ name: `fay-${engine}` }],
     });
     expect((await listed(gus, reviewId)).approvedByCaller).toBe(false);
+    // The SDK's list reads the same: typed, with the caller's own flag.
+    const viaSdk = async (key: string) =>
+      (
+        await new Loopgate({ url: t.url, apiKey: key }).listReviews({ queue: "billing", limit: 500 })
+      ).items.find((item) => item.id === reviewId)?.approvedByCaller;
+    expect(await viaSdk(fay)).toBe(true);
+    expect(await viaSdk(gus)).toBe(false);
     const doc = await t.call("GET", "/openapi.json");
     expect(JSON.stringify(doc.body.paths["/v1/reviews"].get.responses["200"])).toContain("approvedByCaller");
   });
