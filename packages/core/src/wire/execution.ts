@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ActionTypeName, JsonObject, LIMITS, Timestamp } from "./common.ts";
+import { ActionTypeName, JsonObject, LIMITS, Page, Timestamp } from "./common.ts";
 
 /**
  * Wire shapes of execution (SPEC §6): the grant an agent executes under, the body a webhook executor
@@ -103,7 +103,16 @@ export const LiftStopInput = z.strictObject({
 });
 export type LiftStopInput = z.infer<typeof LiftStopInput>;
 
-/** A stop as the API returns it. */
+/**
+ * Query of `GET /v1/stops`: `state=in_force` (the default) lists every stop in force, oldest first, in
+ * one page; `state=lifted` lists the stops lifted, most recently lifted first, a page at a time.
+ */
+export const StopQuery = Page.extend({
+  state: z.enum(["in_force", "lifted"]).default("in_force"),
+});
+export type StopQuery = z.infer<typeof StopQuery>;
+
+/** A stop as the API returns it; `liftedAt` and `liftedBy` are null while it is in force. */
 export const StopView = z.object({
   id: z.string(),
   scope: z.object({

@@ -10,7 +10,10 @@ export interface ChangeEvent {
     | "review.closed"
     | "policy.loaded"
     /** A promotion or a breaker's demotion changed an agent's autonomy stage on an action type. */
-    | "autonomy.changed";
+    | "autonomy.changed"
+    /** An owner stopped automation in a scope, or lifted a stop; every person may see it, no agent. */
+    | "stop.created"
+    | "stop.lifted";
   proposalId: string | null;
   reviewId: string | null;
   /** The proposal's agent, for filtering what an agent key may see. */

@@ -4,6 +4,7 @@ import {
   proposalTransition,
   type Route,
   StopInput,
+  StopQuery,
   type StopView,
 } from "@loopgate/core";
 import { cancelExecution } from "../execution/dispatcher.ts";
@@ -13,6 +14,7 @@ import { AppError, invalidInput } from "./app-error.ts";
 import { calibratorFor } from "./calibrate.ts";
 import type { AppDeps } from "./deps.ts";
 import { executionPlan } from "./execution-plan.ts";
+import { type Principal, requireRole } from "./principal.ts";
 import { evaluate, reviewFor, reviewOpenedEntry, routedEntry } from "./propose.ts";
 import { forgetQueueLoad, overloadedQueues, overloadHoldQueue } from "./queue-load.ts";
 import { forgetStops } from "./stop-scope.ts";
@@ -57,6 +59,7 @@ export async function createStop(deps: AppDeps, actor: Actor, body: unknown): Pr
   if (!result.ok)
     throw new Error(`unexpected conflict while storing a stop: ${JSON.stringify(result.conflict)}`);
   forgetStops(deps.store);
+  publishStop(deps, "stop.created", at);
   await cancelQueuedInScope(deps, row);
   await deps.executions?.settle((agentId, actionType) => stopCovers(row, agentId, actionType));
   return stopView(row);
@@ -78,9 +81,24 @@ function refuseUndeclaredActionType(deps: AppDeps, actionType: string): void {
   ]);
 }
 
-/** `GET /v1/stops`: the stops in force, oldest first. */
-export async function listStops(deps: AppDeps): Promise<{ items: StopView[]; nextCursor: null }> {
-  return { items: (await deps.store.stopsInForce()).map(stopView), nextCursor: null };
+/**
+ * `GET /v1/stops`: the stops in force, oldest first, in one page — people of every role may read them,
+ * since a reviewer whose approvals will not execute needs to know why; agents may not. With
+ * `state=lifted`, the history: the stops lifted, most recently lifted first, for owners and auditors.
+ */
+export async function listStops(
+  deps: AppDeps,
+  principal: Principal,
+  query: Record<string, string> = {},
+): Promise<{ items: StopView[]; nextCursor: string | null }> {
+  requireRole(principal, ["reviewer", "owner", "auditor"]);
+  const { state, limit, cursor } = parseInput(StopQuery, query, "invalid_query", "query");
+  if (state === "in_force") {
+    return { items: (await deps.store.stopsInForce()).map(stopView), nextCursor: null };
+  }
+  requireRole(principal, ["owner", "auditor"]);
+  const page = await deps.store.liftedStops(limit, cursor);
+  return { items: page.items.map(stopView), nextCursor: page.nextCursor };
 }
 
 /**
@@ -119,9 +137,26 @@ export async function liftStop(
   if (!result.ok)
     throw new AppError("conflict", "stop_already_lifted", "Someone lifted this stop at the same time");
   forgetStops(deps.store);
+  publishStop(deps, "stop.lifted", at);
   await releaseHeld(deps, actor);
   deps.executions?.wake();
   return stopView({ ...stop, ...lifted, version: stop.version + 1 });
+}
+
+/**
+ * Tells every person's open reviewer app that the stops in force changed (the banner re-reads them).
+ * No agent, proposal or queue is named: see `maySee` in the events route.
+ */
+function publishStop(deps: AppDeps, type: "stop.created" | "stop.lifted", at: string): void {
+  deps.events.publish({
+    type,
+    proposalId: null,
+    reviewId: null,
+    agentId: null,
+    queue: null,
+    status: null,
+    at,
+  });
 }
 
 /** Cancels the queued executions a stop covers (rollbacks a person asked for wait for the lift instead). */

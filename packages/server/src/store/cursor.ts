@@ -27,6 +27,24 @@ export function decodeReviewCursor(cursor: string): { dueAt: string; id: string 
   throw new InvalidCursorError(cursor);
 }
 
+/** Pages of lifted stops are keyed by (lifted time, id), newest lifted first. */
+export function encodeStopCursor(liftedAt: string, id: string): string {
+  return encode(["s", liftedAt, id]);
+}
+
+export function decodeStopCursor(cursor: string): { liftedAt: string; id: string } {
+  const value = decode(cursor);
+  if (
+    value.length === 3 &&
+    value[0] === "s" &&
+    typeof value[1] === "string" &&
+    typeof value[2] === "string"
+  ) {
+    return { liftedAt: value[1], id: value[2] };
+  }
+  throw new InvalidCursorError(cursor);
+}
+
 /**
  * Audit pages are keyed by sequence number: the last entry listed. A newest-first cursor also names its
  * order, so it is refused by an oldest-first list (and the reverse) rather than read as the other

@@ -43,6 +43,11 @@ export const EXECUTION_SQL = {
   queuedExecutions:
     "SELECT * FROM executions WHERE workspace_id = ? AND status = 'queued' ORDER BY next_attempt_at, id LIMIT ?",
   stopsInForce: "SELECT * FROM stops WHERE workspace_id = ? AND lifted_at IS NULL ORDER BY created_at, id",
+  // The history of stops: a row per stop ever started, few enough that its order needs no index of its own.
+  liftedStops:
+    "SELECT * FROM stops WHERE workspace_id = ? AND lifted_at IS NOT NULL ORDER BY lifted_at DESC, id DESC LIMIT ?",
+  liftedStopsAfter: `SELECT * FROM stops WHERE workspace_id = ? AND lifted_at IS NOT NULL
+    AND (lifted_at, id) < (?, ?) ORDER BY lifted_at DESC, id DESC LIMIT ?`,
   stop: "SELECT * FROM stops WHERE workspace_id = ? AND id = ?",
   stopInForce: STOP_IN_FORCE,
   grantUse: "SELECT * FROM used_grants WHERE workspace_id = ? AND grant_id = ?",
@@ -146,6 +151,15 @@ export class ExecutionReads {
 
   async stopsInForce(): Promise<StopRow[]> {
     return (await this.reader.all(EXECUTION_SQL.stopsInForce, [this.ws])).map(stopFromDb);
+  }
+
+  /** Lifted stops, most recently lifted first, after a `(liftedAt, id)` position. */
+  async liftedStops(limit: number, after: { liftedAt: string; id: string } | null): Promise<StopRow[]> {
+    const rows =
+      after === null
+        ? await this.reader.all(EXECUTION_SQL.liftedStops, [this.ws, limit])
+        : await this.reader.all(EXECUTION_SQL.liftedStopsAfter, [this.ws, after.liftedAt, after.id, limit]);
+    return rows.map(stopFromDb);
   }
 
   async stop(id: string): Promise<StopRow | null> {

@@ -2,7 +2,14 @@ import type { AuditEntry, AuditOrder } from "@loopgate/core";
 import { type AuditFollowStep, type AuditInterest, followAudit } from "./audit-follow.ts";
 import { auditListSql } from "./audit-list-sql.ts";
 import { BypassReads, type EntityAmount, type RefusedProposal } from "./bypass-reads.ts";
-import { decodeAuditCursor, decodeReviewCursor, encodeAuditCursor, encodeReviewCursor } from "./cursor.ts";
+import {
+  decodeAuditCursor,
+  decodeReviewCursor,
+  decodeStopCursor,
+  encodeAuditCursor,
+  encodeReviewCursor,
+  encodeStopCursor,
+} from "./cursor.ts";
 import type { ExecutionRow, GrantUseRow, StopRow } from "./execution-rows.ts";
 import { ExecutionReads } from "./execution-sql.ts";
 import { GroupCommit } from "./group-commit.ts";
@@ -303,6 +310,12 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
   }
   stopsInForce(): Promise<StopRow[]> {
     return this.#exec.stopsInForce();
+  }
+  async liftedStops(limit: number, cursor?: string): Promise<ListPage<StopRow>> {
+    if (limit < 1) return { items: [], nextCursor: null };
+    const after = cursor === undefined ? null : decodeStopCursor(cursor);
+    const rows = await this.#exec.liftedStops(limit + 1, after);
+    return page(rows, limit, (last) => encodeStopCursor(last.liftedAt ?? "", last.id));
   }
   stop(id: string): Promise<StopRow | null> {
     return this.#exec.stop(id);

@@ -150,6 +150,8 @@ export interface Store {
   /** Queued executions, next due first (a stop cancels those in its scope). */
   queuedExecutions(limit: number): Promise<ExecutionRow[]>;
   stopsInForce(): Promise<StopRow[]>;
+  /** Stops no longer in force, most recently lifted first: the history owners look back on. */
+  liftedStops(limit: number, cursor?: string): Promise<ListPage<StopRow>>;
   stop(id: string): Promise<StopRow | null>;
   /** Proposals `held` by a stop, oldest first. */
   heldProposals(limit: number): Promise<ProposalRow[]>;

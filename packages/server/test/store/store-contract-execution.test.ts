@@ -203,6 +203,61 @@ describe.each(storeEngines())("Store contract, execution: %s", (engine) => {
     }
   });
 
+  describe("the stop history (GET /v1/stops?state=lifted)", () => {
+    const start = (row: StopRow) =>
+      ok({ writes: [{ kind: "insertStop", row }], audit: [auditDraft("stop.created", null)] });
+    const lift = async (row: StopRow, liftedAt: string): Promise<StopRow> => {
+      const liftedBy = { id: "u2", name: "piet" };
+      await ok({
+        writes: [{ kind: "updateStop", id: row.id, expectVersion: row.version, set: { liftedAt, liftedBy } }],
+        audit: [auditDraft("stop.lifted", null)],
+      });
+      return { ...row, liftedAt, liftedBy, version: row.version + 1 };
+    };
+
+    it("keeps lifted stops, with who lifted them and when, apart from those in force", async () => {
+      const inForce = stopRow({ agentId: "refund-bot", createdAt: at(1) });
+      const held = stopRow({ actionType: "billing.refund", reason: "refund incident", createdAt: at(2) });
+      await start(inForce);
+      await start(held);
+      expect(await store.liftedStops(10)).toEqual({ items: [], nextCursor: null });
+
+      const lifted = await lift(held, at(60));
+      expect(await store.liftedStops(10)).toEqual({ items: [lifted], nextCursor: null });
+      expect(await store.stopsInForce()).toEqual([inForce]);
+      // Reopened (the SQLite file, the PostgreSQL schema), the history is still there.
+      store = await db.reopen();
+      expect(await store.liftedStops(10)).toEqual({ items: [lifted], nextCursor: null });
+    });
+
+    it("lists most recently lifted first, a page at a time, ties broken by id", async () => {
+      const rows = Array.from({ length: 5 }, (_, i) => stopRow({ id: `stop_${i}`, createdAt: at(i) }));
+      for (const row of rows) await start(row);
+      // Lifted in another order than they were started; the last two at the same instant.
+      const lifted = [
+        await lift(rows[3]!, at(100)),
+        await lift(rows[0]!, at(200)),
+        await lift(rows[4]!, at(300)),
+        await lift(rows[1]!, at(300)),
+      ];
+      const expected = [lifted[2]!, lifted[3]!, lifted[1]!, lifted[0]!]; // stop_4, stop_1 (same time), …
+
+      const first = await store.liftedStops(3);
+      expect(first.items).toEqual(expected.slice(0, 3));
+      expect(first.nextCursor).not.toBeNull();
+      const second = await store.liftedStops(3, first.nextCursor!);
+      expect(second).toEqual({ items: expected.slice(3), nextCursor: null });
+      expect(await store.liftedStops(4)).toEqual({ items: expected, nextCursor: null });
+      expect((await store.stopsInForce()).map((s) => s.id)).toEqual(["stop_2"]);
+    });
+
+    it("refuses a cursor that no stop list produced", async () => {
+      await expect(store.liftedStops(10, "bm90LWEtY3Vyc29y")).rejects.toMatchObject({
+        code: "invalid_cursor",
+      });
+    });
+  });
+
   it("mirrors an execution's status on its proposal without a version check", async () => {
     const row = await seed();
     await ok({

@@ -17,6 +17,8 @@ const EVENT_TYPES = [
   "review.updated",
   "review.closed",
   "policy.loaded",
+  "stop.created",
+  "stop.lifted",
 ];
 
 /**

@@ -1,7 +1,7 @@
 import { type JSX, useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, api, setCsrfToken, whenSignedOut } from "../api/client.ts";
 import { type ChangeEvent, useChangeEvents } from "../api/events.ts";
-import type { ActionList, SessionView } from "../api/types.ts";
+import type { ActionList, SessionState, SessionView } from "../api/types.ts";
 import { Inbox } from "../inbox/Inbox.tsx";
 import { type InboxFilters, NO_FILTERS, useInbox } from "../inbox/use-inbox.ts";
 import { AuditView } from "../owner/AuditView.tsx";
@@ -13,6 +13,7 @@ import { ReviewPage } from "../review/ReviewPage.tsx";
 import { Header } from "./Header.tsx";
 import { usePage } from "./router.ts";
 import { SignIn } from "./SignIn.tsx";
+import { StopBanner } from "./StopBanner.tsx";
 
 /** The reviewer app: sign-in, then the inbox, the review page and the owner views. */
 export function App() {
@@ -26,8 +27,10 @@ export function App() {
       setSession(null);
       setNotice("Your session has ended: sign in again to continue.");
     });
-    api<SessionView>("GET", "/v1/session")
+    // Answers `{ signedIn: false }` (not an error) when nobody is signed in.
+    api<SessionState>("GET", "/v1/session")
       .then((s) => {
+        if (!s.signedIn) return;
         setCsrfToken(s.csrfToken);
         setSession(s);
       })
@@ -117,7 +120,7 @@ function Desk({ session, onSignOut }: { session: SessionView; onSignOut: () => v
       content = <PolicyView owner={user.role === "owner"} />;
       break;
     case "stops":
-      content = <StopsView actions={actions?.items ?? []} />;
+      content = <StopsView actions={actions?.items ?? []} subscribe={subscribe} />;
       break;
     case "dashboard":
       content = <DashboardView user={user} actions={actions} />;
@@ -147,7 +150,11 @@ function Desk({ session, onSignOut }: { session: SessionView; onSignOut: () => v
         Skip to content
       </a>
       <Header user={user} page={page} live={live} onSignOut={onSignOut} />
-      <div id="content">{content}</div>
+      <div id="content">
+        {/* The Stops page lists the stops in force itself. */}
+        {page.name === "stops" ? null : <StopBanner user={user} subscribe={subscribe} live={live} />}
+        {content}
+      </div>
     </>
   );
 }

@@ -1,9 +1,13 @@
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, api } from "../api/client.ts";
 import type { ActionTypeInfo, ListPage, StopView } from "../api/types.ts";
-import { when } from "../ui/format.ts";
+import { isStopEvent, type SubscribeChanges } from "../app/StopBanner.tsx";
+import { duration, when } from "../ui/format.ts";
 
 type ScopeKind = "all" | "agent" | "actionType";
+
+/** Lifted stops shown at first, and added by each "Show older stops". */
+const HISTORY_PAGE = 20;
 
 function scopeText(stop: StopView): string {
   if (stop.scope.all) return "everything";
@@ -18,8 +22,16 @@ function scopeText(stop: StopView): string {
 /**
  * Stops in force; start one (scope and reason) or lift one (with a reason). Owners only. The action
  * type is picked from those the policy declares, so a typo cannot start a stop that stops nothing.
+ * Below, the history: the stops lifted, most recently lifted first. Another owner's stop or lift
+ * shows at once when `subscribe` delivers the change stream.
  */
-export function StopsView({ actions }: { actions: readonly ActionTypeInfo[] }) {
+export function StopsView({
+  actions,
+  subscribe,
+}: {
+  actions: readonly ActionTypeInfo[];
+  subscribe?: SubscribeChanges;
+}) {
   const [stops, setStops] = useState<StopView[] | null>(null);
   const [unavailable, setUnavailable] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -28,6 +40,9 @@ export function StopsView({ actions }: { actions: readonly ActionTypeInfo[] }) {
   const [reason, setReason] = useState("");
   const [liftReason, setLiftReason] = useState<Record<string, string>>({});
 
+  const history = useStopHistory();
+  const reloadHistory = history.reload;
+
   const load = useCallback(() => {
     api<ListPage<StopView>>("GET", "/v1/stops")
       .then((page) => setStops(page.items))
@@ -35,8 +50,15 @@ export function StopsView({ actions }: { actions: readonly ActionTypeInfo[] }) {
         if (e instanceof ApiError && e.code === "route_not_found") setUnavailable(true);
         else setError((e as Error).message);
       });
-  }, []);
+    reloadHistory();
+  }, [reloadHistory]);
   useEffect(load, [load]);
+  useEffect(() => {
+    if (subscribe === undefined) return;
+    return subscribe((event) => {
+      if (isStopEvent(event)) load();
+    });
+  }, [subscribe, load]);
 
   async function start(event: FormEvent) {
     event.preventDefault();
@@ -164,6 +186,100 @@ export function StopsView({ actions }: { actions: readonly ActionTypeInfo[] }) {
           </li>
         ))}
       </ul>
+      <StopHistory history={history} />
     </main>
+  );
+}
+
+interface StopHistoryState {
+  items: StopView[] | null;
+  nextCursor: string | null;
+  error: string | null;
+  reload: () => void;
+  more: () => void;
+}
+
+/** The lifted stops (`GET /v1/stops?state=lifted`), a page at a time; `reload` starts again from the newest. */
+function useStopHistory(): StopHistoryState {
+  const [items, setItems] = useState<StopView[] | null>(null);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const latest = useRef(0);
+
+  const read = useCallback((cursor: string | null) => {
+    const request = ++latest.current;
+    const after = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
+    api<ListPage<StopView>>("GET", `/v1/stops?state=lifted&limit=${HISTORY_PAGE}${after}`)
+      .then((page) => {
+        if (request !== latest.current) return;
+        // A server without the history answers the stops in force instead: none of them is lifted.
+        const lifted = page.items.filter((stop) => stop.liftedAt !== null);
+        setItems((shown) => (cursor === null ? lifted : [...(shown ?? []), ...lifted]));
+        setNextCursor(page.nextCursor);
+        setError(null);
+      })
+      .catch((e: unknown) => {
+        if (request === latest.current) setError((e as Error).message);
+      });
+  }, []);
+  const reload = useCallback(() => read(null), [read]);
+  const more = useCallback(() => {
+    if (nextCursor !== null) read(nextCursor);
+  }, [read, nextCursor]);
+  return { items, nextCursor, error, reload, more };
+}
+
+/** Who stopped what and why, since when, and who lifted it when: newest lift first. */
+function StopHistory({ history }: { history: StopHistoryState }) {
+  const { items } = history;
+  return (
+    <section aria-labelledby="stop-history-title">
+      <h2 id="stop-history-title">History</h2>
+      {history.error ? (
+        <p role="alert" className="error">
+          The history could not be loaded: {history.error}
+        </p>
+      ) : null}
+      {items !== null && items.length === 0 && history.error === null ? (
+        <p className="muted">No stop has been lifted yet.</p>
+      ) : null}
+      {items !== null && items.length > 0 ? (
+        <table aria-label="Lifted stops">
+          <thead>
+            <tr>
+              <th scope="col">Scope</th>
+              <th scope="col">Why</th>
+              <th scope="col">Stopped</th>
+              <th scope="col">Lifted</th>
+              <th scope="col">In force for</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((stop) => (
+              <tr key={stop.id}>
+                <th scope="row">{scopeText(stop)}</th>
+                <td>{stop.reason}</td>
+                <td>
+                  {stop.createdBy.name}, {when(stop.createdAt)}
+                </td>
+                <td>
+                  {stop.liftedBy?.name ?? "—"}, {stop.liftedAt === null ? "—" : when(stop.liftedAt)}
+                </td>
+                <td>
+                  {stop.liftedAt === null
+                    ? "—"
+                    : duration(Date.parse(stop.liftedAt) - Date.parse(stop.createdAt))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {history.nextCursor !== null ? (
+        <button type="button" onClick={history.more}>
+          Show older stops
+        </button>
+      ) : null}
+    </section>
   );
 }

@@ -7,8 +7,13 @@ import type { RouteTable } from "../route-table.ts";
 /** How often an idle stream sends a comment so proxies keep it open. */
 const KEEPALIVE_MS = 15_000;
 
-/** Whether a caller may see an event: agents their own proposals, reviewers their queues, owners and auditors all. */
+/**
+ * Whether a caller may see an event: agents their own proposals, reviewers their queues, owners and
+ * auditors all. Stops concern every person (a reviewer's approvals in scope will not execute) and
+ * no agent, as `GET /v1/stops` answers.
+ */
 export function maySee(principal: Principal, event: ChangeEvent): boolean {
+  if (event.type === "stop.created" || event.type === "stop.lifted") return principal.kind === "user";
   if (principal.kind === "agent") return event.agentId === principal.agentId;
   if (event.queue === null) return principal.user.role !== "reviewer" || principal.user.queues.length === 0;
   return worksQueue(principal, event.queue);

@@ -6,6 +6,7 @@ import {
   listOf,
   RollbackInput,
   StopInput,
+  StopQuery,
   StopView,
 } from "@loopgate/core";
 import { z } from "zod";
@@ -45,15 +46,17 @@ export function executionRoutes(routes: RouteTable, signingKey: SigningKey): voi
     {
       method: "get",
       path: "/v1/stops",
-      summary: "The stops in force (owners and auditors)",
+      summary:
+        "The stops in force, oldest first (people of every role, read-only; not agents). ?state=lifted: the stops lifted, most recently lifted first, with who lifted them and when (owners and auditors)",
       tag: "stops",
       access: "authenticated",
-      responses: { 200: { description: "The stops in force", schema: listOf(StopView) }, ...errors },
+      query: StopQuery,
+      responses: {
+        200: { description: "The stops in force, or the lifted ones", schema: listOf(StopView) },
+        ...errors,
+      },
     },
-    async (c, principal) => {
-      requireRole(principal!, ["owner", "auditor"]);
-      return c.json(await listStops(c.var.deps));
-    },
+    async (c, principal) => c.json(await listStops(c.var.deps, principal!, c.req.query())),
   );
 
   routes.add(
