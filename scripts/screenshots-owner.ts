@@ -95,9 +95,15 @@ export async function ownerScreenshots(browser: Browser, out: string): Promise<s
     await shoot(page, "vigilance", files.vigilance);
 
     await page.goto(`${server.url}/simulator`);
+    // The form is ready once the candidate editor holds the active policy (it loads after the page).
+    await page.getByLabel(/^Candidate policy \(YAML\)/).waitFor();
     await page.getByRole("spinbutton", { name: "support.reply" }).fill("0.6");
-    await page.getByRole("form", { name: "Candidate" }).screenshot({ path: files.simulatorForm });
+    // Replay first, then photograph the form: an element screenshot taller than the window (the form
+    // is) leaves Chromium to put the scroll position back during the next input, so a click right
+    // after one lands about a hundred pixels above its button and submits nothing.
     await page.getByRole("button", { name: "Run the replay" }).click();
+    await page.getByRole("heading", { name: /^Replay of \d+ stored proposals$/ }).waitFor();
+    await page.getByRole("form", { name: "Candidate" }).screenshot({ path: files.simulatorForm });
     await page.locator("section.replay-result").screenshot({ path: files.simulator });
     await context.close();
     return Object.values(files);
