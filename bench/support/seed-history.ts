@@ -220,6 +220,7 @@ export class HistorySeed {
       version: 1,
       createdAt,
       updatedAt: createdAt,
+      reconciliation: null,
     };
     writes.push({ kind: "insertReview", row: review });
     if (pending || i % 2 !== 0) return writes;

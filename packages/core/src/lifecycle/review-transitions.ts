@@ -7,7 +7,8 @@ import type { ReviewStatus } from "./statuses.ts";
  *   request_info, handle_manually); a partial N-of-M approval is not one and changes nothing here;
  * - `expired`: its due time passed and the on-expiry rule was applied (with `escalate`, the next level
  *   opens as a new review that starts `escalated`);
- * - `cancelled`: the proposal was withdrawn;
+ * - `cancelled`: closed without a decision of its own — the proposal was withdrawn, or (a
+ *   reconciliation review) its execution was settled on another review of the proposal;
  * - `escalated_onward`: the review itself moves up a level in place (new queue and due time), for a
  *   caller that keeps one review row across levels. The app instead closes the review (`decided` or
  *   `expired`) and opens the next level as a new review, so a late decision on the old one is refused.

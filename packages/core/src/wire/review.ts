@@ -3,6 +3,26 @@ import { DecisionVerdict, ReviewStatus } from "../lifecycle/statuses.ts";
 import { ActionTypeName, JsonObject, LIMITS, Page, SnakeCase, Timestamp } from "./common.ts";
 import { Proposal } from "./proposal.ts";
 
+/**
+ * What a reconciliation review is for: an execution that ended `unknown` or `dead_lettered` (SPEC §3),
+ * which a person settles with `mark_executed`, `mark_failed` or `retry`. Fixed when the review opens
+ * (and kept by the review an escalation opens after it), so a list tells such a review from an
+ * ordinary one without reading the execution — and without trusting any text an agent wrote.
+ *
+ * @example
+ * ```ts
+ * const toReconcile = page.items.filter((item) => item.reconciliation !== null);
+ * ```
+ */
+export const ReviewReconciliation = z.object({
+  executionId: z.string().describe("the execution to settle (its webhook-id)"),
+  kind: z.enum(["execute", "rollback"]).describe("the action itself, or its rollback"),
+  outcome: z
+    .enum(["unknown", "dead_lettered"])
+    .describe("why it needs a person: no clear answer from the executor, or delivery given up"),
+});
+export type ReviewReconciliation = z.infer<typeof ReviewReconciliation>;
+
 /** A review as listed by `GET /v1/reviews`. */
 export const ReviewItem = z.object({
   id: z.string(),
@@ -21,6 +41,9 @@ export const ReviewItem = z.object({
   summary: z.string().nullable(),
   policyVersion: z.number().int(),
   createdAt: z.string(),
+  reconciliation: ReviewReconciliation.nullable().describe(
+    "set on a reconciliation review (decide it with mark_executed, mark_failed or retry); null on a review of a proposal",
+  ),
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;
 

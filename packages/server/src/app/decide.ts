@@ -28,7 +28,14 @@ import { decideAfterExecution } from "./post-review.ts";
 import { type Principal, requireDecider } from "./principal.ts";
 import { viewerPacketHash } from "./proposal-view.ts";
 import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
-import { claimedByOther, isOpen, loadProposal, loadReview, refuseClosed } from "./review-access.ts";
+import {
+  claimedByOther,
+  claimedByOtherError,
+  isOpen,
+  loadProposal,
+  loadReview,
+  refuseClosed,
+} from "./review-access.ts";
 import { decisionVigilance, withDecisionVigilance } from "./review-activity.ts";
 import { reviewLabelWrites } from "./review-labels.ts";
 import { parseInput } from "./zod-issues.ts";
@@ -90,14 +97,7 @@ export async function decide(
         { reviewId: review.id, dueAt: review.dueAt },
       );
     }
-    if (claimedByOther(review, person.user.id, now)) {
-      throw new AppError(
-        "conflict",
-        "claimed_by_other",
-        `${review.claimedBy.name} is working on this review until ${review.claimExpiresAt}; pick another one`,
-        { claim: { by: review.claimedBy, expiresAt: review.claimExpiresAt } },
-      );
-    }
+    if (claimedByOther(review, person.user.id, now)) throw claimedByOtherError(review);
     const proposal = await loadProposal(deps, review.proposalId);
     if (proposal.agentId === person.user.name) {
       throw new AppError(

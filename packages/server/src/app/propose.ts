@@ -312,6 +312,7 @@ export function reviewFor(
     version: 1,
     createdAt: at,
     updatedAt: at,
+    reconciliation: null,
   };
 }
 

@@ -1,4 +1,5 @@
 import { type Proposal, ResultInput } from "@loopgate/core";
+import type { ProposalRow } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { alreadyUsed, grantConsumption } from "./grants.ts";
@@ -34,6 +35,7 @@ export async function reportResult(
       { proposalStatus: proposal.status },
     );
   }
+  await refuseWhileReconciling(deps, proposal);
   const grantWrites = await grantConsumption(deps, proposal, report, deps.now());
   if (proposal.executionStatus === "executed") {
     throw new AppError(
@@ -97,4 +99,27 @@ export async function reportResult(
     at,
   });
   return getProposal(deps, principal, proposal.id);
+}
+
+/**
+ * An execution Loopgate sent whose outcome is `unknown`, or that was dead-lettered, is settled by a
+ * person on its reconciliation review (SPEC §3), never by the agent's report: the agent did not run it
+ * (a report is for an action executed under a grant), and recording it here would leave the execution
+ * and the proposal saying different things while the review stays open. Read only in that case: the
+ * proposal mirrors the execution's status.
+ */
+async function refuseWhileReconciling(deps: AppDeps, proposal: ProposalRow): Promise<void> {
+  if (proposal.executionStatus !== "unknown" && proposal.executionStatus !== "dead_lettered") return;
+  const executions = await deps.store.executionsOfProposal(proposal.id);
+  const execution = executions.find((e) => e.status === proposal.executionStatus);
+  throw new AppError(
+    "conflict",
+    "reconciliation_pending",
+    `Loopgate's execution of this action is ${proposal.executionStatus}: a person settles it on its reconciliation review, not a result report`,
+    {
+      executionStatus: proposal.executionStatus,
+      executionId: execution?.id ?? null,
+      reviewId: execution?.reconciliationReviewId ?? null,
+    },
+  );
 }

@@ -77,9 +77,7 @@ export async function refuseClosed(deps: AppDeps, review: ReviewRow, callerId: s
   throw new AppError(
     "conflict",
     review.status === "cancelled" ? "review_cancelled" : "already_decided",
-    review.status === "cancelled"
-      ? "The agent withdrew this proposal; nothing to decide"
-      : closedMessage(winner, callerId),
+    review.status === "cancelled" ? cancelledMessage(review) : closedMessage(winner, callerId),
     {
       reviewId: review.id,
       proposalId: review.proposalId,
@@ -112,8 +110,29 @@ export function claimedByOther(review: ReviewRow, userId: string, now: Date): re
   );
 }
 
+/**
+ * The 409 for a decision on a review someone else holds a live claim on (see `claimedByOther`): a claim
+ * is a courtesy lease, and every verb — ordinary and reconciliation alike — honours it. `subject` names
+ * the held review when it is not the one being decided.
+ */
+export function claimedByOtherError(review: ClaimedReview, subject = "this review"): AppError {
+  return new AppError(
+    "conflict",
+    "claimed_by_other",
+    `${review.claimedBy.name} is working on ${subject} until ${review.claimExpiresAt}; pick another one`,
+    { claim: { by: review.claimedBy, expiresAt: review.claimExpiresAt } },
+  );
+}
+
 export function isOpen(review: ReviewRow): boolean {
   return review.status === "pending" || review.status === "escalated";
+}
+
+/** Why a review closed without a decision of its own: the agent withdrew, or there is nothing to settle. */
+function cancelledMessage(review: ReviewRow): string {
+  return review.reconciliation === null
+    ? "The agent withdrew this proposal; nothing to decide"
+    : "This execution was already settled on another review of the proposal; nothing left to reconcile here";
 }
 
 function closedMessage(winner: DecisionRow | null, callerId: string): string {

@@ -26,5 +26,6 @@ export function reviewItem(r: ReviewRow, seesPii = true): ReviewItem {
     summary: seesPii ? r.summary : (maskPii(r.summary) as string | null),
     policyVersion: r.policyVersion,
     createdAt: r.createdAt,
+    reconciliation: r.reconciliation,
   };
 }

@@ -76,10 +76,12 @@ export function attemptWrites(
   now: Date,
 ): ChangePart & { review: ReviewRow | null } {
   const at = now.toISOString();
+  const unsettled =
+    verdict.status === "unknown" || verdict.status === "dead_lettered" ? verdict.status : null;
   const review =
-    verdict.status === "unknown" || verdict.status === "dead_lettered"
-      ? reconciliationReview(row, verdict, policy, ids(), now)
-      : null;
+    unsettled === null
+      ? null
+      : reconciliationReview(row, { status: unsettled, error: verdict.error }, policy, ids(), now);
   const writes: Write[] = [
     {
       kind: "updateExecution",
@@ -152,7 +154,7 @@ function auditType(kind: ExecutionRow["kind"], status: AttemptVerdict["status"])
 /** The review a person decides when an execution's outcome is `unknown` or it was dead-lettered. */
 export function reconciliationReview(
   row: ExecutionRow,
-  outcome: { status: string; error: string | null },
+  outcome: { status: "unknown" | "dead_lettered"; error: string | null },
   policy: CompiledPolicy,
   id: string,
   now: Date,
@@ -181,5 +183,6 @@ export function reconciliationReview(
     version: 1,
     createdAt: at,
     updatedAt: at,
+    reconciliation: { executionId: row.id, kind: row.kind, outcome: outcome.status },
   };
 }

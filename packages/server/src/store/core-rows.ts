@@ -1,4 +1,10 @@
-import type { ExecutionStatus, ProposalStatus, ReviewStatus, Role } from "@loopgate/core";
+import type {
+  ExecutionStatus,
+  ProposalStatus,
+  ReviewReconciliation,
+  ReviewStatus,
+  Role,
+} from "@loopgate/core";
 
 /**
  * The rows of the core tables (migration 0001 and the columns later migrations added), as the `Store`
@@ -86,6 +92,8 @@ export interface ReviewRow {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** Set on a review that settles an execution's outcome (0021); null on a review of a proposal. */
+  reconciliation: ReviewReconciliation | null;
 }
 
 export interface DecisionRow {

@@ -135,6 +135,7 @@ export const REVIEW_COLUMNS = [
   "created_at",
   "updated_at",
   "claim_holder",
+  "reconciliation",
 ] as const;
 
 export function reviewValues(workspaceId: string, row: ReviewRow): SqlValue[] {
@@ -160,6 +161,8 @@ export function reviewValues(workspaceId: string, row: ReviewRow): SqlValue[] {
     row.updatedAt,
     // claim_holder (0015): the claim's holder as a plain column, for the open-review indexes.
     row.claimedBy?.id ?? null,
+    // reconciliation (0021): what a reconciliation review settles, fixed when it opens.
+    toJsonOrNull(row.reconciliation),
   ];
 }
 
@@ -183,6 +186,7 @@ export function reviewFromDb(r: DbRecord): ReviewRow {
     version: int(r.version),
     createdAt: text(r.created_at),
     updatedAt: text(r.updated_at),
+    reconciliation: fromJsonOrNull(r.reconciliation),
   };
 }
 

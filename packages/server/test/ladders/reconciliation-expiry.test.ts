@@ -202,6 +202,12 @@ describe.each(storeEngines())(
       });
       const open = (await call(server.url, "GET", "/v1/reviews?queue=leads", reviewer)).body.items;
       expect(open.map((r: any) => r.id)).toEqual([escalated.reconciliationReviewId]);
+      // The escalated review settles the same execution, and the list says so.
+      expect(open[0].reconciliation).toEqual({
+        executionId: execution.id,
+        kind: "execute",
+        outcome: "dead_lettered",
+      });
       expect(Date.parse(open[0].dueAt)).toBeGreaterThan(clock.now().getTime());
       const told = await eventually(
         () => events.received.find((r) => r.body.type === "review.overdue"),

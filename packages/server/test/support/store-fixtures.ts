@@ -82,6 +82,7 @@ export function reviewRow(proposal: ProposalRow, overrides: Partial<ReviewRow> =
     version: 1,
     createdAt: T0,
     updatedAt: T0,
+    reconciliation: null,
     ...overrides,
   };
 }

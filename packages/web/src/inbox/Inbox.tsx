@@ -17,6 +17,18 @@ import {
 
 const ENTER = "Enter";
 
+/**
+ * The tooltip of a reconciliation review's tag (an execution that ended unknown or was dead-lettered),
+ * from the review's own `reconciliation` — set by the server when it opened the review, never read
+ * from a summary an agent could word.
+ */
+function reconcileTitle(reconciliation: NonNullable<ReviewItem["reconciliation"]>): string {
+  const what = reconciliation.kind === "rollback" ? "The rollback of this action" : "This action";
+  return reconciliation.outcome === "unknown"
+    ? `${what} may or may not have happened (outcome unknown): say what happened`
+    : `Loopgate gave up delivering ${what.toLowerCase()}: say what happened`;
+}
+
 function open(item: ReviewItem) {
   navigate({ name: "review", reviewId: item.id, proposalId: item.proposalId });
 }
@@ -140,7 +152,15 @@ export function Inbox({
                       }}
                     >
                       {item.summary ?? `${item.actionType} from ${item.agent}`}
-                    </a>
+                    </a>{" "}
+                    {item.reconciliation !== null ? (
+                      <span
+                        className="status status-unknown reconcile-tag"
+                        title={reconcileTitle(item.reconciliation)}
+                      >
+                        reconcile
+                      </span>
+                    ) : null}
                   </td>
                   <td>{item.actionType}</td>
                   <td>{item.agent}</td>

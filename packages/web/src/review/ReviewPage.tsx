@@ -1,7 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, api } from "../api/client.ts";
 import type { ChangeEvent } from "../api/events.ts";
-import type { ActionList, DecisionResult, PersonView, ReviewListItem } from "../api/types.ts";
+import type {
+  ActionList,
+  DecisionResult,
+  ExecutionResult,
+  PersonView,
+  ReviewListItem,
+} from "../api/types.ts";
 import { navigate } from "../app/router.ts";
 import { nextReview, rememberClosed } from "../inbox/use-inbox.ts";
 import { duration, when, words } from "../ui/format.ts";
@@ -21,6 +27,8 @@ import { AlternativesSection, EvidenceSection, RequestSection, ToolCallsSection 
 import { PayloadDiff } from "./PayloadDiff.tsx";
 import { PayloadForm } from "./PayloadForm.tsx";
 import { type JsonSchema, mergePatch, validatePayload, withMaskedEdits } from "./payload-schema.ts";
+import { EMPTY_RECONCILE_DRAFT, type ReconcileDraft, ReconcilePanel } from "./ReconcilePanel.tsx";
+import { ReconciliationSection } from "./ReconciliationSection.tsx";
 import {
   AlreadyExecutedNotice,
   HistorySection,
@@ -28,6 +36,7 @@ import {
   SignalsSection,
   WhyHereSection,
 } from "./RiskSections.tsx";
+import { RECONCILE_VERBS, reconciledText, reconciliationOf, unsettled } from "./reconciliation.ts";
 import { SimilarCasesSection } from "./SimilarCasesSection.tsx";
 import { useEvidenceReport } from "./use-evidence-report.ts";
 import { useReview } from "./use-review.ts";
@@ -58,19 +67,24 @@ export function ReviewPage({
   const { proposal } = review;
   const [edited, setEdited] = useState<Record<string, unknown>>({});
   const [draft, setDraft] = useState<DecisionDraft>(EMPTY_DRAFT);
+  const [reconcileDraft, setReconcileDraft] = useState<ReconcileDraft>(EMPTY_RECONCILE_DRAFT);
   const [focusTick, setFocusTick] = useState(0);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [closedBy, setClosedBy] = useState<string | null>(null);
   const evidenceRef = useRef<HTMLDivElement>(null);
-  // Blind review: the decision waits for the reviewer's own first judgement.
-  const judgementPending = proposal?.blindReview?.judgementRequired === true;
+  // An execution that ended unknown or dead-lettered: this review says what happened to it, with its
+  // own three verbs instead of approve, edit and reject.
+  const reconciliation = proposal === null ? null : reconciliationOf(proposal, reviewId);
+  // Blind review: the decision waits for the reviewer's own first judgement (not on a reconciliation).
+  const judgementPending = reconciliation === null && proposal?.blindReview?.judgementRequired === true;
 
   const base = useMemo(() => proposal?.finalPayload ?? proposal?.action.payload ?? {}, [proposal]);
   // A new packet (another review, or a reload after a change) starts from what it proposes.
   useEffect(() => {
     setEdited(base);
     setDraft(EMPTY_DRAFT);
+    setReconcileDraft(EMPTY_RECONCILE_DRAFT);
     setProblem(null);
     setClosedBy(null);
     setDecided(null);
@@ -126,17 +140,13 @@ export function ReviewPage({
   const offered = verdictsFor(proposal);
 
   async function submit() {
-    if (judgementPending) return;
+    if (judgementPending || reconciliation !== null) return;
     if (!proposal || effective === null || busy || decided !== null || closedBy !== null) return;
     if (effective === "reject" && draft.category === "") return;
     if ((effective === "request_info" || effective === "escalate") && draft.comment.trim() === "") return;
     if (effective === "edit" && editProblems > 0) return;
     if (!offered.some((v) => v.verdict === draft.verdict)) return;
     if (reviewedAfterExecution(proposal) && isEdited) return;
-    setBusy(true);
-    mine.current.deciding = true;
-    review.markDecided();
-    setProblem(null);
     const body: Record<string, unknown> = { verdict: effective, packetHash: proposal.packetHash };
     if (draft.category !== "") body.category = draft.category;
     if (draft.comment.trim() !== "") body.comment = draft.comment.trim();
@@ -145,13 +155,32 @@ export function ReviewPage({
       if (user.pii) body.payload = edited;
       else body.patch = mergePatch(base, edited);
     }
+    await send<DecisionResult>(body, (result) => decidedText(effective, result, proposal));
+  }
+
+  /** Says what happened to an execution that ended unknown or dead-lettered (`ReconcileInput`). */
+  async function submitReconcile() {
+    const { verdict, comment } = reconcileDraft;
+    if (!proposal || reconciliation === null || !unsettled(reconciliation) || verdict === null) return;
+    if (busy || decided !== null || closedBy !== null) return;
+    const body: Record<string, unknown> = { verdict };
+    if (comment.trim() !== "") body.comment = comment.trim();
+    await send<ExecutionResult>(body, (result) => reconciledText(verdict, result, proposal.action.type));
+  }
+
+  /**
+   * Posts a decision, says what it did (here, and on the page the app moves on to), and turns the
+   * server's refusals into words: a review closed meanwhile (409, 410) moves on, a stale packet reloads.
+   */
+  async function send<T>(body: Record<string, unknown>, describe: (result: T) => string) {
+    if (!proposal) return;
+    setBusy(true);
+    mine.current.deciding = true;
+    review.markDecided();
+    setProblem(null);
     try {
-      const result = await api<DecisionResult>(
-        "POST",
-        `/v1/reviews/${encodeURIComponent(reviewId)}/decisions`,
-        body,
-      );
-      const text = decidedText(effective, result, proposal);
+      const result = await api<T>("POST", `/v1/reviews/${encodeURIComponent(reviewId)}/decisions`, body);
+      const text = describe(result);
       setDecided(text);
       rememberDecision({ summary: proposal.summary ?? proposal.action.type, text });
       rememberClosed(reviewId);
@@ -182,18 +211,26 @@ export function ReviewPage({
     setDraft((d) => ({ ...d, verdict }));
     setFocusTick((t) => t + 1);
   };
+  const pickReconcile = (verdict: ReconcileDraft["verdict"]) => () => {
+    setReconcileDraft((d) => ({ ...d, verdict }));
+    setFocusTick((t) => t + 1);
+  };
   useShortcuts({
-    ...Object.fromEntries(offered.map((v) => [v.key, pick(v.verdict)])),
-    // The draft (a text area) first: it is what a reviewer edits most; else the first field.
-    e: () =>
-      (
-        document.querySelector<HTMLElement>(".payload-form textarea") ??
-        document.querySelector<HTMLElement>(".payload-form input, .payload-form select")
-      )?.focus(),
+    ...(reconciliation === null
+      ? {
+          ...Object.fromEntries(offered.map((v) => [v.key, pick(v.verdict)])),
+          // The draft (a text area) first: it is what a reviewer edits most; else the first field.
+          e: () =>
+            (
+              document.querySelector<HTMLElement>(".payload-form textarea") ??
+              document.querySelector<HTMLElement>(".payload-form input, .payload-form select")
+            )?.focus(),
+        }
+      : Object.fromEntries(RECONCILE_VERBS.map((v) => [v.key, pickReconcile(v.verdict)]))),
     c: () => document.getElementById("decision-comment")?.focus(),
     n: goNext,
     g: () => navigate({ name: "inbox" }),
-    "mod+Enter": () => void submit(),
+    "mod+Enter": () => void (reconciliation === null ? submit() : submitReconcile()),
   });
 
   const evidenceShown = proposal !== null && proposal.evidence.length > 0 && review.blocked === null;
@@ -232,7 +269,7 @@ export function ReviewPage({
           · {words(proposal.status)}
           {proposal.review ? ` · due ${when(proposal.review.dueAt)}` : ""}
         </p>
-        <AlreadyExecutedNotice proposal={proposal} />
+        {reconciliation === null ? <AlreadyExecutedNotice proposal={proposal} /> : null}
         <p className="lease" role="status">
           {review.claim && !review.blocked
             ? `Claimed by you until ${when(review.claim.expiresAt)} (${duration(leaseLeft)} left; renewed while open)`
@@ -241,13 +278,18 @@ export function ReviewPage({
               : "Not claimed"}
         </p>
         <p className="shortcut-help">
-          {offered.map((v) => (
+          {(reconciliation === null ? offered : RECONCILE_VERBS).map((v) => (
             <span key={v.key}>
               <Shortcut keys={v.key} /> {v.label.toLowerCase()}{" "}
             </span>
           ))}
-          <Shortcut keys="e" /> edit · <Shortcut keys="c" /> comment · <Shortcut keys="n" /> next item ·{" "}
-          <Shortcut keys="g" /> inbox · <Shortcut keys="Esc" /> leave a field
+          {reconciliation === null ? (
+            <>
+              <Shortcut keys="e" /> edit ·{" "}
+            </>
+          ) : null}
+          <Shortcut keys="c" /> comment · <Shortcut keys="n" /> next item · <Shortcut keys="g" /> inbox ·{" "}
+          <Shortcut keys="Esc" /> leave a field
         </p>
       </div>
       {closedBy ? (
@@ -271,6 +313,9 @@ export function ReviewPage({
       ) : null}
       <div className="packet">
         <div className="packet-main">
+          {reconciliation !== null ? (
+            <ReconciliationSection execution={reconciliation} actionType={proposal.action.type} />
+          ) : null}
           <InfoSection proposal={proposal} />
           <RequestSection request={proposal.request} />
           <section aria-labelledby="action-title" className="panel">
@@ -280,7 +325,10 @@ export function ReviewPage({
               <p className="hint">Personal data is masked for you; edits send only the fields you change.</p>
             ) : null}
             {/* Nothing to edit on a review that is closed, held by someone else, or of an action that already ran. */}
-            <fieldset className="payload-fieldset" disabled={locked || reviewedAfterExecution(proposal)}>
+            <fieldset
+              className="payload-fieldset"
+              disabled={locked || reviewedAfterExecution(proposal) || reconciliation !== null}
+            >
               <PayloadForm schema={schema} value={edited} problems={problems} onChange={setEdited} />
             </fieldset>
             <h3>Your edits</h3>
@@ -297,7 +345,18 @@ export function ReviewPage({
           <ToolCallsSection toolCalls={proposal.toolCalls} />
         </div>
         <div className="packet-side">
-          {proposal.blindReview && proposal.review ? (
+          {reconciliation !== null ? (
+            <ReconcilePanel
+              draft={reconcileDraft}
+              busy={busy}
+              // Settled already (on another open review of the proposal): nothing is left to say here.
+              disabled={locked || !unsettled(reconciliation)}
+              onDraft={setReconcileDraft}
+              onSubmit={() => void submitReconcile()}
+              focusTick={focusTick}
+            />
+          ) : null}
+          {proposal.blindReview && proposal.review && reconciliation === null ? (
             <JudgementPanel
               reviewId={reviewId}
               blind={proposal.blindReview}
@@ -305,7 +364,7 @@ export function ReviewPage({
               onJudged={review.reload}
             />
           ) : null}
-          {judgementPending ? null : review.awaitingOthers ? (
+          {judgementPending || reconciliation !== null ? null : review.awaitingOthers ? (
             <p role="status" className="notice">
               You approved this; it waits for another approver
             </p>
@@ -325,7 +384,7 @@ export function ReviewPage({
           )}
           <WhyHereSection proposal={proposal} />
           <SignalsSection proposal={proposal} />
-          <IfApprovedSection proposal={proposal} action={action} />
+          {reconciliation === null ? <IfApprovedSection proposal={proposal} action={action} /> : null}
           <AlternativesSection alternatives={proposal.alternatives} />
           <HistorySection
             entity={entity}

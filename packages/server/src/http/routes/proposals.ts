@@ -160,7 +160,11 @@ export function proposalRoutes(routes: RouteTable): void {
       responses: {
         200: { description: "The proposal with its execution", schema: Proposal },
         ...errors,
-        409: { description: "Not approved, or already executed", schema: ErrorEnvelope },
+        409: {
+          description:
+            "Not approved, already executed, or its execution by Loopgate awaits reconciliation by a person",
+          schema: ErrorEnvelope,
+        },
       },
     },
     async (req, principal) => ({

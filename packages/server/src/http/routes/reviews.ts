@@ -27,7 +27,7 @@ const errors = {
   404: { description: "No such review", schema: ErrorEnvelope },
   409: {
     description:
-      "Decided by someone else first (details hold the winning decision), claimed by someone else, or stale packet",
+      "Decided by someone else first (details hold the winning decision), cancelled, claimed by someone else, or stale packet",
     schema: ErrorEnvelope,
   },
 };
@@ -38,7 +38,7 @@ export function reviewRoutes(routes: RouteTable): void {
       method: "get",
       path: "/v1/reviews",
       summary:
-        "The caller's queue: without a status filter, reviews still waiting (pending and escalated), oldest due first",
+        "The caller's queue: without a status filter, reviews still waiting (pending and escalated), oldest due first. Each item's `reconciliation` says whether it settles an execution (decide mark_executed, mark_failed or retry) or is a review of a proposal (null)",
       tag: "reviews",
       access: "authenticated",
       query: ReviewQuery,
@@ -107,7 +107,7 @@ export function reviewRoutes(routes: RouteTable): void {
       method: "post",
       path: "/v1/reviews/:id/decisions",
       summary:
-        "Decide: approve, edit, reject, escalate, request_info or handle_manually; on a reconciliation review mark_executed, mark_failed or retry (body ReconcileInput, answer ExecutionResult)",
+        "Decide: approve, edit, reject, escalate, request_info or handle_manually; on a reconciliation review mark_executed, mark_failed or retry (body ReconcileInput, answer ExecutionResult). Every verb honours another person's claim (409 `claimed_by_other`); an execution settled on another review of the proposal cancels its own reconciliation review in the same commit",
       tag: "reviews",
       access: "authenticated",
       body: DecisionInput,
