@@ -146,8 +146,13 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
     },
   );
   try {
+    // The server's first JSON line says where it listens; anything else it prints (such as
+    // `--trace-gc` lines from BENCH_SERVER_NODE_ARGS) goes to stderr, marked.
     const first = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once("line", resolve);
+      createInterface({ input: child.stdout! }).on("line", (line) => {
+        if (line.startsWith("{")) resolve(line);
+        else process.stderr.write(`[server] ${line}\n`);
+      });
       child.once("exit", (code) => reject(new Error(`claim-next server exited with ${code}`)));
     });
     const server = JSON.parse(first) as ServerInfo;

@@ -112,7 +112,7 @@ export const StopQuery = Page.extend({
 });
 export type StopQuery = z.infer<typeof StopQuery>;
 
-/** A stop as the API returns it; `liftedAt` and `liftedBy` are null while it is in force. */
+/** A stop as the API returns it; `liftedAt`, `liftedBy` and `liftReason` are null while it is in force. */
 export const StopView = z.object({
   id: z.string(),
   scope: z.object({
@@ -125,6 +125,7 @@ export const StopView = z.object({
   createdAt: Timestamp,
   liftedAt: Timestamp.nullable(),
   liftedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  liftReason: z.string().nullable().describe("why it was lifted, when the person lifting it said"),
 });
 export type StopView = z.infer<typeof StopView>;
 

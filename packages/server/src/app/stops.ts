@@ -42,6 +42,7 @@ export async function createStop(deps: AppDeps, actor: Actor, body: unknown): Pr
     createdAt: at,
     liftedAt: null,
     liftedBy: null,
+    liftReason: null,
     version: 1,
   };
   const result = await deps.store.commit({
@@ -121,7 +122,7 @@ export async function liftStop(
     });
   }
   const at = deps.now().toISOString();
-  const lifted = { liftedAt: at, liftedBy: { id: actor.id, name: actor.name } };
+  const lifted = { liftedAt: at, liftedBy: { id: actor.id, name: actor.name }, liftReason: reason ?? null };
   const result = await deps.store.commit({
     writes: [{ kind: "updateStop", id: stop.id, expectVersion: stop.version, set: lifted }],
     audit: [
@@ -281,5 +282,6 @@ export function stopView(stop: StopRow): StopView {
     createdAt: stop.createdAt,
     liftedAt: stop.liftedAt,
     liftedBy: stop.liftedBy,
+    liftReason: stop.liftReason,
   };
 }

@@ -80,6 +80,8 @@ export interface StopRow {
   createdAt: string;
   liftedAt: string | null;
   liftedBy: { id: string; name: string } | null;
+  /** Why it was lifted, when the person lifting it said (0022). */
+  liftReason: string | null;
   version: number;
 }
 
@@ -109,7 +111,12 @@ export type ExecutionWrite =
   /** Mirrors an execution's status on its proposal; no version check (no other writer sets this field). */
   | { kind: "setProposalExecutionStatus"; proposalId: string; status: string; at: string }
   | { kind: "insertStop"; row: StopRow }
-  | { kind: "updateStop"; id: string; expectVersion: number; set: Pick<StopRow, "liftedAt" | "liftedBy"> }
+  | {
+      kind: "updateStop";
+      id: string;
+      expectVersion: number;
+      set: Pick<StopRow, "liftedAt" | "liftedBy" | "liftReason">;
+    }
   | { kind: "insertGrantUse"; row: GrantUseRow };
 
 const json = (value: unknown): string => JSON.stringify(value);
@@ -215,6 +222,7 @@ export const STOP_COLUMNS = [
   "lifted_at",
   "lifted_by",
   "version",
+  "lift_reason",
 ] as const;
 
 export function stopValues(ws: string, row: StopRow): SqlValue[] {
@@ -229,6 +237,7 @@ export function stopValues(ws: string, row: StopRow): SqlValue[] {
     row.liftedAt,
     row.liftedBy === null ? null : json(row.liftedBy),
     row.version,
+    row.liftReason,
   ];
 }
 
@@ -242,6 +251,7 @@ export function stopFromDb(r: DbRecord): StopRow {
     createdAt: String(r.created_at),
     liftedAt: textOrNull(r.lifted_at),
     liftedBy: r.lifted_by == null ? null : fromJson(r.lifted_by),
+    liftReason: textOrNull(r.lift_reason),
     version: Number(r.version),
   };
 }

@@ -31,7 +31,7 @@ export const EXECUTION_SQL = {
   setProposalExecutionStatus:
     "UPDATE proposals SET execution_status = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
   liftStop:
-    "UPDATE stops SET lifted_at = ?, lifted_by = ?, version = version + 1 WHERE workspace_id = ? AND id = ? AND version = ?",
+    "UPDATE stops SET lifted_at = ?, lifted_by = ?, lift_reason = ?, version = version + 1 WHERE workspace_id = ? AND id = ? AND version = ?",
   execution: "SELECT * FROM executions WHERE workspace_id = ? AND id = ?",
   executionsOfProposal:
     "SELECT * FROM executions WHERE workspace_id = ? AND proposal_id = ? ORDER BY created_at, id",
@@ -97,10 +97,11 @@ export async function applyExecutionWrite(
         ? {}
         : { conflict: { kind: "duplicate", table: "stops", id: write.row.id } };
     case "updateStop": {
-      const { liftedAt, liftedBy } = write.set;
+      const { liftedAt, liftedBy, liftReason } = write.set;
       const changed = await tx.run(EXECUTION_SQL.liftStop, [
         liftedAt,
         liftedBy === null ? null : JSON.stringify(liftedBy),
+        liftReason,
         ws,
         write.id,
         write.expectVersion,

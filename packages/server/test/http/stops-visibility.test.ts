@@ -87,6 +87,7 @@ describe.each(engines())("stops: who sees them, and their history (%s)", (engine
       id: second.id,
       liftedBy: { name: "olga" },
       liftedAt: expect.any(String),
+      liftReason: "resolved",
     });
 
     // In force: only the third, exactly as before the lifts.

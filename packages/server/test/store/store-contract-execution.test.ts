@@ -51,6 +51,7 @@ function stopRow(overrides: Partial<StopRow> = {}): StopRow {
     createdAt: T0,
     liftedAt: null,
     liftedBy: null,
+    liftReason: null,
     version: 1,
     ...overrides,
   };
@@ -159,13 +160,16 @@ describe.each(storeEngines())("Store contract, execution: %s", (engine) => {
           kind: "updateStop",
           id: stop.id,
           expectVersion: 1,
-          set: { liftedAt: at(1), liftedBy: { id: "u1", name: "olga" } },
+          set: { liftedAt: at(1), liftedBy: { id: "u1", name: "olga" }, liftReason: "fixed" },
         },
       ],
       audit: [auditDraft("stop.lifted", null)],
     });
     expect(await store.stopsInForce()).toEqual([]);
-    expect((await store.stop(stop.id))?.liftedBy).toEqual({ id: "u1", name: "olga" });
+    expect(await store.stop(stop.id)).toMatchObject({
+      liftedBy: { id: "u1", name: "olga" },
+      liftReason: "fixed",
+    });
     expect((await start()).ok).toBe(true);
   });
 
@@ -196,7 +200,12 @@ describe.each(storeEngines())("Store contract, execution: %s", (engine) => {
       expect({ scope, stopped: !result.ok }).toEqual({ scope, stopped: covers });
       await ok({
         writes: [
-          { kind: "updateStop", id: stop.id, expectVersion: 1, set: { liftedAt: at(1), liftedBy: null } },
+          {
+            kind: "updateStop",
+            id: stop.id,
+            expectVersion: 1,
+            set: { liftedAt: at(1), liftedBy: null, liftReason: null },
+          },
         ],
         audit: [auditDraft("stop.lifted", null)],
       });
@@ -208,11 +217,19 @@ describe.each(storeEngines())("Store contract, execution: %s", (engine) => {
       ok({ writes: [{ kind: "insertStop", row }], audit: [auditDraft("stop.created", null)] });
     const lift = async (row: StopRow, liftedAt: string): Promise<StopRow> => {
       const liftedBy = { id: "u2", name: "piet" };
+      const liftReason = `resolved at ${liftedAt}`;
       await ok({
-        writes: [{ kind: "updateStop", id: row.id, expectVersion: row.version, set: { liftedAt, liftedBy } }],
+        writes: [
+          {
+            kind: "updateStop",
+            id: row.id,
+            expectVersion: row.version,
+            set: { liftedAt, liftedBy, liftReason },
+          },
+        ],
         audit: [auditDraft("stop.lifted", null)],
       });
-      return { ...row, liftedAt, liftedBy, version: row.version + 1 };
+      return { ...row, liftedAt, liftedBy, liftReason, version: row.version + 1 };
     };
 
     it("keeps lifted stops, with who lifted them and when, apart from those in force", async () => {

@@ -251,6 +251,7 @@ function StopHistory({ history }: { history: StopHistoryState }) {
               <th scope="col">Why</th>
               <th scope="col">Stopped</th>
               <th scope="col">Lifted</th>
+              <th scope="col">Why lifted</th>
               <th scope="col">In force for</th>
             </tr>
           </thead>
@@ -265,6 +266,7 @@ function StopHistory({ history }: { history: StopHistoryState }) {
                 <td>
                   {stop.liftedBy?.name ?? "—"}, {stop.liftedAt === null ? "—" : when(stop.liftedAt)}
                 </td>
+                <td>{stop.liftReason ?? <span className="muted">not given</span>}</td>
                 <td>
                   {stop.liftedAt === null
                     ? "—"
