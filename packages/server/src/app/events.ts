@@ -45,6 +45,14 @@ export class EventBus {
   }
 
   /**
+   * Publishes a change to the whole desk, naming no proposal, review, agent, queue or status: a policy
+   * version put in force, a stop created or lifted. Who hears of it: `maySee` in the events route.
+   */
+  publishDeskWide(type: "policy.loaded" | "stop.created" | "stop.lifted", at: string): void {
+    this.publish({ type, proposalId: null, reviewId: null, agentId: null, queue: null, status: null, at });
+  }
+
+  /**
    * Calls `listener` for every event of one proposal until the returned function is called: what a
    * long poll waits on. Unlike {@link subscribe}, the cost of an event does not grow with the number of
    * proposals being waited on.

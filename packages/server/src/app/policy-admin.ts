@@ -52,15 +52,7 @@ export async function installPolicy(
   }
   const version = result.policyVersion;
   deps.policies.activate({ version, text, hash, createdAt: at, createdBy: actor.name });
-  deps.events.publish({
-    type: "policy.loaded",
-    proposalId: null,
-    reviewId: null,
-    agentId: null,
-    queue: null,
-    status: null,
-    at,
-  });
+  deps.events.publishDeskWide("policy.loaded", at);
   return { version, changed: true };
 }
 

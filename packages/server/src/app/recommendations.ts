@@ -178,15 +178,7 @@ export async function approveRecommendation(
   if (!result.ok || result.policyVersion === undefined) throw changedMeanwhile(id);
   deps.policies.activate({ ...active, version: result.policyVersion, createdAt: at, createdBy: person.name });
   calibrationCache(deps).invalidate();
-  deps.events.publish({
-    type: "policy.loaded",
-    proposalId: null,
-    reviewId: null,
-    agentId: null,
-    queue: null,
-    status: null,
-    at,
-  });
+  deps.events.publishDeskWide("policy.loaded", at);
   return recommendationView({
     ...row,
     status: "approved",

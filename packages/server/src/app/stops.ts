@@ -149,15 +149,7 @@ export async function liftStop(
  * No agent, proposal or queue is named: see `maySee` in the events route.
  */
 function publishStop(deps: AppDeps, type: "stop.created" | "stop.lifted", at: string): void {
-  deps.events.publish({
-    type,
-    proposalId: null,
-    reviewId: null,
-    agentId: null,
-    queue: null,
-    status: null,
-    at,
-  });
+  deps.events.publishDeskWide(type, at);
 }
 
 /** Cancels the queued executions a stop covers (rollbacks a person asked for wait for the lift instead). */

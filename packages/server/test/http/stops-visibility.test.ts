@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { addUser } from "../../src/app/people.ts";
 import { SYSTEM_ACTOR } from "../../src/app/principal.ts";
+import { streamEvents } from "../support/stream-events.ts";
 import { engines, startTestServer, type TestServer } from "./test-server.ts";
 
 /**
@@ -136,7 +137,7 @@ describe.each(engines())("stops: who sees them, and their history (%s)", (engine
     );
     const billingReviewer = await t.key("bert", "reviewer");
 
-    const seen = await collect(t, billingReviewer, 2, async () => {
+    const seen = await streamEvents(t.url, billingReviewer).collect(2, async () => {
       const created = await t.call("POST", "/v1/stops", {
         key: owner,
         body: { scope: { agent: "support-bot" }, reason: "Drafts are off-brand" },
@@ -147,7 +148,7 @@ describe.each(engines())("stops: who sees them, and their history (%s)", (engine
     expect(seen[0]!.data).toMatchObject({ type: "stop.created", agentId: null, queue: null });
 
     // The agent's stream carries its own proposal, never the stop of it.
-    const agentSaw = await collect(t, agent, 1, async () => {
+    const agentSaw = await streamEvents(t.url, agent).collect(1, async () => {
       await t.call("POST", "/v1/stops", {
         key: owner,
         body: { scope: { agent: "support-bot" }, reason: "Drafts are off-brand again" },
@@ -160,43 +161,3 @@ describe.each(engines())("stops: who sees them, and their history (%s)", (engine
     expect(agentSaw.map((e) => [e.event, e.data.status])).toEqual([["proposal.created", "held"]]);
   });
 });
-
-/** Reads SSE events from a stream until `count` arrive or two seconds pass. */
-async function collect(
-  t: TestServer,
-  key: string,
-  count: number,
-  act: () => Promise<void>,
-): Promise<{ event: string; data: any }[]> {
-  const controller = new AbortController();
-  const response = await fetch(`${t.url}/v1/events`, {
-    headers: { authorization: `Bearer ${key}` },
-    signal: controller.signal,
-  });
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const events: { event: string; data: any }[] = [];
-  let buffer = "";
-  let ready = false;
-  const read = (async () => {
-    while (events.length < count) {
-      const { value, done } = await reader.read().catch(() => ({ value: "", done: true }));
-      if (done) break;
-      buffer += value;
-      let end = buffer.indexOf("\n\n");
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event === "ready") ready = true;
-        else if (event && data) events.push({ event, data: JSON.parse(data) });
-        end = buffer.indexOf("\n\n");
-      }
-    }
-  })();
-  for (let i = 0; i < 100 && !ready; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  await act();
-  await Promise.race([read, new Promise((resolve) => setTimeout(resolve, 2000))]);
-  controller.abort();
-  return events;
-}

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../src/app/api-keys.ts";
 import { SYSTEM_ACTOR } from "../../src/app/principal.ts";
 import { startServer } from "../../src/http/start-server.ts";
+import { type StreamedEvent, streamEvents } from "../support/stream-events.ts";
 import { POLICY, startTestServer, type TestServer } from "./test-server.ts";
 
 describe("on-expiry timers across a restart", () => {
@@ -59,42 +60,11 @@ describe("GET /v1/events", () => {
   });
   afterAll(async () => t.close());
 
-  /** Reads SSE events from a stream until `count` arrive or the time runs out. */
-  async function collect(
-    key: string,
-    count: number,
-    act: () => Promise<void>,
-  ): Promise<{ event: string; data: any }[]> {
-    const controller = new AbortController();
-    const response = await fetch(`${t.url}/v1/events`, {
-      headers: { authorization: `Bearer ${key}` },
-      signal: controller.signal,
-    });
-    expect(response.headers.get("content-type")).toContain("text/event-stream");
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    const events: { event: string; data: any }[] = [];
-    let buffer = "";
-    const read = (async () => {
-      while (events.length < count) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end = buffer.indexOf("\n\n");
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data && event !== "ready") events.push({ event, data: JSON.parse(data) });
-          end = buffer.indexOf("\n\n");
-        }
-      }
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await act();
-    await Promise.race([read, new Promise((resolve) => setTimeout(resolve, 2000))]);
-    controller.abort();
-    return events;
+  /** Reads the caller's events while `act` runs (see `EventStream.collect`), over a real event stream. */
+  async function collect(key: string, count: number, act: () => Promise<void>): Promise<StreamedEvent[]> {
+    const stream = streamEvents(t.url, key);
+    expect((await stream.response).headers.get("content-type")).toContain("text/event-stream");
+    return stream.collect(count, act);
   }
 
   it("streams an agent's own changes and nothing of another agent's", async () => {

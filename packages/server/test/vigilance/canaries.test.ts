@@ -1,6 +1,7 @@
 import { VigilanceReport } from "@loopgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines } from "../http/test-server.ts";
+import { streamEvents } from "../support/stream-events.ts";
 import { realReply, startVigilanceRig, type VigilanceRig } from "./support.ts";
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -16,39 +17,6 @@ function shape(value: unknown, prefix = ""): string[] {
 }
 
 let rig: VigilanceRig;
-
-/** Reads a caller's Server-Sent Events in the background until stopped. */
-function streamEvents(key: string): { events: { event: string; data: any }[]; stop: () => Promise<void> } {
-  const events: { event: string; data: any }[] = [];
-  const controller = new AbortController();
-  const reading = (async () => {
-    const response = await fetch(`${rig.t.url}/v1/events`, {
-      headers: { authorization: `Bearer ${key}` },
-      signal: controller.signal,
-    });
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
-      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data && event !== "ready") events.push({ event, data: JSON.parse(data) });
-      }
-    }
-  })().catch(() => undefined);
-  return {
-    events,
-    stop: async () => {
-      controller.abort();
-      await reading;
-    },
-  };
-}
 
 /**
  * Canaries over real HTTP: seeded at the policy's rate into the support queue, indistinguishable in
@@ -107,8 +75,8 @@ describe.each(engines())("canaries on %s", (engine) => {
   });
 
   it("is announced on a reviewer's event stream exactly as a real proposal is, and to no agent", async () => {
-    const reviewer = streamEvents(rig.rita);
-    const agent = streamEvents(rig.agent);
+    const reviewer = streamEvents(rig.t.url, rig.rita);
+    const agent = streamEvents(rig.t.url, rig.agent);
     await new Promise((resolve) => setTimeout(resolve, 150));
     const seededBefore = canaryIds.length;
     let seeded: string[] = canaryIds;

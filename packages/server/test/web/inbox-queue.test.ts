@@ -1,7 +1,6 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuild, launchBrowser, openPage, signIn } from "./support/browser.ts";
-import { type Desk, PASSWORD, replyProposal, startDesk } from "./support/desk.ts";
+import { describe, expect, it } from "vitest";
+import { replyProposal } from "./support/desk.ts";
+import { useDesk } from "./support/use-desk.ts";
 
 /**
  * A long queue in real Chromium, as a support lead works it on a Monday: the inbox lists 200 at a time
@@ -9,35 +8,28 @@ import { type Desk, PASSWORD, replyProposal, startDesk } from "./support/desk.ts
  * local time, not as the API's UTC timestamp.
  */
 describe("the reviewer app: a long queue", () => {
-  let desk: Desk;
-  let browser: Browser;
   let ownerKey: string;
-
-  beforeAll(async () => {
-    ensureWebBuild();
-    desk = await startDesk();
-    ownerKey = await desk.key("olga", "owner");
-    await desk.addPerson("rita", "reviewer", { pii: true });
-    await desk.addPerson("sam", "reviewer", { pii: true });
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await desk?.close();
+  const web = useDesk({
+    people: [
+      { name: "rita", role: "reviewer", pii: true },
+      { name: "sam", role: "reviewer", pii: true },
+    ],
+    seed: async (desk) => {
+      ownerKey = await desk.key("olga", "owner");
+    },
   });
 
   const claimOf = async (reviewId: string) => {
-    const open = await desk.call("GET", "/v1/reviews?limit=500", { key: ownerKey });
+    const open = await web.desk.call("GET", "/v1/reviews?limit=500", { key: ownerKey });
     return (open.body.items as { id: string; claim: { by: { name: string } } | null }[]).find(
       (item) => item.id === reviewId,
     )?.claim;
   };
 
   it("lists 200 open reviews, says more are waiting, and shows the next 200 on asking", async () => {
-    await desk.clearQueue();
-    for (let i = 0; i < 205; i++) await desk.propose(replyProposal(`Reply number ${i}`));
-    const w = await openPage(browser, desk.url);
-    await signIn(w.page, "rita", PASSWORD);
+    await web.desk.clearQueue();
+    for (let i = 0; i < 205; i++) await web.desk.propose(replyProposal(`Reply number ${i}`));
+    const w = await web.signIn("rita");
     const rows = w.page.getByRole("table", { name: "Open reviews" }).locator("tbody tr");
     await w.page.getByText("200 open reviews listed, earliest due first; more are waiting.").waitFor();
     expect(await rows.count()).toBe(200);
@@ -49,18 +41,16 @@ describe("the reviewer app: a long queue", () => {
   });
 
   it("opens a link to a review someone holds read-only with their claim in local time; a closed tab gives the claim back", async () => {
-    await desk.clearQueue();
-    const proposal = await desk.propose(replyProposal("Your card is on its way."));
+    await web.desk.clearQueue();
+    const proposal = await web.desk.propose(replyProposal("Your card is on its way."));
     const reviewId = proposal.review.id as string;
 
-    const sam = await openPage(browser, desk.url);
-    await signIn(sam.page, "sam", PASSWORD);
+    const sam = await web.signIn("sam");
     await sam.page.goto(`/review/${reviewId}`);
     await sam.page.getByText(/Claimed by you until/).waitFor();
     expect((await claimOf(reviewId))?.by.name).toBe("sam");
 
-    const rita = await openPage(browser, desk.url);
-    await signIn(rita.page, "rita", PASSWORD);
+    const rita = await web.signIn("rita");
     await rita.page.goto(`/review/${reviewId}`);
     const held = rita.page.getByText(/sam holds this review until/);
     await held.waitFor();

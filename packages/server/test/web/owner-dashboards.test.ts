@@ -1,25 +1,50 @@
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { rate, score, seconds } from "../../../web/src/owner/figures.ts";
 import { refitCalibration } from "../../src/learning/calibration-refitter.ts";
-import { ensureWebBuild, launchBrowser, openPage, signIn, type WatchedPage } from "./support/browser.ts";
-import { type Desk, PASSWORD, startDesk } from "./support/desk.ts";
+import type { WatchedPage } from "./support/browser.ts";
 import { reviewRefunds, reviewReplies, type StreamTally } from "./support/learning-stream.ts";
+import { useDesk } from "./support/use-desk.ts";
 
 const POLICY = join(import.meta.dirname, "fixtures", "dashboard-policy.yaml");
 const REPLIES = 220;
 
 /** The owner dashboards and the policy simulator in real Chromium, over data seeded through the API. */
 describe("the reviewer app: owner dashboards and the simulator", () => {
-  let desk: Desk;
-  let browser: Browser;
   let olga: WatchedPage;
   let ownerKey: string;
   let tally: StreamTally;
+  const web = useDesk({
+    server: { policyFile: POLICY },
+    people: [
+      { name: "olga", role: "owner" },
+      { name: "oscar", role: "owner" },
+      { name: "audrey", role: "auditor" },
+      { name: "rita", role: "reviewer" },
+    ],
+    seed: async (desk) => {
+      ownerKey = await desk.key("desk-metrics", "owner");
+      const reviewer = await desk.key("anna", "reviewer");
+      tally = await reviewReplies(desk.url, { agent: desk.agentKey, reviewer }, { count: REPLIES, seed: 7 });
+      const fits = await refitCalibration(desk.server.deps);
+      expect(fits.map((f) => f.reason)).toEqual(["first_fit"]);
+      // Five refunds decided (one rejected), one left waiting in the billing queue.
+      await reviewRefunds(
+        desk.url,
+        { agent: desk.agentKey, reviewer },
+        [12, 30, 45, 8, 60, 20],
+        ["approve", "approve", "reject", "approve", "approve"],
+      );
+    },
+    timeout: 180_000,
+  });
+  beforeAll(async () => {
+    olga = await web.signIn("olga", { timeout: 8000 });
+  });
 
   const get = async (path: string) => {
-    const answer = await desk.call("GET", path, { key: ownerKey });
+    const answer = await web.desk.call("GET", path, { key: ownerKey });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     return answer.body;
   };
@@ -42,35 +67,6 @@ describe("the reviewer app: owner dashboards and the simulator", () => {
   };
   const showTable = (page: Page, title: string) =>
     page.getByRole("button", { name: `${title}: show as table`, exact: true }).click();
-
-  beforeAll(async () => {
-    ensureWebBuild();
-    desk = await startDesk({ policyFile: POLICY });
-    await desk.addPerson("olga", "owner");
-    await desk.addPerson("oscar", "owner");
-    await desk.addPerson("audrey", "auditor");
-    await desk.addPerson("rita", "reviewer");
-    ownerKey = await desk.key("desk-metrics", "owner");
-    const reviewer = await desk.key("anna", "reviewer");
-    tally = await reviewReplies(desk.url, { agent: desk.agentKey, reviewer }, { count: REPLIES, seed: 7 });
-    const fits = await refitCalibration(desk.server.deps);
-    expect(fits.map((f) => f.reason)).toEqual(["first_fit"]);
-    // Five refunds decided (one rejected), one left waiting in the billing queue.
-    await reviewRefunds(
-      desk.url,
-      { agent: desk.agentKey, reviewer },
-      [12, 30, 45, 8, 60, 20],
-      ["approve", "approve", "reject", "approve", "approve"],
-    );
-    browser = await launchBrowser();
-    olga = await openPage(browser, desk.url);
-    olga.page.setDefaultTimeout(8000);
-    await signIn(olga.page, "olga", PASSWORD);
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await desk?.close();
-  });
 
   /** Opens the dashboard afresh from the inbox, through the header's link. */
   async function openDashboard(page: Page) {
@@ -231,8 +227,7 @@ describe("the reviewer app: owner dashboards and the simulator", () => {
       "You asked to apply this recommendation; a different owner must approve it",
     );
 
-    const oscar = await openPage(browser, desk.url);
-    await signIn(oscar.page, "oscar", PASSWORD);
+    const oscar = await web.signIn("oscar");
     await openDashboard(oscar.page);
     const oscarRow = oscar.page
       .getByRole("table", { name: "Threshold recommendations" })
@@ -304,8 +299,7 @@ describe("the reviewer app: owner dashboards and the simulator", () => {
     );
     expect((await get("/v1/autonomy?actionType=billing.refund")).items[0].stage).toBe("observe");
 
-    const oscar = await openPage(browser, desk.url);
-    await signIn(oscar.page, "oscar", PASSWORD);
+    const oscar = await web.signIn("oscar");
     await openDashboard(oscar.page);
     const oscarCard = oscar.page.getByRole("article", { name: "Autonomy of support-bot · billing.refund" });
     await oscarCard.getByRole("button", { name: "Approve promotion" }).click();
@@ -376,16 +370,14 @@ describe("the reviewer app: owner dashboards and the simulator", () => {
   }, 120_000);
 
   it("gives auditors the dashboards read-only, and reviewers no dashboard", async () => {
-    const audrey = await openPage(browser, desk.url);
-    await signIn(audrey.page, "audrey", PASSWORD);
+    const audrey = await web.signIn("audrey");
     await openDashboard(audrey.page);
     await audrey.page.getByRole("table", { name: "Threshold recommendations" }).waitFor();
     await expect(
       audrey.page.getByRole("button", { name: /Ask to apply|Approve|Ask to promote/ }).count(),
     ).resolves.toBe(0);
     await audrey.context.close();
-    const rita = await openPage(browser, desk.url);
-    await signIn(rita.page, "rita", PASSWORD);
+    const rita = await web.signIn("rita");
     await expect(rita.page.getByRole("link", { name: "Dashboard" }).count()).resolves.toBe(0);
     for (const path of ["/dashboard", "/simulator"]) {
       await rita.page.goto(path);
@@ -404,7 +396,7 @@ describe("the reviewer app: owner dashboards and the simulator", () => {
     await page.getByRole("button", { name: "Run the replay" }).click();
     await page.getByRole("heading", { name: /^Replay of \d+ stored proposals$/ }).waitFor();
 
-    const expected = await desk.call("POST", "/v1/policy/replay", {
+    const expected = await web.desk.call("POST", "/v1/policy/replay", {
       key: ownerKey,
       body: { policy: policy.text, thresholds: { "support.reply": 0.5 } },
     });
@@ -445,7 +437,10 @@ describe("the reviewer app: owner dashboards and the simulator", () => {
     await page.getByRole("button", { name: "Run the replay" }).click();
     const alert = page.getByRole("alert");
     await alert.waitFor();
-    const answer = await desk.call("POST", "/v1/policy/replay", { key: ownerKey, body: { policy: broken } });
+    const answer = await web.desk.call("POST", "/v1/policy/replay", {
+      key: ownerKey,
+      body: { policy: broken },
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe("invalid_policy");
     await expect(alert.locator("p").textContent()).resolves.toBe(answer.body.error.message);

@@ -1,7 +1,8 @@
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuild, launchBrowser, openPage, signIn, type WatchedPage } from "./support/browser.ts";
-import { type Desk, PASSWORD, refundProposal, startDesk } from "./support/desk.ts";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { WatchedPage } from "./support/browser.ts";
+import { refundProposal } from "./support/desk.ts";
+import { useDesk } from "./support/use-desk.ts";
 
 /** A rule routing refunds over 100 to a lead; `when` is left as given (broken or not). */
 const largeRefundRule = (when: string) =>
@@ -23,12 +24,22 @@ function offsetOf(text: string, line: number, column: number): number {
 
 /** The policy editor in real Chromium: an owner edits, simulates and puts a version in force; others read. */
 describe("the reviewer app: the policy editor", () => {
-  let desk: Desk;
-  let browser: Browser;
   let ownerKey: string;
+  const web = useDesk({
+    people: [
+      { name: "olga", role: "owner" },
+      { name: "rita", role: "reviewer" },
+      { name: "audrey", role: "auditor" },
+    ],
+    seed: async (desk) => {
+      ownerKey = await desk.key("policy-owner", "owner");
+      // History to simulate over: two refunds the new rule escalates, one it leaves alone.
+      for (const amount of [150, 240, 40]) await desk.propose(refundProposal(amount, `c_${amount}`));
+    },
+  });
 
   const policy = async () => {
-    const answer = await desk.call("GET", "/v1/policy", { key: ownerKey });
+    const answer = await web.desk.call("GET", "/v1/policy", { key: ownerKey });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     return answer.body as { version: number; text: string; createdBy: string };
   };
@@ -45,33 +56,12 @@ describe("the reviewer app: the policy editor", () => {
     });
 
   /** A fresh browser context signed in as `name`. */
-  async function signedIn(name: string): Promise<WatchedPage> {
-    const w = await openPage(browser, desk.url);
-    w.page.setDefaultTimeout(8000);
-    await signIn(w.page, name, PASSWORD);
-    return w;
-  }
+  const signedIn = (name: string): Promise<WatchedPage> => web.signIn(name, { timeout: 8000 });
 
   async function openPolicy(page: Page) {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Policy" }).click();
     await page.getByRole("heading", { name: "Policy", level: 1 }).waitFor();
   }
-
-  beforeAll(async () => {
-    ensureWebBuild();
-    desk = await startDesk();
-    await desk.addPerson("olga", "owner");
-    await desk.addPerson("rita", "reviewer");
-    await desk.addPerson("audrey", "auditor");
-    ownerKey = await desk.key("policy-owner", "owner");
-    // History to simulate over: two refunds the new rule escalates, one it leaves alone.
-    for (const amount of [150, 240, 40]) await desk.propose(refundProposal(amount, `c_${amount}`));
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await desk?.close();
-  });
 
   it("lets an owner edit, fix a CEL error at its line, simulate and put the draft in force", async () => {
     const olga = await signedIn("olga");
@@ -94,7 +84,7 @@ describe("the reviewer app: the policy editor", () => {
     await changes.getByText(comment.trim(), { exact: true }).waitFor();
 
     await page.getByRole("button", { name: "Simulate against history" }).click();
-    const expected = await desk.call("POST", "/v1/policy/replay", {
+    const expected = await web.desk.call("POST", "/v1/policy/replay", {
       key: ownerKey,
       body: { policy: broken },
     });
@@ -128,7 +118,10 @@ describe("the reviewer app: the policy editor", () => {
     await page.getByRole("button", { name: "Simulate against history" }).click();
     await page.getByRole("heading", { name: /^Replay of \d+ stored proposals$/ }).waitFor();
     await expect(alert.count()).resolves.toBe(0);
-    const replay = await desk.call("POST", "/v1/policy/replay", { key: ownerKey, body: { policy: fixed } });
+    const replay = await web.desk.call("POST", "/v1/policy/replay", {
+      key: ownerKey,
+      body: { policy: fixed },
+    });
     expect(replay.status, JSON.stringify(replay.body)).toBe(200);
     const refunds = replay.body.actionTypes.find(
       (a: { actionType: string }) => a.actionType === "billing.refund",
@@ -166,7 +159,7 @@ describe("the reviewer app: the policy editor", () => {
     expect(v2.text).toBe(fixed);
     expect(v2.createdBy).toBe("olga");
     // The new version routes: a large refund is now escalated.
-    const routed = await desk.propose(refundProposal(500, "c_500"));
+    const routed = await web.desk.propose(refundProposal(500, "c_500"));
     expect(routed.route).toMatchObject({ verdict: "escalate", policyVersion: v2.version });
 
     await page.reload();
@@ -192,7 +185,7 @@ describe("the reviewer app: the policy editor", () => {
 
     // Another owner puts a version in force meanwhile: the confirmation reads it afresh.
     const other = before.text.replace("Refunds over 100 go to a lead", "Refunds over 100 need a lead");
-    const put = await desk.call("PUT", "/v1/policy", { key: ownerKey, body: { text: other } });
+    const put = await web.desk.call("PUT", "/v1/policy", { key: ownerKey, body: { text: other } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     const newer = put.body.version as number;
     expect(newer).toBe(before.version + 1);
@@ -209,7 +202,7 @@ describe("the reviewer app: the policy editor", () => {
     await page.getByText(`Version ${newer} in force, loaded`).waitFor();
     await dialog.getByRole("button", { name: `Put in force as version ${newer + 1}` }).click();
 
-    const refused = await desk.call("PUT", "/v1/policy", {
+    const refused = await web.desk.call("PUT", "/v1/policy", {
       key: ownerKey,
       body: { text: await editor.inputValue() },
     });
@@ -257,7 +250,10 @@ describe("the reviewer app: the policy editor", () => {
     expect(broken).not.toBe(active.text);
     await candidate.fill(broken);
     await page.getByRole("button", { name: "Run the replay" }).click();
-    const answer = await desk.call("POST", "/v1/policy/replay", { key: ownerKey, body: { policy: broken } });
+    const answer = await web.desk.call("POST", "/v1/policy/replay", {
+      key: ownerKey,
+      body: { policy: broken },
+    });
     const cel = answer.body.error.details.issues.find((i: { path: string }) => i.path.endsWith(".when"));
     const place = `line ${cel.line}${cel.column ? `, column ${cel.column}` : ""}`;
     await page.getByRole("alert").getByRole("button", { name: place, exact: true }).click();
@@ -295,8 +291,8 @@ describe("the reviewer app: the policy editor", () => {
       await w.context.close();
     }
     for (const role of ["reviewer", "auditor"] as const) {
-      const key = await desk.key(`policy-${role}`, role);
-      const answer = await desk.call("PUT", "/v1/policy", { key, body: { text: active.text } });
+      const key = await web.desk.key(`policy-${role}`, role);
+      const answer = await web.desk.call("PUT", "/v1/policy", { key, body: { text: active.text } });
       expect(answer.status).toBe(403);
     }
     await expect(policy()).resolves.toMatchObject({ version: active.version });

@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RecordingReceiver, TEST_SECRET } from "../execution/receiver.ts";
 import { FAST_EXECUTION } from "../execution/support.ts";
-import { ensureWebBuild, launchBrowser, openPage, signIn, type WatchedPage } from "./support/browser.ts";
-import { type Desk, PASSWORD, startDesk } from "./support/desk.ts";
+import type { WatchedPage } from "./support/browser.ts";
+import { useDesk } from "./support/use-desk.ts";
 
 /**
  * `mail.send` runs through a real webhook executor that is not idempotent: a stalled answer leaves
@@ -31,32 +31,31 @@ queues:
 
 /** Reconciliation reviews in the reviewer app, in real Chromium against a real server and executor. */
 describe("the reviewer app: reconciliation reviews", () => {
-  let desk: Desk;
   let receiver: RecordingReceiver;
   let owner: string;
   let policyDir: string;
-  let browser: Browser;
   let lena: WatchedPage;
 
+  const web = useDesk({
+    server: async () => {
+      process.env.LOOPGATE_TEST_HOOK_SECRET = TEST_SECRET;
+      receiver = await new RecordingReceiver(TEST_SECRET).start();
+      policyDir = await mkdtemp(join(tmpdir(), "loopgate-reconcile-web-"));
+      const policyFile = join(policyDir, "loopgate.yaml");
+      await writeFile(policyFile, policy(receiver.url));
+      return { policyFile, config: { execution: FAST_EXECUTION } };
+    },
+    people: [{ name: "lena", role: "reviewer", pii: true }],
+    seed: async (desk) => {
+      owner = await desk.key("olga", "owner");
+    },
+    cleanup: async () => {
+      await receiver?.close();
+      if (policyDir) await rm(policyDir, { recursive: true, force: true });
+    },
+  });
   beforeAll(async () => {
-    process.env.LOOPGATE_TEST_HOOK_SECRET = TEST_SECRET;
-    ensureWebBuild();
-    receiver = await new RecordingReceiver(TEST_SECRET).start();
-    policyDir = await mkdtemp(join(tmpdir(), "loopgate-reconcile-web-"));
-    const policyFile = join(policyDir, "loopgate.yaml");
-    await writeFile(policyFile, policy(receiver.url));
-    desk = await startDesk({ policyFile, config: { execution: FAST_EXECUTION } });
-    owner = await desk.key("olga", "owner");
-    await desk.addPerson("lena", "reviewer", { pii: true });
-    browser = await launchBrowser();
-    lena = await openPage(browser, desk.url);
-    await signIn(lena.page, "lena", PASSWORD);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await desk?.close();
-    await receiver?.close();
-    if (policyDir) await rm(policyDir, { recursive: true, force: true });
+    lena = await web.signIn("lena");
   });
   beforeEach(async () => {
     await lena.page.goto("/");
@@ -77,17 +76,17 @@ describe("the reviewer app: reconciliation reviews", () => {
    */
   async function unsettledMail(to: string, status: "unknown" | "dead_lettered") {
     receiver.answer = () => (status === "unknown" ? "stall" : { status: 500 });
-    const proposal = await desk.propose({
+    const proposal = await web.desk.propose({
       action: { type: "mail.send", payload: { to, body: "Your new card is on its way." } },
       summary: `Mail to ${to}`,
     });
-    const approved = await desk.call("POST", `/v1/reviews/${proposal.review.id}/decisions`, {
+    const approved = await web.desk.call("POST", `/v1/reviews/${proposal.review.id}/decisions`, {
       key: owner,
       body: { verdict: "approve" },
     });
     expect(approved.status).toBe(201);
     const execution = await poll(async () => {
-      const row = (await desk.read(proposal.id)).execution.executions?.[0];
+      const row = (await web.desk.read(proposal.id)).execution.executions?.[0];
       return row?.status === status && row.reconciliationReviewId !== null ? row : null;
     }, `the execution to end ${status}`);
     return { proposal, execution, reviewId: execution.reconciliationReviewId as string };
@@ -141,7 +140,7 @@ describe("the reviewer app: reconciliation reviews", () => {
           "Recorded for “Mail to anna@example.com”: marked executed — mail.send is recorded as executed",
       })
       .waitFor();
-    const stored = await desk.read(proposal.id);
+    const stored = await web.desk.read(proposal.id);
     expect(stored.execution.status).toBe("executed");
     expect(stored.execution.executions[0]).toMatchObject({
       id: execution.id,
@@ -177,7 +176,7 @@ describe("the reviewer app: reconciliation reviews", () => {
         hasText: "Recorded for “Mail to ben@example.com”: marked failed — mail.send is recorded as failed",
       })
       .waitFor();
-    const stored = await desk.read(proposal.id);
+    const stored = await web.desk.read(proposal.id);
     expect(stored.execution.status).toBe("failed");
     expect(stored.execution.executions[0]).toMatchObject({ id: execution.id, status: "failed" });
     expect(stored.decisions.at(-1)).toMatchObject({ reviewId, verdict: "mark_failed", comment: null });
@@ -204,7 +203,7 @@ describe("the reviewer app: reconciliation reviews", () => {
       .filter({ hasText: /Recorded for “Mail to cleo@example\.com”: retry — a new attempt at mail\.send is/ })
       .waitFor();
     const executed = await poll(async () => {
-      const stored = await desk.read(proposal.id);
+      const stored = await web.desk.read(proposal.id);
       return stored.execution.status === "executed" ? stored : null;
     }, "the retried execution to be executed");
     expect(executed.execution.executions[0]).toMatchObject({
@@ -219,7 +218,7 @@ describe("the reviewer app: reconciliation reviews", () => {
 
   it("tags a review by what the server says it is for, never by a summary an agent worded so", async () => {
     const { reviewId } = await unsettledMail("erin@example.com", "unknown");
-    const lookalike = await desk.propose({
+    const lookalike = await web.desk.propose({
       action: { type: "mail.send", payload: { to: "fay@example.com", body: "Hello" } },
       summary: "Reconcile mail.send: outcome unknown (timeout); decide mark_executed, mark_failed or retry",
     });
@@ -233,11 +232,11 @@ describe("the reviewer app: reconciliation reviews", () => {
     await worded.waitFor();
     await expect(worded.locator(".reconcile-tag").count()).resolves.toBe(0);
     // Settled, neither the review nor its tag stays (the next test starts from a clean inbox).
-    await desk.call("POST", `/v1/reviews/${reviewId}/decisions`, {
+    await web.desk.call("POST", `/v1/reviews/${reviewId}/decisions`, {
       key: owner,
       body: { verdict: "mark_failed" },
     });
-    await desk.call("POST", `/v1/reviews/${lookalike.review.id}/decisions`, {
+    await web.desk.call("POST", `/v1/reviews/${lookalike.review.id}/decisions`, {
       key: owner,
       body: { verdict: "reject" },
     });
@@ -250,7 +249,7 @@ describe("the reviewer app: reconciliation reviews", () => {
     await lena.page.getByRole("radio", { name: /It did happen/ }).click();
 
     // While Lena's claim holds, a verb from anyone else is refused, as for any decision.
-    const held = await desk.call("POST", `/v1/reviews/${reviewId}/decisions`, {
+    const held = await web.desk.call("POST", `/v1/reviews/${reviewId}/decisions`, {
       key: owner,
       body: { verdict: "mark_failed" },
     });
@@ -263,13 +262,13 @@ describe("the reviewer app: reconciliation reviews", () => {
         headers: { "x-csrf-token": session.csrfToken },
       });
     }, reviewId);
-    const settled = await desk.call("POST", `/v1/reviews/${reviewId}/decisions`, {
+    const settled = await web.desk.call("POST", `/v1/reviews/${reviewId}/decisions`, {
       key: owner,
       body: { verdict: "mark_failed", comment: "Checked: never arrived" },
     });
     expect(settled.status).toBe(201);
     // A second verdict through the API is refused with 409: the review is decided.
-    const again = await desk.call("POST", `/v1/reviews/${reviewId}/decisions`, {
+    const again = await web.desk.call("POST", `/v1/reviews/${reviewId}/decisions`, {
       key: owner,
       body: { verdict: "mark_executed" },
     });
@@ -282,7 +281,7 @@ describe("the reviewer app: reconciliation reviews", () => {
     await expect(
       lena.page.getByRole("button", { name: "Confirm: mark executed" }).isDisabled(),
     ).resolves.toBe(true);
-    const stored = await desk.read(proposal.id);
+    const stored = await web.desk.read(proposal.id);
     expect(stored.execution.status).toBe("failed");
     expect(stored.decisions.filter((d: { reviewId: string }) => d.reviewId === reviewId)).toHaveLength(1);
   });

@@ -2,12 +2,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VERDICTS_AFTER_EXECUTION } from "@loopgate/core";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eventually, RecordingReceiver, TEST_SECRET } from "../execution/receiver.ts";
 import { FAST_EXECUTION } from "../execution/support.ts";
-import { ensureWebBuild, launchBrowser, openPage, signIn, type WatchedPage } from "./support/browser.ts";
-import { type Desk, PASSWORD, replyProposal, startDesk } from "./support/desk.ts";
+import type { WatchedPage } from "./support/browser.ts";
+import { replyProposal } from "./support/desk.ts";
+import { useDesk } from "./support/use-desk.ts";
 
 /** The desk's reply type, and a reversible type at the post_review stage that runs through a receiver. */
 function policy(receiverUrl: string): string {
@@ -36,37 +37,35 @@ actions:
 
 /** What the review page says about where a packet came from: an action that already ran, a revision. */
 describe("the reviewer app: packets with a past", () => {
-  let desk: Desk;
   let receiver: RecordingReceiver;
   let dir: string;
-  let browser: Browser;
   let rita: WatchedPage;
   let pat: WatchedPage;
 
+  const web = useDesk({
+    server: async () => {
+      process.env.LOOPGATE_TEST_HOOK_SECRET = TEST_SECRET;
+      receiver = await new RecordingReceiver(TEST_SECRET).start();
+      dir = await mkdtemp(join(tmpdir(), "loopgate-review-context-"));
+      const policyFile = join(dir, "loopgate.yaml");
+      await writeFile(policyFile, policy(receiver.url));
+      return { policyFile, config: { execution: FAST_EXECUTION } };
+    },
+    people: [
+      { name: "rita", role: "reviewer", pii: true },
+      { name: "pat", role: "reviewer", pii: false },
+    ],
+    cleanup: async () => {
+      await receiver?.close();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  });
   beforeAll(async () => {
-    ensureWebBuild();
-    process.env.LOOPGATE_TEST_HOOK_SECRET = TEST_SECRET;
-    receiver = await new RecordingReceiver(TEST_SECRET).start();
-    dir = await mkdtemp(join(tmpdir(), "loopgate-review-context-"));
-    const policyFile = join(dir, "loopgate.yaml");
-    await writeFile(policyFile, policy(receiver.url));
-    desk = await startDesk({ policyFile, config: { execution: FAST_EXECUTION } });
-    await desk.addPerson("rita", "reviewer", { pii: true });
-    await desk.addPerson("pat", "reviewer", { pii: false });
-    browser = await launchBrowser();
-    rita = await openPage(browser, desk.url);
-    await signIn(rita.page, "rita", PASSWORD);
-    pat = await openPage(browser, desk.url);
-    await signIn(pat.page, "pat", PASSWORD);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await desk?.close();
-    await receiver?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    rita = await web.signIn("rita");
+    pat = await web.signIn("pat");
   });
   beforeEach(async () => {
-    await desk.clearQueue();
+    await web.desk.clearQueue();
   });
 
   async function openReview(page: Page, summary: string) {
@@ -77,13 +76,16 @@ describe("the reviewer app: packets with a past", () => {
   }
 
   it("offers only approve and reject on an action that already ran, and says how it ran", async () => {
-    const posted = await desk.propose({
+    const posted = await web.desk.propose({
       action: { type: "doc.publish", payload: { slug: "pricing" } },
       summary: "Publish the pricing page",
       rollbackPlan: "Unpublish the page",
     });
     expect(posted.status).toBe("auto_approved");
-    await eventually(async () => (await desk.read(posted.id)).execution.status === "executed", "executed");
+    await eventually(
+      async () => (await web.desk.read(posted.id)).execution.status === "executed",
+      "executed",
+    );
 
     const { page } = rita;
     await openReview(page, "Publish the pricing page");
@@ -117,10 +119,10 @@ describe("the reviewer app: packets with a past", () => {
     await expect(page.getByLabel(/^Comment/).inputValue()).resolves.toBe("Published the wrong page");
     await page.getByRole("button", { name: "Confirm: reject and roll back" }).click();
     await eventually(
-      async () => (await desk.read(posted.id)).execution.status === "rolled_back",
+      async () => (await web.desk.read(posted.id)).execution.status === "rolled_back",
       "rolled back",
     );
-    const after = await desk.read(posted.id);
+    const after = await web.desk.read(posted.id);
     // SPEC §3: auto_approved is final; the rejection shows in the execution, which was rolled back.
     expect(after).toMatchObject({
       status: "auto_approved",
@@ -131,7 +133,7 @@ describe("the reviewer app: packets with a past", () => {
   });
 
   it("shows a revision's question, who asked it and the agent's answer, masked for a non-PII reviewer", async () => {
-    const proposal = await desk.propose({
+    const proposal = await web.desk.propose({
       ...replyProposal("Your refund depends on where you live."),
       summary: "Reply about the refund rules",
     });
@@ -141,10 +143,10 @@ describe("the reviewer app: packets with a past", () => {
     await rita.page.getByRole("radio", { name: /Request info/ }).click();
     await rita.page.getByLabel(/^Comment/).fill("Which country is the customer in?");
     await rita.page.getByRole("button", { name: "Confirm: request info" }).click();
-    await eventually(async () => (await desk.read(proposal.id)).status === "needs_info", "needs_info");
+    await eventually(async () => (await web.desk.read(proposal.id)).status === "needs_info", "needs_info");
 
-    const answered = await desk.call("POST", `/v1/proposals/${proposal.id}/info`, {
-      key: desk.agentKey,
+    const answered = await web.desk.call("POST", `/v1/proposals/${proposal.id}/info`, {
+      key: web.desk.agentKey,
       body: {
         message: "The customer is in France; their address is anna@example.com.",
         evidence: [{ source: "crm", id: "crm-1", snippet: "Country: FR", score: 0.95 }],
@@ -171,7 +173,7 @@ describe("the reviewer app: packets with a past", () => {
     await expect(evidence.count()).resolves.toBe(2);
     await expect(evidence.nth(0).getByText("new with the answer").count()).resolves.toBe(0);
     await expect(evidence.nth(1).getByText("new with the answer").count()).resolves.toBe(1);
-    expect((await desk.read(proposal.id)).info).toEqual([expect.objectContaining({ evidenceBefore: 1 })]);
+    expect((await web.desk.read(proposal.id)).info).toEqual([expect.objectContaining({ evidenceBefore: 1 })]);
     // It comes first in the packet, before the original request.
     const headings = await page.locator(".packet-main h2").allTextContents();
     expect(headings[0]).toMatch(/^Revision 2/);

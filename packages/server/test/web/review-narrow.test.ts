@@ -1,7 +1,8 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuild, launchBrowser, signIn } from "./support/browser.ts";
-import { type Desk, PASSWORD, replyProposal, startDesk } from "./support/desk.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { signIn } from "./support/browser.ts";
+import { PASSWORD, replyProposal } from "./support/desk.ts";
+import { useDesk } from "./support/use-desk.ts";
 
 /** A packet with a long request and plenty of evidence, as a reviewer on a laptop meets it. */
 function longReply() {
@@ -21,23 +22,11 @@ function longReply() {
 
 /** The review page in real Chromium at a laptop's size: the decision is reachable without the scroll. */
 describe("the review page in a narrow window", () => {
-  let desk: Desk;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureWebBuild();
-    desk = await startDesk();
-    await desk.addPerson("nina", "reviewer", { pii: true });
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await desk?.close();
-  });
+  const web = useDesk({ people: [{ name: "nina", role: "reviewer", pii: true }] });
 
   async function openAt(width: number, height: number): Promise<{ page: Page; close: () => Promise<void> }> {
-    const proposal = await desk.propose(longReply());
-    const context = await browser.newContext({ baseURL: desk.url, viewport: { width, height } });
+    const proposal = await web.desk.propose(longReply());
+    const context = await web.browser.newContext({ baseURL: web.desk.url, viewport: { width, height } });
     const page = await context.newPage();
     await signIn(page, "nina", PASSWORD);
     await page.goto(`/review/${proposal.review.id}?proposal=${proposal.id}`);

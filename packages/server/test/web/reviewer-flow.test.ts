@@ -1,29 +1,24 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ensureWebBuild, launchBrowser, openPage, signIn, type WatchedPage } from "./support/browser.ts";
-import { type Desk, PASSWORD, refundProposal, replyProposal, startDesk } from "./support/desk.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openPage, signIn, type WatchedPage } from "./support/browser.ts";
+import { PASSWORD, refundProposal, replyProposal } from "./support/desk.ts";
+import { useDesk } from "./support/use-desk.ts";
 
 /** The reviewer app end to end in real Chromium: sign in, live inbox, every decision, the keyboard. */
 describe("the reviewer app: working the queue", () => {
-  let desk: Desk;
-  let browser: Browser;
   let rita: WatchedPage;
 
+  const web = useDesk({
+    people: [
+      { name: "rita", role: "reviewer", pii: true },
+      { name: "sam", role: "reviewer", pii: true },
+    ],
+  });
   beforeAll(async () => {
-    ensureWebBuild();
-    desk = await startDesk();
-    await desk.addPerson("rita", "reviewer", { pii: true });
-    await desk.addPerson("sam", "reviewer", { pii: true });
-    browser = await launchBrowser();
-    rita = await openPage(browser, desk.url);
-    await signIn(rita.page, "rita", PASSWORD);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await desk?.close();
+    rita = await web.signIn("rita");
   });
   beforeEach(async () => {
-    await desk.clearQueue();
+    await web.desk.clearQueue();
     await rita.page.goto("/");
   });
 
@@ -35,17 +30,17 @@ describe("the reviewer app: working the queue", () => {
   }
   async function waitForStatus(proposalId: string, status: string) {
     for (let i = 0; i < 50; i++) {
-      const proposal = await desk.read(proposalId);
+      const proposal = await web.desk.read(proposalId);
       if (proposal.status === status) return proposal;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(
-      `proposal ${proposalId} never reached ${status}: ${(await desk.read(proposalId)).status}`,
+      `proposal ${proposalId} never reached ${status}: ${(await web.desk.read(proposalId)).status}`,
     );
   }
 
   it("refuses a wrong password with a message, then signs in", async () => {
-    const fresh = await openPage(browser, desk.url);
+    const fresh = await openPage(web.browser, web.desk.url);
     await fresh.page.goto("/");
     await fresh.page.getByLabel("Name").fill("sam");
     await fresh.page.getByLabel("Password").fill("wrong password");
@@ -58,15 +53,14 @@ describe("the reviewer app: working the queue", () => {
 
   it("shows a new proposal in the inbox live, with its queue count, without a reload", async () => {
     await rita.page.getByText("Nothing is waiting for you").waitFor();
-    await desk.propose(replyProposal("Your card arrives within 5 working days."));
+    await web.desk.propose(replyProposal("Your card arrives within 5 working days."));
     await row(rita.page, "Reply: Your card arrives within 5 workin").waitFor({ timeout: 5000 });
     await rita.page.getByText("1 waiting").waitFor();
   });
 
   it("approves one item; a second browser sees it disappear", async () => {
-    const proposal = await desk.propose(replyProposal("Approve me: your card is on its way."));
-    const other = await openPage(browser, desk.url);
-    await signIn(other.page, "sam", PASSWORD);
+    const proposal = await web.desk.propose(replyProposal("Approve me: your card is on its way."));
+    const other = await web.signIn("sam");
     await row(other.page, "Reply: Approve me: your card is on its wa").waitFor();
 
     await openReview(rita.page, "Reply: Approve me: your card is on its wa");
@@ -85,7 +79,7 @@ describe("the reviewer app: working the queue", () => {
       state: "detached",
       timeout: 5000,
     });
-    const decision = (await desk.read(proposal.id)).decisions[0];
+    const decision = (await web.desk.read(proposal.id)).decisions[0];
     expect(decision).toMatchObject({
       verdict: "approve",
       by: { name: "rita" },
@@ -95,7 +89,7 @@ describe("the reviewer app: working the queue", () => {
   });
 
   it("edits a field, shows the diff, and approving stores exactly the edited payload", async () => {
-    const proposal = await desk.propose(replyProposal("Your card arrives within 5 days."));
+    const proposal = await web.desk.propose(replyProposal("Your card arrives within 5 days."));
     await openReview(rita.page, "Reply: Your card arrives within 5 days.");
     const body = rita.page.getByLabel(/^body/);
     await body.fill("Your card arrives within 3 working days. Sorry for the wait!");
@@ -124,9 +118,9 @@ describe("the reviewer app: working the queue", () => {
   });
 
   it("rejects with a reason category, escalates and requests information with comments", async () => {
-    const rejected = await desk.propose(refundProposal(42, "c_9"));
-    const escalated = await desk.propose(replyProposal("Escalate me: we cannot help you."));
-    const askInfo = await desk.propose(replyProposal("Ask me: which card do you mean?"));
+    const rejected = await web.desk.propose(refundProposal(42, "c_9"));
+    const escalated = await web.desk.propose(replyProposal("Escalate me: we cannot help you."));
+    const askInfo = await web.desk.propose(replyProposal("Ask me: which card do you mean?"));
 
     await rita.page.goto("/");
     await openReview(rita.page, "Refund 42 EUR to c_9");
@@ -159,7 +153,7 @@ describe("the reviewer app: working the queue", () => {
   });
 
   it("hands an item over to be handled manually", async () => {
-    const proposal = await desk.propose(replyProposal("Manual me: I will call the customer."));
+    const proposal = await web.desk.propose(replyProposal("Manual me: I will call the customer."));
     await openReview(rita.page, "Reply: Manual me: I will call the customer.");
     await rita.page.getByRole("radio", { name: /Handle manually/ }).click();
     await rita.page.getByRole("button", { name: "Confirm: handle manually" }).click();
@@ -168,7 +162,7 @@ describe("the reviewer app: working the queue", () => {
   });
 
   it("says plainly when someone else decided first, and moves on", async () => {
-    const proposal = await desk.propose(replyProposal("Race me: your card ships today."));
+    const proposal = await web.desk.propose(replyProposal("Race me: your card ships today."));
     await openReview(rita.page, "Reply: Race me: your card ships today.");
     // Sam decides through the API while Rita's page is open (her claim is released first).
     await rita.page.evaluate(async (reviewId) => {
@@ -178,8 +172,8 @@ describe("the reviewer app: working the queue", () => {
         headers: { "x-csrf-token": session.csrfToken },
       });
     }, proposal.review.id);
-    const samKey = await desk.key("sam", "reviewer");
-    const won = await desk.call("POST", `/v1/reviews/${proposal.review.id}/decisions`, {
+    const samKey = await web.desk.key("sam", "reviewer");
+    const won = await web.desk.call("POST", `/v1/reviews/${proposal.review.id}/decisions`, {
       key: samKey,
       body: { verdict: "reject", category: "wrong_tone" },
     });
@@ -190,12 +184,15 @@ describe("the reviewer app: working the queue", () => {
 
   it("works from the keyboard alone: next item, approve, request info, reject with a category", async () => {
     // Oldest due first: the two replies (2 h SLA) before the refund (4 h).
-    const first = await desk.propose({
+    const first = await web.desk.propose({
       ...replyProposal("Keys one: your card is on its way."),
       summary: "Keys one",
     });
-    const second = await desk.propose({ ...refundProposal(12, "c_7"), summary: "Keys two" });
-    const third = await desk.propose({ ...replyProposal("Keys three: which card?"), summary: "Keys three" });
+    const second = await web.desk.propose({ ...refundProposal(12, "c_7"), summary: "Keys two" });
+    const third = await web.desk.propose({
+      ...replyProposal("Keys three: which card?"),
+      summary: "Keys three",
+    });
     const { page } = rita;
     await page.goto("/");
     await page.getByRole("link", { name: "Keys three" }).waitFor();

@@ -1,29 +1,20 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuild, launchBrowser, openPage, signIn } from "./support/browser.ts";
-import { type Desk, PASSWORD, replyProposal, startDesk } from "./support/desk.ts";
+import { describe, expect, it } from "vitest";
+import { replyProposal } from "./support/desk.ts";
+import { useDesk } from "./support/use-desk.ts";
 
 /** Untrusted agent text, masked personal data, CSRF and roles, in real Chromium. */
 describe("the reviewer app: safety and roles", () => {
-  let desk: Desk;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureWebBuild();
-    desk = await startDesk();
-    await desk.addPerson("mia", "reviewer"); // no PII permission
-    await desk.addPerson("olga", "owner");
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await desk?.close();
+  const web = useDesk({
+    people: [
+      { name: "mia", role: "reviewer" }, // no PII permission
+      { name: "olga", role: "owner" },
+    ],
   });
 
   it("renders agent-supplied HTML and javascript: links as inert text: no script runs", async () => {
-    const proposal = await desk.propose(
+    const proposal = await web.desk.propose(
       replyProposal("<img src=x onerror=alert(1)>Your card is on its way.", {
         summary: "XSS <img src=x onerror=alert(2)>",
         request: { text: "<script>alert(3)</script> where is my card?" },
@@ -39,8 +30,7 @@ describe("the reviewer app: safety and roles", () => {
         alternatives: [{ summary: "[click me](javascript:alert(7))" }],
       }),
     );
-    const w = await openPage(browser, desk.url);
-    await signIn(w.page, "olga", PASSWORD);
+    const w = await web.signIn("olga");
     await w.page.goto(`/review/${proposal.review.id}?proposal=${proposal.id}`);
     await w.page.getByRole("heading", { name: "Decide" }).waitFor();
     await w.page.getByText("<script>alert(3)</script> where is my card?").waitFor();
@@ -64,14 +54,13 @@ describe("the reviewer app: safety and roles", () => {
   });
 
   it("masks personal data for a reviewer without the permission — in the page and in the API's answer — and edits by patch", async () => {
-    const proposal = await desk.propose(
+    const proposal = await web.desk.propose(
       replyProposal("Call us back on +44 20 7946 0958 if it has not arrived.", {
         summary: "PII reply for anna@example.com",
         rollbackPlan: "Email jane.doe@example.com",
       }),
     );
-    const w = await openPage(browser, desk.url);
-    await signIn(w.page, "mia", PASSWORD);
+    const w = await web.signIn("mia");
     await w.page.getByRole("link", { name: "PII reply for [email]" }).click();
     await w.page.getByRole("heading", { name: "Decide" }).waitFor();
     await expect(w.page.getByLabel(/^to/).inputValue()).resolves.toBe("[email]");
@@ -92,18 +81,17 @@ describe("the reviewer app: safety and roles", () => {
     await w.page.getByRole("button", { name: "Confirm: approve with edits" }).click();
     // The app moves on (to the next review, or the inbox when none is left) once the decision is in.
     await w.page.getByRole("heading", { name: "PII reply for [email]" }).waitFor({ state: "detached" });
-    const stored = await desk.read(proposal.id);
+    const stored = await web.desk.read(proposal.id);
     expect(stored.status).toBe("approved_with_edits");
     expect(stored.finalPayload).toEqual({ to: "anna@example.com", body: "Your card arrives tomorrow." });
     await w.context.close();
   });
 
   it("flags a mask left in a field the reviewer changed, at the field, and holds the decision until it is retyped", async () => {
-    const proposal = await desk.propose(
+    const proposal = await web.desk.propose(
       replyProposal("Call me on +44 20 7946 0958 when the card arrives.", { summary: "Masked edit draft" }),
     );
-    const w = await openPage(browser, desk.url);
-    await signIn(w.page, "mia", PASSWORD);
+    const w = await web.signIn("mia");
     await w.page.goto(`/review/${proposal.review.id}?proposal=${proposal.id}`);
     await w.page.getByRole("heading", { name: "Decide" }).waitFor();
     const body = w.page.getByLabel(/^body/);
@@ -123,15 +111,15 @@ describe("the reviewer app: safety and roles", () => {
     await expect(confirm.isDisabled()).resolves.toBe(true);
     await w.page.keyboard.press("Control+Enter"); // the shortcut is held back too
     await w.page.waitForTimeout(300);
-    expect((await desk.read(proposal.id)).status).toBe("pending_review");
+    expect((await web.desk.read(proposal.id)).status).toBe("pending_review");
 
     // Retyped without the mask: the error goes and the edit is sent as a patch of the body alone.
     await body.fill("We will call you when the card arrives. Thanks.");
     await expect(help.getByText(/Still holds masked personal data/).count()).resolves.toBe(0);
     await expect(confirm.isEnabled()).resolves.toBe(true);
     await confirm.click();
-    await expect.poll(async () => (await desk.read(proposal.id)).status).toBe("approved_with_edits");
-    expect((await desk.read(proposal.id)).finalPayload).toEqual({
+    await expect.poll(async () => (await web.desk.read(proposal.id)).status).toBe("approved_with_edits");
+    expect((await web.desk.read(proposal.id)).finalPayload).toEqual({
       to: "anna@example.com",
       body: "We will call you when the card arrives. Thanks.",
     });
@@ -140,9 +128,8 @@ describe("the reviewer app: safety and roles", () => {
   });
 
   it("refuses a CSRF attempt: a request without the token, and a forged post from another site", async () => {
-    const proposal = await desk.propose(replyProposal("CSRF target: your card is on its way."));
-    const w = await openPage(browser, desk.url);
-    await signIn(w.page, "olga", PASSWORD);
+    const proposal = await web.desk.propose(replyProposal("CSRF target: your card is on its way."));
+    const w = await web.signIn("olga");
     const withoutToken = await w.page.evaluate(async (reviewId) => {
       const response = await fetch(`/v1/reviews/${reviewId}/decisions`, {
         method: "POST",
@@ -155,7 +142,7 @@ describe("the reviewer app: safety and roles", () => {
     expect(withoutToken.body.error.code).toBe("csrf_token_invalid");
 
     // Another site (localhost is a different site from 127.0.0.1) forges a form post and a fetch.
-    const target = `${desk.url}/v1/reviews/${proposal.review.id}/decisions`;
+    const target = `${web.desk.url}/v1/reviews/${proposal.review.id}/decisions`;
     const evil: Server = createServer((_, res) => {
       res.setHeader("content-type", "text/html");
       res.end(`<!doctype html><form id=f method=post action="${target}" enctype="text/plain">
@@ -167,17 +154,18 @@ describe("the reviewer app: safety and roles", () => {
     await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
     const port = (evil.address() as AddressInfo).port;
     await w.page.goto(`http://localhost:${port}/`);
-    await w.page.waitForURL((url) => url.href.startsWith(desk.url), { timeout: 5000 }).catch(() => undefined);
+    await w.page
+      .waitForURL((url) => url.href.startsWith(web.desk.url), { timeout: 5000 })
+      .catch(() => undefined);
     await w.page.waitForTimeout(500);
     evil.close();
-    expect((await desk.read(proposal.id)).status).toBe("pending_review");
+    expect((await web.desk.read(proposal.id)).status).toBe("pending_review");
     await w.context.close();
   });
 
   it("keeps owner screens and endpoints from a reviewer; an owner sees the audit trail verified and the policy", async () => {
-    const proposal = await desk.propose(replyProposal("Audit me: your card is on its way."));
-    const reviewer = await openPage(browser, desk.url);
-    await signIn(reviewer.page, "mia", PASSWORD);
+    const proposal = await web.desk.propose(replyProposal("Audit me: your card is on its way."));
+    const reviewer = await web.signIn("mia");
     await expect(reviewer.page.getByRole("link", { name: "Audit", exact: true }).count()).resolves.toBe(0);
     await reviewer.page.goto(`/audit?proposal=${proposal.id}`);
     await reviewer.page.getByText("This page is for owners and auditors").waitFor();
@@ -186,8 +174,7 @@ describe("the reviewer app: safety and roles", () => {
     expect(status).toBe(403);
     await reviewer.context.close();
 
-    const owner = await openPage(browser, desk.url);
-    await signIn(owner.page, "olga", PASSWORD);
+    const owner = await web.signIn("olga");
     await owner.page.getByRole("link", { name: "Audit", exact: true }).click();
     await owner.page.getByLabel("Proposal id").fill(proposal.id);
     await owner.page.getByRole("button", { name: "Show" }).click();
@@ -199,10 +186,9 @@ describe("the reviewer app: safety and roles", () => {
   });
 
   it("starts and lifts a stop from the owner's screen", async (ctx) => {
-    const probe = await desk.call("GET", "/v1/stops", { key: await desk.key("stop-probe", "owner") });
+    const probe = await web.desk.call("GET", "/v1/stops", { key: await web.desk.key("stop-probe", "owner") });
     if (probe.status === 404) ctx.skip(); // the stops API is not in this build
-    const w = await openPage(browser, desk.url);
-    await signIn(w.page, "olga", PASSWORD);
+    const w = await web.signIn("olga");
     await w.page.getByRole("link", { name: "Stops" }).click();
     await w.page.getByText("No stop is in force").waitFor();
     await w.page.getByLabel("Scope").selectOption("agent");
@@ -210,12 +196,12 @@ describe("the reviewer app: safety and roles", () => {
     await w.page.getByLabel("Reason", { exact: true }).fill("Drafts are off-brand today");
     await w.page.getByRole("button", { name: "Stop automation" }).click();
     await w.page.getByText("Stopped: agent support-bot").waitFor();
-    const held = await desk.propose(replyProposal("Held: your card is on its way."));
+    const held = await web.desk.propose(replyProposal("Held: your card is on its way."));
     expect(held.status).toBe("held");
     await w.page.getByLabel("Reason for lifting").fill("Fixed the prompt");
     await w.page.getByRole("button", { name: "Lift this stop" }).click();
     await w.page.getByText("No stop is in force").waitFor();
-    expect((await desk.read(held.id)).status).not.toBe("held");
+    expect((await web.desk.read(held.id)).status).not.toBe("held");
     await w.context.close();
   });
 });

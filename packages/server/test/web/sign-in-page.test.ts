@@ -1,27 +1,16 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuild, launchBrowser, signIn } from "./support/browser.ts";
-import { type Desk, PASSWORD, startDesk } from "./support/desk.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { signIn } from "./support/browser.ts";
+import { PASSWORD } from "./support/desk.ts";
+import { useDesk } from "./support/use-desk.ts";
 
 /** The sign-in page in real Chromium: asking "is anyone signed in?" is not an error. */
 describe("the reviewer app's sign-in page", () => {
-  let desk: Desk;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureWebBuild();
-    desk = await startDesk();
-    await desk.addPerson("rita", "reviewer");
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await desk?.close();
-  });
+  const web = useDesk({ people: [{ name: "rita", role: "reviewer" }] });
 
   /** A page recording console errors and failed API answers. */
   async function watched(): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
-    const context = await browser.newContext({ baseURL: desk.url });
+    const context = await web.browser.newContext({ baseURL: web.desk.url });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on("console", (message) => {

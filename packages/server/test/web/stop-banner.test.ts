@@ -1,7 +1,6 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuild, launchBrowser, openPage, signIn } from "./support/browser.ts";
-import { type Desk, PASSWORD, replyProposal, startDesk } from "./support/desk.ts";
+import { describe, expect, it } from "vitest";
+import { replyProposal } from "./support/desk.ts";
+import { useDesk } from "./support/use-desk.ts";
 
 /** Quicker than the banner's one-minute poll: seeing the change in this time proves it came live. */
 const LIVE_MS = 5_000;
@@ -12,33 +11,23 @@ const LIVE_MS = 5_000;
  * away; the owner's History lists the lifted stop.
  */
 describe("the reviewer app: stops in force and their history", () => {
-  let desk: Desk;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureWebBuild();
-    desk = await startDesk();
-    await desk.addPerson("mia", "reviewer", { queues: ["support"] });
-    await desk.addPerson("olga", "owner");
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await desk?.close();
+  const web = useDesk({
+    people: [
+      { name: "mia", role: "reviewer", queues: ["support"] },
+      { name: "olga", role: "owner" },
+    ],
   });
 
   it("shows the reviewer a banner while an owner has stopped an agent, and takes it away on the lift", async () => {
-    await desk.clearQueue();
-    const waiting = await desk.propose(replyProposal("Your card is on its way."));
-    const reviewer = await openPage(browser, desk.url);
-    await signIn(reviewer.page, "mia", PASSWORD);
+    await web.desk.clearQueue();
+    const waiting = await web.desk.propose(replyProposal("Your card is on its way."));
+    const reviewer = await web.signIn("mia");
     await reviewer.page.getByRole("link", { name: /Reply: Your card is on its way/ }).waitFor();
     await reviewer.page.getByText("Live", { exact: true }).waitFor();
     const banner = reviewer.page.getByRole("status", { name: "Automation stopped" });
     expect(await banner.count()).toBe(0);
 
-    const owner = await openPage(browser, desk.url);
-    await signIn(owner.page, "olga", PASSWORD);
+    const owner = await web.signIn("olga");
     await owner.page.getByRole("link", { name: "Stops" }).click();
     await owner.page.getByText("No stop is in force").waitFor();
     await owner.page.getByLabel("Scope").selectOption("agent");
@@ -53,7 +42,7 @@ describe("the reviewer app: stops in force and their history", () => {
       /Automation is stopped for agent support-bot: Drafts are off-brand today\s+— by olga, since /,
     );
     expect(await banner.getByRole("link", { name: "Manage stops" }).count()).toBe(0); // owners only
-    const held = await desk.propose(replyProposal("Held: your card is on its way."));
+    const held = await web.desk.propose(replyProposal("Held: your card is on its way."));
     expect(held.status).toBe("held");
 
     // On the review page too.
@@ -65,7 +54,7 @@ describe("the reviewer app: stops in force and their history", () => {
     await owner.page.getByRole("button", { name: "Lift this stop" }).click();
     await owner.page.getByText("No stop is in force").waitFor();
     await banner.waitFor({ state: "detached", timeout: LIVE_MS });
-    expect((await desk.read(held.id)).status).not.toBe("held");
+    expect((await web.desk.read(held.id)).status).not.toBe("held");
 
     // The owner's history: who stopped what and why, and who lifted it.
     const history = owner.page.getByRole("table", { name: "Lifted stops" });
@@ -82,14 +71,13 @@ describe("the reviewer app: stops in force and their history", () => {
   });
 
   it("shows a stop already in force at sign-in, in words, with a way to the Stops page for owners", async () => {
-    const ownerKey = await desk.key("olga", "owner");
-    const created = await desk.call("POST", "/v1/stops", {
+    const ownerKey = await web.desk.key("olga", "owner");
+    const created = await web.desk.call("POST", "/v1/stops", {
       key: ownerKey,
       body: { scope: { all: true }, reason: "Incident drill" },
     });
     expect(created.status).toBe(201);
-    const owner = await openPage(browser, desk.url);
-    await signIn(owner.page, "olga", PASSWORD);
+    const owner = await web.signIn("olga");
     const banner = owner.page.getByRole("status", { name: "Automation stopped" });
     await banner.getByText("Automation is stopped for everything").waitFor();
     await banner.getByRole("link", { name: "Manage stops" }).click();

@@ -1,8 +1,9 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POLICY } from "../http/test-server.ts";
-import { ensureWebBuild, launchBrowser, openPage, signIn, type WatchedPage } from "./support/browser.ts";
-import { type Desk, PASSWORD, refundProposal, startDesk } from "./support/desk.ts";
+import type { WatchedPage } from "./support/browser.ts";
+import { refundProposal } from "./support/desk.ts";
+import { useDesk } from "./support/use-desk.ts";
 
 /**
  * A two-approval review in real Chromium: after the first approval it stays in the first approver's
@@ -10,39 +11,35 @@ import { type Desk, PASSWORD, refundProposal, startDesk } from "./support/desk.t
  * second approver can claim and approve it at once.
  */
 describe("the reviewer app: a review that needs two approvals", () => {
-  let desk: Desk;
-  let browser: Browser;
   let bea: WatchedPage;
   let carl: WatchedPage;
   let ownerKey: string;
 
-  beforeAll(async () => {
-    ensureWebBuild();
+  const web = useDesk({
     // The gate policy: refunds above 100 need two people.
-    desk = await startDesk({ policyFile: POLICY });
-    ownerKey = await desk.key("olga", "owner");
-    await desk.addPerson("bea", "reviewer", { pii: true });
-    await desk.addPerson("carl", "reviewer", { pii: true });
-    browser = await launchBrowser();
-    bea = await openPage(browser, desk.url);
-    await signIn(bea.page, "bea", PASSWORD);
-    carl = await openPage(browser, desk.url);
-    await signIn(carl.page, "carl", PASSWORD);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await desk?.close();
+    server: { policyFile: POLICY },
+    people: [
+      { name: "bea", role: "reviewer", pii: true },
+      { name: "carl", role: "reviewer", pii: true },
+    ],
+    seed: async (desk) => {
+      ownerKey = await desk.key("olga", "owner");
+    },
+  });
+  beforeAll(async () => {
+    bea = await web.signIn("bea");
+    carl = await web.signIn("carl");
   });
 
   const row = (page: Page, summary: string) => page.getByRole("link", { name: summary });
   const reviewRow = (page: Page, reviewId: string) => page.locator(`tr[data-review-id="${reviewId}"]`);
   async function review(reviewId: string) {
-    const page = await desk.call("GET", "/v1/reviews?queue=billing&limit=500", { key: ownerKey });
+    const page = await web.desk.call("GET", "/v1/reviews?queue=billing&limit=500", { key: ownerKey });
     return (page.body.items as { id: string }[]).find((item) => item.id === reviewId) as any;
   }
   async function waitForStatus(proposalId: string, status: string) {
     for (let i = 0; i < 50; i++) {
-      const proposal = await desk.read(proposalId);
+      const proposal = await web.desk.read(proposalId);
       if (proposal.status === status) return proposal;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -50,8 +47,8 @@ describe("the reviewer app: a review that needs two approvals", () => {
   }
 
   it("marks the first approver's review, skips it on next, opens it read-only, and frees it for the second", async () => {
-    const first = await desk.propose(refundProposal(250, "c_2"));
-    const later = await desk.propose(refundProposal(300, "c_3")); // due after the first
+    const first = await web.desk.propose(refundProposal(250, "c_2"));
+    const later = await web.desk.propose(refundProposal(300, "c_3")); // due after the first
     expect(first.review.approvalsRequired).toBe(2);
     const firstRow = "Refund 250 EUR to c_2";
 
@@ -62,7 +59,7 @@ describe("the reviewer app: a review that needs two approvals", () => {
     await bea.page.getByRole("radio", { name: /^Approve/ }).click();
     await bea.page.getByRole("button", { name: "Confirm: approve" }).click();
     await bea.page.getByRole("heading", { name: "Refund 300 EUR to c_3" }).waitFor();
-    expect((await desk.read(first.id)).review.approvalsGiven).toBe(1);
+    expect((await web.desk.read(first.id)).review.approvalsGiven).toBe(1);
     // Her approval ended her claim at once.
     expect((await review(first.review.id)).claim).toBeNull();
 

@@ -2,7 +2,7 @@ import type { VerdictAfterExecution } from "@loopgate/core";
 import { useEffect, useRef } from "react";
 import type { DecisionResult, Proposal, Verdict } from "../api/types.ts";
 import { words } from "../ui/format.ts";
-import { Shortcut } from "../ui/shortcuts.tsx";
+import { CommentField, ConfirmRow, type DecidePanelProps, VerdictButton } from "./DecideControls.tsx";
 
 /** One verdict button: its key and what it needs from the reviewer. */
 export interface VerdictSpec {
@@ -94,19 +94,12 @@ export function DecisionPanel({
   onDraft,
   onSubmit,
   focusTick,
-}: {
-  draft: DecisionDraft;
+}: DecidePanelProps<DecisionDraft> & {
   /** The packet decided on: a proposal whose action already ran is offered only approve and reject. */
   proposal: Pick<Proposal, "status">;
   categories: string[];
   edited: boolean;
   editProblems: number;
-  busy: boolean;
-  disabled: boolean;
-  onDraft: (draft: DecisionDraft) => void;
-  onSubmit: () => void;
-  /** Bumped when a shortcut picks a verdict, to move focus to what that verdict needs next. */
-  focusTick: number;
 }) {
   const confirmRef = useRef<HTMLButtonElement>(null);
   const categoryRef = useRef<HTMLSelectElement>(null);
@@ -147,25 +140,17 @@ export function DecisionPanel({
         </p>
       ) : null}
       <div className="verdicts" role="radiogroup" aria-label="Decision">
-        {offered.map((v) => {
-          const label = v.verdict === "approve" && edited && !afterExecution ? "Approve with edits" : v.label;
-          const checked =
-            draft.verdict === v.verdict || (v.verdict === "approve" && draft.verdict === "edit");
-          return (
-            // biome-ignore lint/a11y/useSemanticElements: a row of buttons reads better than radio inputs here
-            <button
-              type="button"
-              key={v.verdict}
-              role="radio"
-              aria-checked={checked}
-              className={`verdict verdict-${v.verdict} ${checked ? "checked" : ""}`}
-              disabled={disabled}
-              onClick={() => onDraft({ ...draft, verdict: v.verdict })}
-            >
-              {label} <Shortcut keys={v.key} />
-            </button>
-          );
-        })}
+        {offered.map((v) => (
+          <VerdictButton
+            key={v.verdict}
+            verdict={v.verdict}
+            label={v.verdict === "approve" && edited && !afterExecution ? "Approve with edits" : v.label}
+            shortcut={v.key}
+            checked={draft.verdict === v.verdict || (v.verdict === "approve" && draft.verdict === "edit")}
+            disabled={disabled}
+            onPick={() => onDraft({ ...draft, verdict: v.verdict })}
+          />
+        ))}
       </div>
       <div className="reason">
         <label htmlFor="decision-category">Reason category</label>
@@ -183,42 +168,28 @@ export function DecisionPanel({
             </option>
           ))}
         </select>
-        <label htmlFor="decision-comment">
-          Comment {effective === "request_info" ? "(the question for the agent)" : ""} <Shortcut keys="c" />
-        </label>
-        <textarea
-          id="decision-comment"
+        <CommentField
           ref={commentRef}
-          rows={2}
+          label={<>Comment {effective === "request_info" ? "(the question for the agent)" : ""}</>}
           value={draft.comment}
           disabled={disabled}
-          onChange={(e) => onDraft({ ...draft, comment: e.target.value })}
+          onChange={(comment) => onDraft({ ...draft, comment })}
         />
       </div>
-      <div className="confirm-row">
-        <button
-          type="button"
-          ref={confirmRef}
-          className="primary"
-          disabled={disabled || busy || missing !== null}
-          onClick={onSubmit}
-        >
-          {busy
-            ? "Sending…"
-            : effective === null
-              ? "Confirm"
-              : afterExecution && effective === "reject"
-                ? "Confirm: reject and roll back"
-                : `Confirm: ${words(effective === "edit" ? "approve with edits" : effective)}`}
-        </button>
-        <span className="hint">
-          {missing ?? (
-            <>
-              <Shortcut keys="Enter" /> or <Shortcut keys="Ctrl+Enter" /> confirms
-            </>
-          )}
-        </span>
-      </div>
+      <ConfirmRow
+        ref={confirmRef}
+        label={
+          effective === null
+            ? "Confirm"
+            : afterExecution && effective === "reject"
+              ? "Confirm: reject and roll back"
+              : `Confirm: ${words(effective === "edit" ? "approve with edits" : effective)}`
+        }
+        missing={missing}
+        busy={busy}
+        disabled={disabled}
+        onConfirm={onSubmit}
+      />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from "react";
 import type { ReconcileVerdict } from "../api/types.ts";
 import { words } from "../ui/format.ts";
-import { Shortcut } from "../ui/shortcuts.tsx";
+import { CommentField, ConfirmRow, type DecidePanelProps, VerdictButton } from "./DecideControls.tsx";
 import { RECONCILE_VERBS } from "./reconciliation.ts";
 
 export interface ReconcileDraft {
@@ -23,15 +23,7 @@ export function ReconcilePanel({
   onDraft,
   onSubmit,
   focusTick,
-}: {
-  draft: ReconcileDraft;
-  busy: boolean;
-  disabled: boolean;
-  onDraft: (draft: ReconcileDraft) => void;
-  onSubmit: () => void;
-  /** Bumped when a shortcut picks a verb, to move focus to the confirm button. */
-  focusTick: number;
-}) {
+}: DecidePanelProps<ReconcileDraft>) {
   const confirmRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (focusTick > 0) confirmRef.current?.focus();
@@ -43,24 +35,18 @@ export function ReconcilePanel({
       <h2 id="decide-title">Decide</h2>
       <p className="hint">Did the action happen? Approve, edit and reject do not apply here.</p>
       <div className="verdicts" role="radiogroup" aria-label="What happened">
-        {RECONCILE_VERBS.map((v) => {
-          const checked = draft.verdict === v.verdict;
-          return (
-            // biome-ignore lint/a11y/useSemanticElements: a row of buttons reads better than radio inputs here
-            <button
-              type="button"
-              key={v.verdict}
-              role="radio"
-              aria-checked={checked}
-              title={`${words(v.verdict)}: ${v.does}`}
-              className={`verdict verdict-${v.verdict} ${checked ? "checked" : ""}`}
-              disabled={disabled}
-              onClick={() => onDraft({ ...draft, verdict: v.verdict })}
-            >
-              {v.label} <Shortcut keys={v.key} />
-            </button>
-          );
-        })}
+        {RECONCILE_VERBS.map((v) => (
+          <VerdictButton
+            key={v.verdict}
+            verdict={v.verdict}
+            label={v.label}
+            shortcut={v.key}
+            title={`${words(v.verdict)}: ${v.does}`}
+            checked={draft.verdict === v.verdict}
+            disabled={disabled}
+            onPick={() => onDraft({ ...draft, verdict: v.verdict })}
+          />
+        ))}
       </div>
       {spec ? (
         <p className="why-line">
@@ -68,37 +54,21 @@ export function ReconcilePanel({
         </p>
       ) : null}
       <div className="reason">
-        <label htmlFor="decision-comment">
-          Comment (how you know; optional) <Shortcut keys="c" />
-        </label>
-        <textarea
-          id="decision-comment"
-          rows={2}
+        <CommentField
+          label="Comment (how you know; optional)"
           value={draft.comment}
           disabled={disabled}
-          onChange={(e) => onDraft({ ...draft, comment: e.target.value })}
+          onChange={(comment) => onDraft({ ...draft, comment })}
         />
       </div>
-      <div className="confirm-row">
-        <button
-          type="button"
-          ref={confirmRef}
-          className="primary"
-          disabled={disabled || busy || spec === undefined}
-          onClick={onSubmit}
-        >
-          {busy ? "Sending…" : spec === undefined ? "Confirm" : `Confirm: ${words(spec.verdict)}`}
-        </button>
-        <span className="hint">
-          {spec === undefined ? (
-            "Pick what happened"
-          ) : (
-            <>
-              <Shortcut keys="Enter" /> or <Shortcut keys="Ctrl+Enter" /> confirms
-            </>
-          )}
-        </span>
-      </div>
+      <ConfirmRow
+        ref={confirmRef}
+        label={spec === undefined ? "Confirm" : `Confirm: ${words(spec.verdict)}`}
+        missing={spec === undefined ? "Pick what happened" : null}
+        busy={busy}
+        disabled={disabled}
+        onConfirm={onSubmit}
+      />
     </section>
   );
 }
