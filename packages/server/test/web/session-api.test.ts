@@ -95,6 +95,7 @@ describe("sessions, CSRF and roles over HTTP", () => {
     const withKey = await desk.call("GET", "/v1/session", { key });
     expect(withKey.status).toBe(401);
     expect(withKey.body.error.code).toBe("no_session");
+    expect(withKey.body.error.message).toMatch(/^API keys have no session/);
     const badKey = await desk.call("GET", "/v1/session", { key: "not-a-key" });
     expect(badKey.status).toBe(401);
     expect(badKey.body.error.code).toBe("invalid_api_key");

@@ -38,11 +38,14 @@ function clientAddress(c: Context<HttpEnv>): string {
   }
 }
 
-function noSession(): AppError {
+/** 401 `no_session`, worded for a caller with an API key (keys have no session) or without one. */
+function noSession(withKey: boolean): AppError {
   return new AppError(
     "unauthenticated",
     "no_session",
-    "You are not signed in: sign in with your name and password",
+    withKey
+      ? "API keys have no session: sessions are for people signed in to the reviewer app (POST /v1/session with a name and password)"
+      : "You are not signed in: sign in with your name and password",
   );
 }
 
@@ -121,7 +124,7 @@ export function sessionRoutes(
       if (principal === null) return c.json({ signedIn: false } satisfies SessionState);
       const secret = sessionSecret(c);
       if (principal.kind !== "user" || principal.sessionId === undefined || secret === undefined)
-        throw noSession();
+        throw noSession(c.req.header("authorization") !== undefined);
       const found = await resolveSession(c.var.deps, secret, settings);
       if (found === null) return c.json({ signedIn: false } satisfies SessionState);
       return c.json(sessionViewOf(found.user, found.session, secret, settings) satisfies SessionState);
@@ -140,7 +143,7 @@ export function sessionRoutes(
     async (c, principal) => {
       const secret = sessionSecret(c);
       if (principal?.kind !== "user" || principal.sessionId === undefined || secret === undefined)
-        throw noSession();
+        throw noSession(c.req.header("authorization") !== undefined);
       const found = await resolveSession(c.var.deps, secret, settings);
       if (found !== null) await signOut(c.var.deps, found.session, found.user);
       deleteCookie(c, SESSION_COOKIE, { path: "/" });
