@@ -138,12 +138,10 @@ export class ExecutionDispatcher implements ExecutionControl {
   }
 
   async #claimAndSend(row: ExecutionRow, stops: readonly StopRow[]): Promise<void> {
-    const stop = stops.find((s) => stopCovers(s, row.agentId, row.actionType));
-    if (stop !== undefined && row.status === "queued") {
-      // A stop cancels queued executions; a rollback a person asked for waits for the stop to lift.
-      if (row.kind === "execute") await cancelExecution(this.#deps, row, { stopId: stop.id });
-      return;
-    }
+    // A stop cancels the executions queued when it is made (see stops.ts); one queued while it is in
+    // force — an approval or a retry a person gave meanwhile, a rollback they asked for — waits for the
+    // lift. The store lists none of those as due; this covers a stop made since that read.
+    if (row.status === "queued" && stops.some((s) => stopCovers(s, row.agentId, row.actionType))) return;
     if (row.kind === "rollback" && row.rollbackOf !== null) {
       const original = await this.#deps.store.execution(row.rollbackOf);
       if (original?.status === "queued" || original?.status === "executing") return; // not finished yet
@@ -196,15 +194,9 @@ export class ExecutionDispatcher implements ExecutionControl {
       },
     };
     const result = await this.#deps.store.commit({ writes, audit: [started] });
-    if (!result.ok) {
-      if (result.conflict.kind === "stopped") {
-        const fresh = await this.#deps.store.execution(row.id);
-        const stopRow = await this.#deps.store.stop(result.conflict.stopId);
-        if (fresh?.kind === "execute" && stopRow !== null && fresh.status === "queued")
-          await cancelExecution(this.#deps, fresh, { stopId: stopRow.id });
-      }
-      return; // another process claimed it, or a stop holds it
-    }
+    // Another process claimed it, or a stop made since holds it: the stop's own request cancels what
+    // was queued when it was made.
+    if (!result.ok) return;
     const claimed: ExecutionRow = { ...row, ...claim.set, version: row.version + 1 } as ExecutionRow;
     const done = this.#send(claimed).finally(() => this.#inFlight.delete(row.id));
     this.#inFlight.set(row.id, { agentId: row.agentId, actionType: row.actionType, done });

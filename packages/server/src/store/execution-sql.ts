@@ -36,9 +36,15 @@ export const EXECUTION_SQL = {
   executionsOfProposal:
     "SELECT * FROM executions WHERE workspace_id = ? AND proposal_id = ? ORDER BY created_at, id",
   executionByReview: "SELECT * FROM executions WHERE workspace_id = ? AND reconciliation_review_id = ?",
-  // Queued and due, or executing with a lease that ran out (the attempt was cut off by a crash).
-  dueExecutions: `SELECT * FROM executions WHERE workspace_id = ? AND (
-      (status = 'queued' AND next_attempt_at <= ?) OR (status = 'executing' AND lease_expires_at <= ?)
+  // Queued and due, or executing with a lease that ran out (the attempt was cut off by a crash). A queued
+  // one a stop in force covers waits for the lift: it is not due, so it never stands in front of
+  // executions that may run (the stops in force are a handful of rows).
+  dueExecutions: `SELECT * FROM executions e WHERE workspace_id = ? AND (
+      (status = 'queued' AND next_attempt_at <= ? AND NOT EXISTS (
+        SELECT 1 FROM stops s WHERE s.workspace_id = e.workspace_id AND s.lifted_at IS NULL
+          AND (s.agent_id IS NULL OR s.agent_id = e.agent_id)
+          AND (s.action_type IS NULL OR s.action_type = e.action_type)))
+      OR (status = 'executing' AND lease_expires_at <= ?)
     ) ORDER BY next_attempt_at, id LIMIT ?`,
   queuedExecutions:
     "SELECT * FROM executions WHERE workspace_id = ? AND status = 'queued' ORDER BY next_attempt_at, id LIMIT ?",

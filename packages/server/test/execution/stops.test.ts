@@ -143,6 +143,42 @@ describe.each(engines())("stops (%s)", (engine) => {
     expect(cancelled[0].data.stopId).toBe(stop.body.id);
   });
 
+  it("an approval given during a stop waits for the lift, then runs; what was queued before is cancelled", async () => {
+    rig = await startExecutionRig(engine);
+    rig.receiver.answer = () => ({ status: 503, headers: { "retry-after": "30" } });
+    const before = await rig.approved("ledger.post", { amount: 41 });
+    await eventually(() => rig.receiver.deliveries.length === 1, "the first attempt of the earlier approval");
+    const pending = await rig.propose("ledger.post", { amount: 42 });
+    expect(pending.status).toBe("pending_review");
+    const stop = await rig.api.call("POST", "/v1/stops", {
+      key: rig.owner,
+      body: { scope: { actionType: "ledger.post" }, reason: "ledger incident" },
+    });
+    expect(stop.status).toBe(201);
+    rig.receiver.answer = () => ({ status: 200 });
+
+    // The reviewer works the queue during the stop: the approval is recorded and its action waits.
+    const decided = await rig.api.call("POST", `/v1/reviews/${pending.review.id}/decisions`, {
+      key: rig.reviewer,
+      body: { verdict: "approve" },
+    });
+    expect(decided.status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const read = async (id: string) =>
+      (await rig.api.call("GET", `/v1/proposals/${id}`, { key: rig.owner })).body;
+    expect((await read(pending.id)).execution.executions).toMatchObject([{ status: "queued" }]);
+    expect(rig.receiver.deliveries.filter((d) => d.body.proposalId === pending.id)).toEqual([]);
+    // The execution queued when the stop was made is cancelled, and stays so.
+    expect((await read(before)).execution.status).toBe("cancelled");
+
+    await rig.api.call("DELETE", `/v1/stops/${stop.body.id}`, { key: rig.owner, body: { reason: "fixed" } });
+    await eventually(
+      async () => (await read(pending.id)).execution.status === "executed",
+      "the approval carried out after the lift",
+    );
+    expect((await read(before)).execution.status).toBe("cancelled");
+  });
+
   it("a rollback asked for during a stop waits for the lift, then runs", async () => {
     rig = await startExecutionRig(engine);
     const id = await rig.approved("ledger.post", { amount: 45 });

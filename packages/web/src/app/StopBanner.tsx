@@ -105,7 +105,8 @@ export function StopBanner({
         ))}
       </ul>
       <p className="stop-effect">
-        New proposals in scope are held and approved ones do not execute until an owner lifts the stop.
+        New proposals in scope are held; what you approve now is recorded and runs once an owner lifts the
+        stop.
         {user.role === "owner" ? (
           <>
             {" "}
