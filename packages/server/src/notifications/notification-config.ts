@@ -65,5 +65,5 @@ export function notificationConfigFromEnv(env: NodeJS.ProcessEnv = process.env):
 
 /** The deep link to a review in the reviewer app. */
 export function reviewUrl(publicUrl: string, reviewId: string): string {
-  return `${publicUrl.replace(/\/+$/, "")}/reviews/${encodeURIComponent(reviewId)}`;
+  return `${publicUrl.replace(/\/+$/, "")}/review/${encodeURIComponent(reviewId)}`;
 }

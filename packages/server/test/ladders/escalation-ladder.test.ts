@@ -211,7 +211,7 @@ describe.each(storeEngines())("escalation ladder of three levels: %s", (engine) 
         actionType: "account.close",
         summary: "Close the account of c_1",
       },
-      review: { level: 2, url: `${PUBLIC_URL}/reviews/${reviews[2]!.id}` },
+      review: { level: 2, url: `${PUBLIC_URL}/review/${reviews[2]!.id}` },
       expiry: { rule: "reject", applied: "reject" },
     });
 
@@ -221,16 +221,16 @@ describe.each(storeEngines())("escalation ladder of three levels: %s", (engine) 
       ["Escalated", "Escalated", "Reminder:", "Reminder:", "Reminder:"].sort(),
     );
     expect(smtp.mails.every((m) => m.to.join() === "leads@example.com")).toBe(true);
-    expect(smtp.mails[0]!.raw).toContain(`${PUBLIC_URL}/reviews/`);
+    expect(smtp.mails[0]!.raw).toContain(`${PUBLIC_URL}/review/`);
 
     // Slack: text and a button linking to the review.
     await eventually(() => slack.accepted().length === 6, 10_000, "six Slack messages");
     const reminder = slack
       .accepted()
       .find((r) => r.body.text.startsWith("Reminder") && r.body.text.includes("tier3"));
-    expect(reminder!.body.text).toContain(`<${PUBLIC_URL}/reviews/${reviews[2]!.id}|Open the review>`);
+    expect(reminder!.body.text).toContain(`<${PUBLIC_URL}/review/${reviews[2]!.id}|Open the review>`);
     expect(JSON.stringify(reminder!.body.blocks)).toContain(
-      `"url":"${PUBLIC_URL}/reviews/${reviews[2]!.id}"`,
+      `"url":"${PUBLIC_URL}/review/${reviews[2]!.id}"`,
     );
 
     // Late decisions on every level: 410.

@@ -143,7 +143,7 @@ describe.each(storeEngines())(
           id: execution.reconciliationReviewId,
           queue: "desk",
           level: 0,
-          url: `${PUBLIC_URL}/reviews/${execution.reconciliationReviewId}`,
+          url: `${PUBLIC_URL}/review/${execution.reconciliationReviewId}`,
         },
         execution: {
           id: execution.id,

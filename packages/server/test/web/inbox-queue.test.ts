@@ -51,7 +51,8 @@ describe("the reviewer app: a long queue", () => {
     expect((await claimOf(reviewId))?.by.name).toBe("sam");
 
     const rita = await web.signIn("rita");
-    await rita.page.goto(`/review/${reviewId}`);
+    // The link of a notification sent before links said `/review/<id>` opens the same page.
+    await rita.page.goto(`/reviews/${reviewId}`);
     const held = rita.page.getByText(/sam holds this review until/);
     await held.waitFor();
     await rita.page.getByRole("heading", { name: "Reply: Your card is on its way." }).waitFor();

@@ -13,7 +13,8 @@ export type Page =
 export function parseLocation(location: Location): Page {
   const path = location.pathname;
   const params = new URLSearchParams(location.search);
-  const review = /^\/review\/([^/]+)$/.exec(path);
+  // `/reviews/<id>` too: the links of notifications sent before they said `/review/<id>`.
+  const review = /^\/reviews?\/([^/]+)$/.exec(path);
   if (review?.[1])
     return { name: "review", reviewId: decodeURIComponent(review[1]), proposalId: params.get("proposal") };
   if (path === "/audit") return { name: "audit", proposalId: params.get("proposal") };
