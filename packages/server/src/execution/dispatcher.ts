@@ -262,6 +262,7 @@ export class ExecutionDispatcher implements ExecutionControl {
       );
       return;
     }
+    const at = now.toISOString();
     this.#deps.events.publish({
       type: "proposal.updated",
       proposalId: row.proposalId,
@@ -269,8 +270,20 @@ export class ExecutionDispatcher implements ExecutionControl {
       agentId: row.agentId,
       queue: part.review?.queue ?? null,
       status: null,
-      at: now.toISOString(),
+      at,
     });
+    // A reconciliation review opened: inboxes show it as they show any new review.
+    if (part.review !== null) {
+      this.#deps.events.publish({
+        type: "review.opened",
+        proposalId: row.proposalId,
+        reviewId: part.review.id,
+        agentId: row.agentId,
+        queue: part.review.queue,
+        status: part.review.status,
+        at,
+      });
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChangeEvent } from "../../src/app/events.ts";
 import { engines } from "../http/test-server.ts";
+import { streamEvents } from "../support/stream-events.ts";
 import { eventually } from "./receiver.ts";
 import { type ExecutionRig, startExecutionRig } from "./support.ts";
 
@@ -58,6 +59,18 @@ describe.each(engines())("reconciliation reviews (%s)", (engine) => {
     const marked = await decide(reviewId, lena, { verdict: "mark_executed" });
     expect(marked).toMatchObject({ status: 201, body: { executionStatus: "executed" } });
     expect(rig.receiver.deliveries).toHaveLength(1);
+  });
+
+  it("announces a reconciliation review as it opens, so open inboxes show it", async () => {
+    rig = await startExecutionRig(engine, { timeoutMs: 200 });
+    const stream = streamEvents(rig.api.url, rig.reviewer);
+    await stream.ready;
+    const { reviewId } = await unknownMail();
+    await eventually(
+      () => stream.events.some((e) => e.event === "review.opened" && e.data.reviewId === reviewId),
+      "review.opened for the reconciliation review",
+    );
+    await stream.stop();
   });
 
   it("lists what a review is for: the execution to settle, or null for a review of a proposal", async () => {
