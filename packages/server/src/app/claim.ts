@@ -22,7 +22,7 @@ export async function claimReview(
   const person = requireDecider(principal);
   const parsed = parseInput(ClaimInput, body ?? {}, "invalid_input");
   const review = await loadReview(deps, principal, reviewId);
-  if (!isOpen(review)) await refuseClosed(deps, review, person.user.id);
+  if (!isOpen(review)) await refuseClosed(deps, review, person.user);
   refuseApprover(review, person.user.id);
   const now = deps.now();
   if (claimedByOther(review, person.user.id, now)) {
@@ -93,7 +93,7 @@ export async function releaseReview(
 ): Promise<ReviewItem> {
   const person = requireDecider(principal);
   const review = await loadReview(deps, principal, reviewId);
-  if (!isOpen(review)) await refuseClosed(deps, review, person.user.id);
+  if (!isOpen(review)) await refuseClosed(deps, review, person.user);
   if (review.claimedBy === null) return reviewItem(review, person.user.pii);
   if (review.claimedBy.id !== person.user.id && person.user.role !== "owner") {
     throw new AppError(

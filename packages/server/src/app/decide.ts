@@ -44,12 +44,6 @@ import { parseInput } from "./zod-issues.ts";
 const MAX_ATTEMPTS = 5;
 
 /**
- * Records a reviewer's decision on a review. Exactly one decision closes a review: the write names
- * the review and proposal versions it read, so of two people deciding at once one wins and the other
- * gets 409 with the winning decision. With `approvals: N`, N distinct people must approve; an edit
- * resets the approvals given so far; the proposing agent can never decide.
- */
-/**
  * Plans a decision; when the proposal's status no longer allows it, the review was most likely decided
  * by someone else between this request's two reads (the review while open, then the proposal after the
  * winner's commit): answer as for any late decider, 409 `already_decided` with the winner.
@@ -57,7 +51,7 @@ const MAX_ATTEMPTS = 5;
 async function planOrRefuse(
   deps: AppDeps,
   review: ReviewRow,
-  callerId: string,
+  caller: { id: string; pii: boolean },
   planned: () => Outcome,
 ): Promise<Outcome> {
   try {
@@ -65,12 +59,18 @@ async function planOrRefuse(
   } catch (error) {
     if (error instanceof AppError && error.code === "transition_not_allowed") {
       const fresh = await deps.store.review(review.id);
-      if (fresh !== null && !isOpen(fresh)) await refuseClosed(deps, fresh, callerId);
+      if (fresh !== null && !isOpen(fresh)) await refuseClosed(deps, fresh, caller);
     }
     throw error;
   }
 }
 
+/**
+ * Records a reviewer's decision on a review. Exactly one decision closes a review: the write names
+ * the review and proposal versions it read, so of two people deciding at once one wins and the other
+ * gets 409 with the winning decision. With `approvals: N`, N distinct people must approve; an edit
+ * resets the approvals given so far; the proposing agent can never decide.
+ */
 export async function decide(
   deps: AppDeps,
   principal: Principal,
@@ -82,14 +82,14 @@ export async function decide(
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const review = await loadReview(deps, principal, reviewId);
-    if (!isOpen(review)) await refuseClosed(deps, review, person.user.id);
+    if (!isOpen(review)) await refuseClosed(deps, review, person.user);
     const now = deps.now();
     if (Date.parse(review.dueAt) <= now.getTime()) {
       // The timer may not have run yet: apply the on-expiry rule now, then refuse as too late.
       await expireReview(deps, review, now);
       const after = await deps.store.review(review.id);
       if (after !== null && !isOpen(after) && after.status !== "expired")
-        await refuseClosed(deps, after, person.user.id);
+        await refuseClosed(deps, after, person.user);
       throw new AppError(
         "gone",
         "review_expired",
@@ -121,7 +121,7 @@ export async function decide(
     const afterExecution = await decideAfterExecution(deps, person.user, review, proposal, input, now);
     if (afterExecution !== null) return afterExecution;
     const policy = await deps.policies.version(review.policyVersion);
-    const outcome = await planOrRefuse(deps, review, person.user.id, () =>
+    const outcome = await planOrRefuse(deps, review, person.user, () =>
       plan(deps, person.user, review, proposal, policy, input, now),
     );
     withDecisionVigilance(

@@ -42,7 +42,7 @@ export async function reconcile(
   const user = person.user;
   const { verdict, comment } = parseInput(ReconcileInput, body, "invalid_input");
   const review = await loadReview(deps, principal, reviewId);
-  if (!isOpen(review)) await refuseClosed(deps, review, user.id);
+  if (!isOpen(review)) await refuseClosed(deps, review, user);
   const now = deps.now();
   if (claimedByOther(review, user.id, now)) throw claimedByOtherError(review);
   const executions = await deps.store.executionsOfProposal(review.proposalId);

@@ -1,3 +1,4 @@
+import { maskPii } from "@loopgate/core";
 import type { DecisionRow, ProposalRow, ReviewRow } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
@@ -62,7 +63,11 @@ export function winningDecision(review: ReviewRow, decisions: readonly DecisionR
  * Refuses a decision on a review that is no longer open: 410 when it ended by expiry, else 409 with the
  * winner — worded for the caller (`callerId`, a user id) when the decision that closed it was their own.
  */
-export async function refuseClosed(deps: AppDeps, review: ReviewRow, callerId: string): Promise<never> {
+export async function refuseClosed(
+  deps: AppDeps,
+  review: ReviewRow,
+  caller: { id: string; pii: boolean },
+): Promise<never> {
   if (review.status === "expired") {
     throw new AppError(
       "gone",
@@ -77,7 +82,7 @@ export async function refuseClosed(deps: AppDeps, review: ReviewRow, callerId: s
   throw new AppError(
     "conflict",
     review.status === "cancelled" ? "review_cancelled" : "already_decided",
-    review.status === "cancelled" ? cancelledMessage(review) : closedMessage(winner, callerId),
+    review.status === "cancelled" ? cancelledMessage(review) : closedMessage(winner, caller.id),
     {
       reviewId: review.id,
       proposalId: review.proposalId,
@@ -90,7 +95,8 @@ export async function refuseClosed(deps: AppDeps, review: ReviewRow, callerId: s
             by: { id: winner.byId, name: winner.byName },
             at: winner.at,
             category: winner.category,
-            comment: winner.comment,
+            // A comment may quote the personal data its writer saw: masked as the packet masks it.
+            comment: caller.pii ? winner.comment : maskPii(winner.comment),
           }
         : null,
     },

@@ -135,6 +135,28 @@ describe("personal data in a proposal view (SPEC §8)", () => {
       expect(JSON.stringify(shown.body)).toContain(`${field}@example.com`);
     }
   });
+
+  it("masks the winning decision's comment in the 409 a late decider gets", async () => {
+    const created = await t.call("POST", "/v1/proposals", { key: agent, body: everywhere() });
+    const reviewId = created.body.review.id as string;
+    const won = await t.call("POST", `/v1/reviews/${reviewId}/decisions`, {
+      key: olga,
+      body: { verdict: "reject", category: "wrong_customer", comment: `Not ${pii("late-comment")}` },
+    });
+    expect(won.status).toBe(201);
+
+    const late = await t.call("POST", `/v1/reviews/${reviewId}/decisions`, {
+      key: sam,
+      body: { verdict: "approve" },
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe("already_decided");
+    expect(late.body.error.details.decision.comment).toBe("Not Reach [email] or [phone]");
+    expect(personalData(late.body)).toEqual([]);
+    // The owner, who sees personal data, is told the comment as written.
+    const ownerLate = await t.call("POST", `/v1/reviews/${reviewId}/claim`, { key: olga });
+    expect(ownerLate.body.error.details.decision.comment).toBe(`Not ${pii("late-comment")}`);
+  });
 });
 
 describe("an edit by someone who sees personal data masked", () => {
