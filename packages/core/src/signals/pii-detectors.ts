@@ -36,10 +36,11 @@ const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])/
 /**
  * Card numbers: 13–19 digits compact, in groups of four (4-4-4-1…4-4-4-4-3), or Amex/Diners 4-6-5/4-6-4,
  * with one kind of separator. Not preceded or followed by digits, decimal points or thousands
- * separators, so amounts and longer digit runs are not candidates.
+ * separators, so amounts and longer digit runs are not candidates; a letter may touch it
+ * ("card4111111111111111"), since a Luhn-valid number of a card's length is a card wherever it stands.
  */
 const CARD =
-  /(?<![\w.,-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![\w]|[.,-]\d)/g;
+  /(?<![\d.,-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d|[.,-]\d)/g;
 
 /**
  * Issuer prefixes: every major scheme starts with 2–6 (Mastercard 2/5, Amex/Diners/JCB 3, Visa 4,

@@ -42,6 +42,10 @@ describe("detectPii", () => {
     expect(kinds("card 4111 1111 1111 1111 2 items")).toEqual(["cardNumber"]);
     expect(kinds("order 4111111111111112")).toEqual([]);
     expect(kinds("order number 1234567812345678")).toEqual([]);
+    // Touching a word: still a card.
+    expect(kinds("card4111111111111111 x")).toEqual(["cardNumber"]);
+    expect(kinds("ref_4111-1111-1111-1111x")).toEqual(["cardNumber"]);
+    expect(maskPii("card4111111111111111 x")).toBe("card[card ••••1111] x");
   });
 
   it("does not read timestamps, tracking numbers or amounts as cards", () => {
