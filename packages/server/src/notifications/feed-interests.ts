@@ -23,6 +23,7 @@ export function interests(deps: AppDeps): AuditInterest[] {
     { type: "autonomy.demoted" },
     { type: "review.reminded" },
     { type: "decision.recorded" },
+    { type: "execution.reconciled" },
     { type: "review.expired" },
     { type: "review.overdue" },
   ];

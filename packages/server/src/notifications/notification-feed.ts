@@ -96,6 +96,8 @@ async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
       type = "review.reminder";
       break;
     case "decision.recorded":
+    // A reconciliation review's verb (mark_executed, mark_failed, retry) is its decision.
+    case "execution.reconciled":
       type = "review.decided";
       break;
     case "review.expired":
@@ -137,7 +139,7 @@ async function writesFor(deps: AppDeps, entry: AuditEntry): Promise<Write[]> {
       url: reviewUrl(deps.config.publicUrl ?? "http://127.0.0.1:4747", review.id),
     },
     decision:
-      entry.type === "decision.recorded"
+      entry.type === "decision.recorded" || entry.type === "execution.reconciled"
         ? {
             verdict: String(data.verdict),
             by: entry.actor.name,

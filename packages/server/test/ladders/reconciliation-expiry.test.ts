@@ -35,7 +35,7 @@ queues:
   desk:
     sla: 60m
     onExpiry: reject
-    escalateTo: leads${hook("execution.dead_lettered")}
+    escalateTo: leads${hook("execution.dead_lettered, review.decided")}
   leads:
     sla: 30m
     onExpiry: expire${hook("review.escalated, review.overdue")}
@@ -156,6 +156,28 @@ describe.each(storeEngines())(
       });
       // The channel asked for this event only; the reconciliation review's review.created did not reach it.
       expect(events.received.map((r) => r.body.type)).toEqual(["execution.dead_lettered"]);
+    });
+
+    it("announces the settling of a reconciliation review as review.decided, with its verb", async () => {
+      const { execution } = await deadLettered("mail.send");
+      const settled = await call(
+        server.url,
+        "POST",
+        `/v1/reviews/${execution.reconciliationReviewId}/decisions`,
+        reviewer,
+        { verdict: "mark_failed", comment: "the mail server bounced it" },
+      );
+      expect(settled.status).toBe(201);
+      const event = await eventually(
+        () => events.received.find((r) => r.body.type === "review.decided"),
+        10_000,
+        "the review.decided event",
+      ).then((received) => received!);
+      expect(event.body).toMatchObject({
+        type: "review.decided",
+        review: { id: execution.reconciliationReviewId, queue: "desk", status: "decided" },
+        decision: { verdict: "mark_failed", by: "rita", category: null },
+      });
     });
 
     it("escalates an expired reconciliation review to escalateTo, then keeps it open, overdue, until a person settles it", async () => {
