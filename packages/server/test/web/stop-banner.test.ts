@@ -15,6 +15,7 @@ describe("the reviewer app: stops in force and their history", () => {
     people: [
       { name: "mia", role: "reviewer", queues: ["support"] },
       { name: "olga", role: "owner" },
+      { name: "audrey", role: "auditor" },
     ],
   });
 
@@ -61,7 +62,7 @@ describe("the reviewer app: stops in force and their history", () => {
     const row = history.getByRole("row").filter({ hasText: "Drafts are off-brand today" });
     await row.waitFor();
     await expect(row.getByRole("rowheader").textContent()).resolves.toBe("agent support-bot");
-    await expect(row.textContent()).resolves.toMatch(/olga, .*olga, /);
+    await expect(row.textContent()).resolves.toMatch(/olga, .*olga, .*Fixed the prompt/);
 
     expect(reviewer.pageErrors).toEqual([]);
     expect(owner.pageErrors).toEqual([]);
@@ -89,5 +90,45 @@ describe("the reviewer app: stops in force and their history", () => {
     await owner.page.getByRole("table", { name: "Lifted stops" }).getByText("Incident drill").waitFor();
     expect(owner.pageErrors).toEqual([]);
     await owner.context.close();
+  });
+
+  it("shows reviewers and auditors the stops read-only; auditors the history too; a lift needs no reason", async () => {
+    const ownerKey = await web.desk.key("olga", "owner");
+    const created = await web.desk.call("POST", "/v1/stops", {
+      key: ownerKey,
+      body: { scope: { agent: "support-bot" }, reason: "Read-only check" },
+    });
+    expect(created.status).toBe(201);
+
+    const reviewer = await web.signIn("mia");
+    expect(await reviewer.page.getByRole("link", { name: "Stops", exact: true }).count()).toBe(0);
+    await reviewer.page.goto("/stops");
+    await reviewer.page.getByText("Stopped: agent support-bot").waitFor();
+    await reviewer.page.getByText("Only owners start and lift stops.").waitFor();
+    expect(await reviewer.page.getByRole("form", { name: "Start a stop" }).count()).toBe(0);
+    expect(await reviewer.page.getByRole("button", { name: "Lift this stop" }).count()).toBe(0);
+    expect(await reviewer.page.getByRole("heading", { name: "History" }).count()).toBe(0);
+
+    const auditor = await web.signIn("audrey");
+    await auditor.page.getByRole("link", { name: "Stops", exact: true }).click();
+    await auditor.page.getByText("Stopped: agent support-bot").waitFor();
+    await auditor.page.getByRole("heading", { name: "History" }).waitFor();
+    expect(await auditor.page.getByRole("form", { name: "Start a stop" }).count()).toBe(0);
+    expect(await auditor.page.getByRole("button", { name: "Lift this stop" }).count()).toBe(0);
+
+    // The owner lifts it without a reason: the API takes none, and the history says none was given.
+    const owner = await web.signIn("olga");
+    await owner.page.getByRole("link", { name: "Stops", exact: true }).click();
+    await owner.page.getByRole("button", { name: "Lift this stop" }).click();
+    await owner.page.getByText("No stop is in force").waitFor();
+    const row = owner.page
+      .getByRole("table", { name: "Lifted stops" })
+      .getByRole("row")
+      .filter({ hasText: "Read-only check" });
+    await expect(row.textContent()).resolves.toMatch(/not given/);
+    for (const w of [reviewer, auditor, owner]) {
+      expect(w.pageErrors).toEqual([]);
+      await w.context.close();
+    }
   });
 });

@@ -120,7 +120,7 @@ function Desk({ session, onSignOut }: { session: SessionView; onSignOut: () => v
       content = <PolicyView owner={user.role === "owner"} />;
       break;
     case "stops":
-      content = <StopsView actions={actions?.items ?? []} subscribe={subscribe} />;
+      content = <StopsView actions={actions?.items ?? []} role={user.role} subscribe={subscribe} />;
       break;
     case "dashboard":
       content = <DashboardView user={user} actions={actions} />;

@@ -42,7 +42,7 @@ export function Header({
         ) : null}
         {overseer ? <NavLink page={{ name: "policy" }} current={page} label="Policy" /> : null}
         {overseer ? <NavLink page={{ name: "simulator" }} current={page} label="Simulator" /> : null}
-        {user.role === "owner" ? <NavLink page={{ name: "stops" }} current={page} label="Stops" /> : null}
+        {overseer ? <NavLink page={{ name: "stops" }} current={page} label="Stops" /> : null}
       </nav>
       <span className={`live ${live ? "on" : "off"}`} role="status" aria-live="polite">
         {live ? "Live" : "Reconnecting…"}

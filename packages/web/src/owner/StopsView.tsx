@@ -20,18 +20,23 @@ function scopeText(stop: StopView): string {
 }
 
 /**
- * Stops in force; start one (scope and reason) or lift one (with a reason). Owners only. The action
- * type is picked from those the policy declares, so a typo cannot start a stop that stops nothing.
- * Below, the history: the stops lifted, most recently lifted first. Another owner's stop or lift
- * shows at once when `subscribe` delivers the change stream.
+ * Stops in force; owners start one (scope and reason) or lift one (with a reason, if they give one).
+ * The action type is picked from those the policy declares, so a typo cannot start a stop that stops
+ * nothing. Below, for owners and auditors, the history: the stops lifted, most recently lifted first.
+ * Reviewers read the stops in force only. Another owner's stop or lift shows at once when `subscribe`
+ * delivers the change stream.
  */
 export function StopsView({
   actions,
+  role,
   subscribe,
 }: {
   actions: readonly ActionTypeInfo[];
+  role: "owner" | "auditor" | "reviewer";
   subscribe?: SubscribeChanges;
 }) {
+  const manage = role === "owner";
+  const readHistory = role !== "reviewer";
   const [stops, setStops] = useState<StopView[] | null>(null);
   const [unavailable, setUnavailable] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -41,7 +46,7 @@ export function StopsView({
   const [liftReason, setLiftReason] = useState<Record<string, string>>({});
 
   const history = useStopHistory();
-  const reloadHistory = history.reload;
+  const reloadHistory = readHistory ? history.reload : null;
 
   const load = useCallback(() => {
     api<ListPage<StopView>>("GET", "/v1/stops")
@@ -50,7 +55,7 @@ export function StopsView({
         if (e instanceof ApiError && e.code === "route_not_found") setUnavailable(true);
         else setError((e as Error).message);
       });
-    reloadHistory();
+    reloadHistory?.();
   }, [reloadHistory]);
   useEffect(load, [load]);
   useEffect(() => {
@@ -79,10 +84,9 @@ export function StopsView({
   async function lift(stop: StopView) {
     setError(null);
     try {
-      // The reason is sent for the audit log; servers that do not record it yet ignore the body.
-      await api("DELETE", `/v1/stops/${encodeURIComponent(stop.id)}`, {
-        reason: liftReason[stop.id]?.trim() ?? "",
-      });
+      // The reason, when given, is kept with the stop and in the audit log.
+      const why = liftReason[stop.id]?.trim() ?? "";
+      await api("DELETE", `/v1/stops/${encodeURIComponent(stop.id)}`, why === "" ? {} : { reason: why });
       load();
     } catch (e) {
       setError((e as Error).message);
@@ -104,60 +108,62 @@ export function StopsView({
       <h1 id="stops-title">Stops</h1>
       <p className="hint">
         A stop halts automation at once: nothing in scope executes and new proposals are held until it is
-        lifted.
+        lifted.{manage ? null : " Only owners start and lift stops."}
       </p>
       {error ? (
         <p role="alert" className="error">
           {error}
         </p>
       ) : null}
-      <form className="panel stop-form" onSubmit={start} aria-label="Start a stop">
-        <label>
-          Scope
-          <select
-            value={kind}
-            onChange={(e) => {
-              setKind(e.target.value as ScopeKind);
-              setTarget("");
-            }}
-          >
-            <option value="all">Everything</option>
-            <option value="agent">One agent</option>
-            <option value="actionType">One action type</option>
-          </select>
-        </label>
-        {kind === "agent" ? (
+      {manage ? (
+        <form className="panel stop-form" onSubmit={start} aria-label="Start a stop">
           <label>
-            Agent id
-            <input value={target} onChange={(e) => setTarget(e.target.value)} required />
-          </label>
-        ) : null}
-        {kind === "actionType" ? (
-          <label>
-            Action type
-            <select value={target} onChange={(e) => setTarget(e.target.value)} required>
-              <option value="">Choose an action type</option>
-              {actions.map((action) => (
-                <option key={action.type} value={action.type}>
-                  {action.type}
-                </option>
-              ))}
+            Scope
+            <select
+              value={kind}
+              onChange={(e) => {
+                setKind(e.target.value as ScopeKind);
+                setTarget("");
+              }}
+            >
+              <option value="all">Everything</option>
+              <option value="agent">One agent</option>
+              <option value="actionType">One action type</option>
             </select>
           </label>
-        ) : null}
-        <label>
-          Reason
-          <input
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            required
-            placeholder="why automation must stop"
-          />
-        </label>
-        <button type="submit" className="danger">
-          Stop automation
-        </button>
-      </form>
+          {kind === "agent" ? (
+            <label>
+              Agent id
+              <input value={target} onChange={(e) => setTarget(e.target.value)} required />
+            </label>
+          ) : null}
+          {kind === "actionType" ? (
+            <label>
+              Action type
+              <select value={target} onChange={(e) => setTarget(e.target.value)} required>
+                <option value="">Choose an action type</option>
+                {actions.map((action) => (
+                  <option key={action.type} value={action.type}>
+                    {action.type}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          <label>
+            Reason
+            <input
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              required
+              placeholder="why automation must stop"
+            />
+          </label>
+          <button type="submit" className="danger">
+            Stop automation
+          </button>
+        </form>
+      ) : null}
       {stops !== null && stops.length === 0 ? (
         <p className="muted">No stop is in force: automation runs as the policy says.</p>
       ) : null}
@@ -169,24 +175,24 @@ export function StopsView({
               {" "}
               since {when(stop.createdAt)} by {stop.createdBy.name}
             </span>
-            <label>
-              Reason for lifting
-              <input
-                value={liftReason[stop.id] ?? ""}
-                onChange={(e) => setLiftReason({ ...liftReason, [stop.id]: e.target.value })}
-              />
-            </label>
-            <button
-              type="button"
-              disabled={(liftReason[stop.id] ?? "").trim() === ""}
-              onClick={() => void lift(stop)}
-            >
-              Lift this stop
-            </button>
+            {manage ? (
+              <>
+                <label>
+                  Reason for lifting (optional)
+                  <input
+                    value={liftReason[stop.id] ?? ""}
+                    onChange={(e) => setLiftReason({ ...liftReason, [stop.id]: e.target.value })}
+                  />
+                </label>
+                <button type="button" onClick={() => void lift(stop)}>
+                  Lift this stop
+                </button>
+              </>
+            ) : null}
           </li>
         ))}
       </ul>
-      <StopHistory history={history} />
+      {readHistory ? <StopHistory history={history} /> : null}
     </main>
   );
 }

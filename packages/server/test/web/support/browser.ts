@@ -38,10 +38,8 @@ export function ensureWebBuild(): void {
   execFileSync(
     process.execPath,
     [join(WEB, "../../node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"],
-    {
-      cwd: WEB,
-      stdio: "inherit",
-    },
+    // React's production build, as `npm run build` makes it (vitest sets NODE_ENV to "test").
+    { cwd: WEB, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } },
   );
 }
 
