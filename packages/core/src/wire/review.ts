@@ -116,9 +116,17 @@ export type ClaimNextResult = z.infer<typeof ClaimNextResult>;
  * DecisionInput.parse({ verdict: "reject", category: "wrong_amount", comment: "Only one charge was duplicated" });
  * ```
  */
+const VERDICT_LIST = DecisionVerdict.options.map((v) => JSON.stringify(v)).join(", ");
+
+/** A decision's verdict, whose refusal also names the verbs of a reconciliation review. */
+const Verdict = z.enum(DecisionVerdict.options, {
+  error: (issue) =>
+    `${issue.input === undefined ? "is required: one" : "must be one"} of ${VERDICT_LIST} (a reconciliation review takes "mark_executed", "mark_failed" or "retry")`,
+});
+
 export const DecisionInput = z
   .strictObject({
-    verdict: DecisionVerdict,
+    verdict: Verdict,
     payload: JsonObject.optional(),
     patch: JsonObject.optional(),
     category: SnakeCase.optional(),

@@ -16,7 +16,7 @@ export async function listReviews(
   query: Record<string, string>,
 ): Promise<{ items: ReviewListItem[]; nextCursor: string | null }> {
   const person = requireRole(principal, ["reviewer", "owner", "auditor"]);
-  const q = parseInput(ReviewQuery, query, "invalid_query");
+  const q = parseInput(ReviewQuery, query, "invalid_query", "query");
   const { user } = person;
   const limitedTo = user.role === "reviewer" && user.queues.length > 0 ? user.queues : undefined;
   const queues =

@@ -94,6 +94,14 @@ export async function listStops(
 ): Promise<{ items: StopView[]; nextCursor: string | null }> {
   requireRole(principal, ["reviewer", "owner", "auditor"]);
   const { state, limit, cursor } = parseInput(StopQuery, query, "invalid_query", "query");
+  if (state === "in_force" && (cursor !== undefined || query.limit !== undefined)) {
+    throw invalidInput("invalid_query", [
+      {
+        path: cursor !== undefined ? "query.cursor" : "query.limit",
+        message: "the stops in force come in one page; limit and cursor page the history (state=lifted)",
+      },
+    ]);
+  }
   if (state === "in_force") {
     return { items: (await deps.store.stopsInForce()).map(stopView), nextCursor: null };
   }

@@ -56,6 +56,8 @@ export const fieldMessage: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case "invalid_type":
       if (issue.input === undefined) return `is required (expected ${kindName(issue.expected)})`;
+      // A query parameter coerced to a number arrives as NaN when it was not one ("limit=abc").
+      if (Number.isNaN(issue.input)) return `must be ${article(kindName(issue.expected))}`;
       return `must be ${article(kindName(issue.expected))}, not ${kindOf(issue.input)}`;
     case "too_big":
       return bound(issue.origin, issue.inclusive ? "at most" : "less than", issue.maximum);

@@ -1,5 +1,6 @@
 import { ClaimNextInput, DecisionInput, ProposalInput } from "@loopgate/core";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { AppError } from "../../src/app/app-error.ts";
 import { parseInput } from "../../src/app/zod-issues.ts";
 
@@ -47,7 +48,14 @@ describe("parseInput's field messages", () => {
     ]);
     expect(issuesOf(DecisionInput, { verdict: "nope" })[0]).toEqual({
       path: "verdict",
-      message: 'must be one of "approve", "edit", "reject", "escalate", "request_info", "handle_manually"',
+      message:
+        'must be one of "approve", "edit", "reject", "escalate", "request_info", "handle_manually" (a reconciliation review takes "mark_executed", "mark_failed" or "retry")',
+    });
+    expect(issuesOf(DecisionInput, {})[0]?.message).toMatch(/^is required: one of "approve", /);
+    // A query number that was not one ("limit=abc", coerced to NaN).
+    expect(issuesOf(z.object({ limit: z.coerce.number() }), { limit: "abc" })[0]).toEqual({
+      path: "limit",
+      message: "must be a number",
     });
     expect(issuesOf(ProposalInput, { action, extra: true })).toEqual([
       { path: "extra", message: 'unknown field "extra": remove it' },

@@ -126,6 +126,15 @@ describe.each(engines())("stops: who sees them, and their history (%s)", (engine
     expect((await t.call("GET", "/v1/stops?state=lifted&cursor=not-a-cursor", { key: owner })).status).toBe(
       400,
     );
+    // The stops in force are one page: a cursor or a limit there is a mistake, said so.
+    for (const query of ["cursor=zzz", "limit=1"]) {
+      const paged = await t.call("GET", `/v1/stops?${query}`, { key: owner });
+      expect(paged.status).toBe(400);
+      expect(paged.body.error.details.issues[0].message).toMatch(/page the history \(state=lifted\)/);
+    }
+    expect((await t.call("GET", "/v1/stops?state=lifted&limit=abc", { key: owner })).body.error.message).toBe(
+      "query.limit: must be a number",
+    );
   });
 
   it("streams each stop and lift to every person, reviewers limited to a queue included, and to no agent", async () => {
