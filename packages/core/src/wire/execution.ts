@@ -143,6 +143,11 @@ export type ReconcileVerdict = z.infer<typeof ReconcileVerdict>;
 export const ReconcileInput = z.strictObject({
   verdict: ReconcileVerdict,
   comment: z.string().max(LIMITS.text).optional(),
+  packetHash: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("as on any decision: given and stale (the proposal changed since it was read), 409"),
 });
 export type ReconcileInput = z.infer<typeof ReconcileInput>;
 

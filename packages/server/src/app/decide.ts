@@ -26,7 +26,7 @@ import { expireReview } from "./expire.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { decideAfterExecution } from "./post-review.ts";
 import { type Principal, requireDecider } from "./principal.ts";
-import { viewerPacketHash } from "./proposal-view.ts";
+import { refuseStalePacket } from "./proposal-view.ts";
 import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
 import {
   claimedByOther,
@@ -106,17 +106,7 @@ export async function decide(
         "The proposer of an action can never decide on it",
       );
     }
-    if (input.packetHash !== undefined) {
-      const current = viewerPacketHash(proposal, principal);
-      if (current !== input.packetHash) {
-        throw new AppError(
-          "conflict",
-          "stale_packet",
-          "The proposal changed since you opened it: reload it and decide on what is there now",
-          { packetHash: current },
-        );
-      }
-    }
+    if (input.packetHash !== undefined) refuseStalePacket(proposal, principal, input.packetHash);
     // A review opened after the action already ran (post_review, sampling): no approval to give.
     const afterExecution = await decideAfterExecution(deps, person.user, review, proposal, input, now);
     if (afterExecution !== null) return afterExecution;

@@ -1,5 +1,6 @@
 import { canonicalString, maskPii, type Proposal } from "@loopgate/core";
 import type { DecisionRow, ProposalRow, ReviewRow } from "../store/store.ts";
+import { AppError } from "./app-error.ts";
 import { hashCanonicalNative, hashPayloadNative } from "./native-hash.ts";
 import type { Principal } from "./principal.ts";
 
@@ -168,4 +169,19 @@ function reviewSummary(r: ReviewRow): Proposal["reviews"][number] {
     approvalsRequired: r.approvalsRequired,
     approvalsGiven: r.approvers.length,
   };
+}
+
+/**
+ * 409 `stale_packet` when `packetHash` (what a decider was shown) is not the hash of the packet they
+ * would be shown now: the proposal changed since, and they must decide on what is there now.
+ */
+export function refuseStalePacket(proposal: ProposalRow, viewer: Principal, packetHash: string): void {
+  const current = viewerPacketHash(proposal, viewer);
+  if (current === packetHash) return;
+  throw new AppError(
+    "conflict",
+    "stale_packet",
+    "The proposal changed since you opened it: reload it and decide on what is there now",
+    { packetHash: current },
+  );
 }

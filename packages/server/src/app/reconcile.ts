@@ -13,7 +13,15 @@ import type { AppDeps } from "./deps.ts";
 import { executionItem } from "./execution-view.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { type Principal, requireDecider } from "./principal.ts";
-import { claimedByOther, claimedByOtherError, isOpen, loadReview, refuseClosed } from "./review-access.ts";
+import { refuseStalePacket } from "./proposal-view.ts";
+import {
+  claimedByOther,
+  claimedByOtherError,
+  isOpen,
+  loadProposal,
+  loadReview,
+  refuseClosed,
+} from "./review-access.ts";
 import { parseInput } from "./zod-issues.ts";
 
 /** Whether a decision body carries a reconciliation verb (`mark_executed`, `mark_failed`, `retry`). */
@@ -40,11 +48,13 @@ export async function reconcile(
 ): Promise<ExecutionResult> {
   const person = requireDecider(principal);
   const user = person.user;
-  const { verdict, comment } = parseInput(ReconcileInput, body, "invalid_input");
+  const { verdict, comment, packetHash } = parseInput(ReconcileInput, body, "invalid_input");
   const review = await loadReview(deps, principal, reviewId);
   if (!isOpen(review)) await refuseClosed(deps, review, user);
   const now = deps.now();
   if (claimedByOther(review, user.id, now)) throw claimedByOtherError(review);
+  if (packetHash !== undefined)
+    refuseStalePacket(await loadProposal(deps, review.proposalId), principal, packetHash);
   const executions = await deps.store.executionsOfProposal(review.proposalId);
   // The execution this review was opened for; else, on any other open review of the proposal (the
   // post-review of an action whose outcome became unclear), the one left unsettled.

@@ -178,7 +178,7 @@ export function reconciliationReview(
     claimExpiresAt: null,
     actionType: row.actionType,
     agentId: row.agentId,
-    summary: `Reconcile ${row.kind === "rollback" ? "the rollback of " : ""}${row.actionType}: ${outcome.status === "unknown" ? "outcome unknown" : "delivery failed"} (${outcome.error ?? "see attempts"}); decide mark_executed, mark_failed or retry`,
+    summary: `Reconcile ${row.kind === "rollback" ? "the rollback of " : ""}${row.actionType}: ${outcome.status === "unknown" ? "outcome unknown" : "delivery failed"} (${outcome.error ?? "see attempts"}); say whether it happened, or try again`,
     policyVersion: policy.version,
     version: 1,
     createdAt: at,

@@ -61,6 +61,19 @@ describe.each(engines())("reconciliation reviews (%s)", (engine) => {
     expect(rig.receiver.deliveries).toHaveLength(1);
   });
 
+  it("checks a packetHash sent with a verb as any decision does: the one shown passes, a stale one is 409", async () => {
+    rig = await startExecutionRig(engine, { timeoutMs: 200 });
+    const { id, reviewId } = await unknownMail();
+    const stale = await decide(reviewId, rig.reviewer, { verdict: "mark_failed", packetHash: "sha256:old" });
+    expect(stale).toMatchObject({ status: 409, body: { error: { code: "stale_packet" } } });
+    const shown = (await rig.api.call("GET", `/v1/proposals/${id}`, { key: rig.reviewer })).body;
+    const settled = await decide(reviewId, rig.reviewer, {
+      verdict: "mark_failed",
+      packetHash: shown.packetHash,
+    });
+    expect(settled).toMatchObject({ status: 201, body: { executionStatus: "failed" } });
+  });
+
   it("announces a reconciliation review as it opens, so open inboxes show it", async () => {
     rig = await startExecutionRig(engine, { timeoutMs: 200 });
     const stream = streamEvents(rig.api.url, rig.reviewer);
