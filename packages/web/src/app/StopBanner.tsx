@@ -10,7 +10,7 @@ import "./stop-banner.css";
  * How often the stops are read again without being told: the change stream announces each stop and
  * lift made through this server, but not one made by the CLI or by another replica over PostgreSQL.
  */
-const POLL_MS = 60_000;
+const POLL_MS = 15_000;
 
 /** Subscribes a listener to the app's change events; returns the unsubscribe. */
 export type SubscribeChanges = (listener: (event: ChangeEvent) => void) => () => void;
