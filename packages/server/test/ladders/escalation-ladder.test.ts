@@ -229,9 +229,7 @@ describe.each(storeEngines())("escalation ladder of three levels: %s", (engine) 
       .accepted()
       .find((r) => r.body.text.startsWith("Reminder") && r.body.text.includes("tier3"));
     expect(reminder!.body.text).toContain(`<${PUBLIC_URL}/review/${reviews[2]!.id}|Open the review>`);
-    expect(JSON.stringify(reminder!.body.blocks)).toContain(
-      `"url":"${PUBLIC_URL}/review/${reviews[2]!.id}"`,
-    );
+    expect(JSON.stringify(reminder!.body.blocks)).toContain(`"url":"${PUBLIC_URL}/review/${reviews[2]!.id}"`);
 
     // Late decisions on every level: 410.
     for (const review of reviews) {

@@ -45,7 +45,10 @@ describe("the reviewer app: reconciliation reviews", () => {
       await writeFile(policyFile, policy(receiver.url));
       return { policyFile, config: { execution: FAST_EXECUTION } };
     },
-    people: [{ name: "lena", role: "reviewer", pii: true }],
+    people: [
+      { name: "lena", role: "reviewer", pii: true },
+      { name: "milo", role: "reviewer", pii: false },
+    ],
     seed: async (desk) => {
       owner = await desk.key("olga", "owner");
     },
@@ -113,6 +116,37 @@ describe("the reviewer app: reconciliation reviews", () => {
     await expect(page.getByRole("radio", { name: /^Approve|^Reject|^Escalate/ }).count()).resolves.toBe(0);
   }
 
+  /** What the header says after the action type, agent and queue: the proposal's status and more. */
+  async function headerMeta(page: Page): Promise<string | null> {
+    return page.locator(".review-head .meta").textContent();
+  }
+
+  /**
+   * The action is what was sent, shown read only and looking it: its fields disabled and greyed, no
+   * hint on how to edit them or on what approving sends, and no line asking to check before approving.
+   */
+  async function expectReadOnlyAction(page: Page) {
+    const action = page.getByRole("region", { name: "Proposed action" });
+    await expect(action.textContent()).resolves.toContain("What was sent (or was to be sent)");
+    for (const field of ["#field-to", "#field-body"]) {
+      await expect(action.locator(field).isDisabled()).resolves.toBe(true);
+      await expect(
+        action
+          .locator(field)
+          .evaluate(
+            (el) =>
+              (
+                globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+              ).getComputedStyle(el).backgroundColor,
+          ),
+      ).resolves.toBe("rgb(244, 246, 248)");
+    }
+    await expect(action.getByText(/^Your edits$|No edits|Masked personal data/).count()).resolves.toBe(0);
+    const evidence = page.getByRole("region", { name: "Evidence (0)" });
+    await expect(evidence.textContent()).resolves.toContain("No evidence: the agent cited nothing.");
+    await expect(evidence.textContent()).resolves.not.toMatch(/approving/);
+  }
+
   it("mark_executed: says the outcome is unknown, then records the action as executed once", async () => {
     const { proposal, execution, reviewId } = await unsettledMail("anna@example.com", "unknown");
     await lena.page.goto("/");
@@ -124,6 +158,8 @@ describe("the reviewer app: reconciliation reviews", () => {
     await expect(section.textContent()).resolves.toContain(execution.id);
     await expect(section.textContent()).resolves.toContain(execution.lastError);
     await expectOnlyReconcileVerbs(lena.page);
+    await expect(headerMeta(lena.page)).resolves.toContain("· approved · outcome unknown");
+    await expectReadOnlyAction(lena.page);
 
     // Keyboard first: d picks "It did happen" and moves focus to the confirm button.
     await lena.page.locator("body").press("d");
@@ -166,6 +202,8 @@ describe("the reviewer app: reconciliation reviews", () => {
     await section.waitFor();
     await expect(section.textContent()).resolves.toContain("the executor answered HTTP 500");
     await expectOnlyReconcileVerbs(lena.page);
+    await expect(headerMeta(lena.page)).resolves.toContain("· approved · delivery given up");
+    await expectReadOnlyAction(lena.page);
 
     await lena.page.getByRole("radio", { name: /It did not happen/ }).click();
     await lena.page.keyboard.press("Control+Enter");
@@ -214,6 +252,27 @@ describe("the reviewer app: reconciliation reviews", () => {
     expect(executed.decisions.at(-1)).toMatchObject({ reviewId, verdict: "retry", by: { name: "lena" } });
     // Same webhook-id both times, so an executor that dedups on it applies it once.
     expect(receiver.of(execution.id).map((d) => d.answer)).toEqual(["500", "204"]);
+  });
+
+  it("shows masked personal data read only, without the hint on typing a new value", async () => {
+    const { reviewId } = await unsettledMail("gus@example.com", "dead_lettered");
+    const milo = await web.signIn("milo");
+    try {
+      await openFromInbox(milo.page, reviewId);
+      // The address is masked for Milo: on an ordinary review the field would say how to replace it.
+      await expect(milo.page.locator("#field-to").inputValue()).resolves.toBe("[email]");
+      await expectReadOnlyAction(milo.page);
+      await expect(headerMeta(milo.page)).resolves.toContain("· approved · delivery given up");
+      // Settled, the review leaves the inbox (the next test starts from a clean one).
+      await milo.page.getByRole("radio", { name: /It did not happen/ }).click();
+      await milo.page.keyboard.press("Control+Enter");
+      await milo.page
+        .getByRole("status")
+        .filter({ hasText: /marked failed — mail\.send is recorded as failed/ })
+        .waitFor();
+    } finally {
+      await milo.context.close();
+    }
   });
 
   it("tags a review by what the server says it is for, never by a summary an agent worded so", async () => {

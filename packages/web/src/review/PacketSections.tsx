@@ -26,17 +26,21 @@ export function RequestSection({ request }: { request: Proposal["request"] }) {
 export function EvidenceSection({
   evidence,
   newFrom = null,
+  approving = true,
 }: {
   evidence: Proposal["evidence"];
   /** Items from this index on came with the agent's latest answer to a request for information. */
   newFrom?: number | null;
+  /** Whether the reviewer is asked to approve: on a reconciliation review nothing is left to approve. */
+  approving?: boolean;
 }) {
   return (
     <section aria-labelledby="evidence-title" className="panel">
       <h2 id="evidence-title">Evidence ({evidence.length})</h2>
       {evidence.length === 0 ? (
         <p className="warning">
-          No evidence: the agent cited nothing. Check the claim yourself before approving.
+          No evidence: the agent cited nothing.
+          {approving ? " Check the claim yourself before approving." : ""}
         </p>
       ) : (
         <ol className="evidence">

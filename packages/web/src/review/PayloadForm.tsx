@@ -14,6 +14,8 @@ interface FormProps {
   value: Record<string, unknown>;
   problems: Map<string, string[]>;
   onChange: (next: Record<string, unknown>) => void;
+  /** Shown, not edited (a reconciliation review): no hints on how to edit a field. */
+  readOnly?: boolean;
 }
 
 const LONG_TEXT = /body|text|message|note|comment|description|reply|content/i;
@@ -37,7 +39,7 @@ function textRows(text: string): number {
  * booleans and enums get their own controls, nested objects a group, anything else a JSON field.
  * Keys the schema does not name are shown too, so nothing in the payload is hidden.
  */
-export function PayloadForm({ schema, value, problems, onChange }: FormProps) {
+export function PayloadForm({ schema, value, problems, onChange, readOnly = false }: FormProps) {
   const root = problems.get("#") ?? [];
   return (
     <div className="payload-form">
@@ -48,7 +50,14 @@ export function PayloadForm({ schema, value, problems, onChange }: FormProps) {
           ))}
         </ul>
       ) : null}
-      <ObjectFields schema={schema ?? {}} path={[]} value={value} problems={problems} onChange={onChange} />
+      <ObjectFields
+        schema={schema ?? {}}
+        path={[]}
+        value={value}
+        problems={problems}
+        onChange={onChange}
+        readOnly={readOnly}
+      />
     </div>
   );
 }
@@ -59,12 +68,14 @@ function ObjectFields({
   value,
   problems,
   onChange,
+  readOnly,
 }: {
   schema: JsonSchema;
   path: FieldPath;
   value: Record<string, unknown>;
   problems: Map<string, string[]>;
   onChange: (next: Record<string, unknown>) => void;
+  readOnly: boolean;
 }) {
   const own = valueAt(value, path);
   const current =
@@ -89,6 +100,7 @@ function ObjectFields({
                 value={value}
                 problems={problems}
                 onChange={onChange}
+                readOnly={readOnly}
               />
             </fieldset>
           );
@@ -103,6 +115,7 @@ function ObjectFields({
             value={valueAt(value, childPath)}
             problems={problemsAt(problems, childPath)}
             onChange={(next) => onChange(setAt(value, childPath, next))}
+            readOnly={readOnly}
           />
         );
       })}
@@ -130,6 +143,7 @@ function Field({
   value,
   problems,
   onChange,
+  readOnly,
 }: {
   name: string;
   schema: JsonSchema | undefined;
@@ -138,6 +152,7 @@ function Field({
   value: unknown;
   problems: string[];
   onChange: (next: unknown) => void;
+  readOnly: boolean;
 }) {
   const id = `field-${path.join("-")}`;
   const type = schemaType(schema);
@@ -222,7 +237,7 @@ function Field({
       {label}
       {control}
       <div id={describedBy} className="field-help">
-        {masked ? (
+        {masked && !readOnly ? (
           <span className="masked-note">Masked personal data: leave it, or type the full new value.</span>
         ) : null}
         {schema?.description ? <span>{schema.description}</span> : null}

@@ -42,7 +42,7 @@ export function ReconciliationSection({
           </>
         )}
       </p>
-      <dl className="signals">
+      <dl className="reconcile-facts">
         <div>
           <dt>Execution</dt>
           <dd className="execution-state">{words(execution.status)}</dd>
@@ -51,7 +51,7 @@ export function ReconciliationSection({
           <dt>Attempts</dt>
           <dd>{execution.attempts}</dd>
         </div>
-        <div>
+        <div className="fact-wide">
           <dt>Last error</dt>
           <dd>
             <PlainText text={execution.lastError} />

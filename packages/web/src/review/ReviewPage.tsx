@@ -13,6 +13,7 @@ import { nextReview, rememberClosed } from "../inbox/use-inbox.ts";
 import { duration, when, words } from "../ui/format.ts";
 import { PlainText } from "../ui/safe.tsx";
 import { Shortcut, useShortcuts } from "../ui/shortcuts.tsx";
+import { ActionSection } from "./ActionSection.tsx";
 import {
   type DecisionDraft,
   DecisionPanel,
@@ -24,8 +25,6 @@ import { InfoSection, latestAnswerEvidence } from "./InfoSection.tsx";
 import { JudgementPanel } from "./JudgementPanel.tsx";
 import { rememberDecision, useLastDecision } from "./last-decision.ts";
 import { AlternativesSection, EvidenceSection, RequestSection, ToolCallsSection } from "./PacketSections.tsx";
-import { PayloadDiff } from "./PayloadDiff.tsx";
-import { PayloadForm } from "./PayloadForm.tsx";
 import { type JsonSchema, mergePatch, validatePayload, withMaskedEdits } from "./payload-schema.ts";
 import { EMPTY_RECONCILE_DRAFT, type ReconcileDraft, ReconcilePanel } from "./ReconcilePanel.tsx";
 import { ReconciliationSection } from "./ReconciliationSection.tsx";
@@ -36,7 +35,13 @@ import {
   SignalsSection,
   WhyHereSection,
 } from "./RiskSections.tsx";
-import { RECONCILE_VERBS, reconciledText, reconciliationOf, unsettled } from "./reconciliation.ts";
+import {
+  executionStateText,
+  RECONCILE_VERBS,
+  reconciledText,
+  reconciliationOf,
+  unsettled,
+} from "./reconciliation.ts";
 import { SimilarCasesSection } from "./SimilarCasesSection.tsx";
 import { useEvidenceReport } from "./use-evidence-report.ts";
 import { useReview } from "./use-review.ts";
@@ -267,6 +272,15 @@ export function ReviewPage({
         <p className="meta">
           <code>{proposal.action.type}</code> · agent {proposal.agent} · queue {proposal.review?.queue ?? "—"}{" "}
           · {words(proposal.status)}
+          {/* A reconciliation: the proposal reads "approved", but what it set in motion is unsettled. */}
+          {reconciliation !== null ? (
+            <>
+              {" · "}
+              <span className={unsettled(reconciliation) ? "execution-state warning" : "execution-state"}>
+                {executionStateText(reconciliation)}
+              </span>
+            </>
+          ) : null}
           {proposal.review ? ` · due ${when(proposal.review.dueAt)}` : ""}
         </p>
         {reconciliation === null ? <AlreadyExecutedNotice proposal={proposal} /> : null}
@@ -318,29 +332,23 @@ export function ReviewPage({
           ) : null}
           <InfoSection proposal={proposal} />
           <RequestSection request={proposal.request} />
-          <section aria-labelledby="action-title" className="panel">
-            <h2 id="action-title">Proposed action</h2>
-            {action?.description ? <p className="meta">{action.description}</p> : null}
-            {!user.pii ? (
-              <p className="hint">Personal data is masked for you; edits send only the fields you change.</p>
-            ) : null}
-            {/* Nothing to edit on a review that is closed, held by someone else, or of an action that already ran. */}
-            <fieldset
-              className="payload-fieldset"
-              disabled={locked || reviewedAfterExecution(proposal) || reconciliation !== null}
-            >
-              <PayloadForm schema={schema} value={edited} problems={problems} onChange={setEdited} />
-            </fieldset>
-            <h3>Your edits</h3>
-            <PayloadDiff before={base} after={edited} />
-            {isEdited ? (
-              <button type="button" onClick={() => setEdited(base)}>
-                Undo all edits
-              </button>
-            ) : null}
-          </section>
+          <ActionSection
+            description={action?.description}
+            piiMasked={!user.pii}
+            schema={schema}
+            base={base}
+            edited={edited}
+            problems={problems}
+            onEdit={setEdited}
+            editable={!locked && !reviewedAfterExecution(proposal)}
+            reconciliation={reconciliation}
+          />
           <div ref={evidenceRef}>
-            <EvidenceSection evidence={proposal.evidence} newFrom={latestAnswerEvidence(proposal)} />
+            <EvidenceSection
+              evidence={proposal.evidence}
+              newFrom={latestAnswerEvidence(proposal)}
+              approving={reconciliation === null}
+            />
           </div>
           <ToolCallsSection toolCalls={proposal.toolCalls} />
         </div>

@@ -65,6 +65,21 @@ export function executionSubject(execution: Pick<ExecutionItem, "kind">, actionT
   return execution.kind === "rollback" ? `the rollback of ${actionType}` : actionType;
 }
 
+/**
+ * The execution's state in a few words, said beside the proposal's status in the page header: a
+ * proposal reads "approved" while what it set in motion is unknown or given up, and the header must not
+ * read as if all is well.
+ */
+export function executionStateText(execution: Pick<ExecutionItem, "kind" | "status">): string {
+  const state =
+    execution.status === "unknown"
+      ? "outcome unknown"
+      : execution.status === "dead_lettered"
+        ? "delivery given up"
+        : `now ${words(execution.status)}`;
+  return execution.kind === "rollback" ? `rollback ${state}` : state;
+}
+
 /** One line on what a reconciliation did, from the server's answer (the execution as it now stands). */
 export function reconciledText(
   verdict: ReconcileVerdict,
