@@ -10,9 +10,8 @@ import type {
 } from "../api/types.ts";
 import { navigate } from "../app/router.ts";
 import { nextReview, rememberClosed } from "../inbox/use-inbox.ts";
-import { duration, when, words } from "../ui/format.ts";
-import { PlainText } from "../ui/safe.tsx";
-import { Shortcut, useShortcuts } from "../ui/shortcuts.tsx";
+import { words } from "../ui/format.ts";
+import { useShortcuts } from "../ui/shortcuts.tsx";
 import { ActionSection } from "./ActionSection.tsx";
 import {
   type DecisionDraft,
@@ -28,20 +27,9 @@ import { AlternativesSection, EvidenceSection, RequestSection, ToolCallsSection 
 import { type JsonSchema, mergePatch, validatePayload, withMaskedEdits } from "./payload-schema.ts";
 import { EMPTY_RECONCILE_DRAFT, type ReconcileDraft, ReconcilePanel } from "./ReconcilePanel.tsx";
 import { ReconciliationSection } from "./ReconciliationSection.tsx";
-import {
-  AlreadyExecutedNotice,
-  HistorySection,
-  IfApprovedSection,
-  SignalsSection,
-  WhyHereSection,
-} from "./RiskSections.tsx";
-import {
-  executionStateText,
-  RECONCILE_VERBS,
-  reconciledText,
-  reconciliationOf,
-  unsettled,
-} from "./reconciliation.ts";
+import { ReviewHeader } from "./ReviewHeader.tsx";
+import { HistorySection, IfApprovedSection, SignalsSection, WhyHereSection } from "./RiskSections.tsx";
+import { RECONCILE_VERBS, reconciledText, reconciliationOf, unsettled } from "./reconciliation.ts";
 import { SimilarCasesSection } from "./SimilarCasesSection.tsx";
 import { useEvidenceReport } from "./use-evidence-report.ts";
 import { useReview } from "./use-review.ts";
@@ -260,52 +248,17 @@ export function ReviewPage({
       </main>
     );
 
-  const leaseLeft = review.claim ? Date.parse(review.claim.expiresAt) - Date.now() : 0;
   const entity = typeof proposal.context.entity === "string" ? proposal.context.entity : null;
   const locked = review.blocked !== null || closedBy !== null || decided !== null;
   return (
     <main className="review" aria-labelledby="review-title">
-      <div className="review-head">
-        <h1 id="review-title">
-          <PlainText text={proposal.summary ?? `${proposal.action.type} from ${proposal.agent}`} />
-        </h1>
-        <p className="meta">
-          <code>{proposal.action.type}</code> · agent {proposal.agent} · queue {proposal.review?.queue ?? "—"}{" "}
-          · {words(proposal.status)}
-          {/* A reconciliation: the proposal reads "approved", but what it set in motion is unsettled. */}
-          {reconciliation !== null ? (
-            <>
-              {" · "}
-              <span className={unsettled(reconciliation) ? "execution-state warning" : "execution-state"}>
-                {executionStateText(reconciliation)}
-              </span>
-            </>
-          ) : null}
-          {proposal.review ? ` · due ${when(proposal.review.dueAt)}` : ""}
-        </p>
-        {reconciliation === null ? <AlreadyExecutedNotice proposal={proposal} /> : null}
-        <p className="lease" role="status">
-          {review.claim && !review.blocked
-            ? `Claimed by you until ${when(review.claim.expiresAt)} (${duration(leaseLeft)} left; renewed while open)`
-            : review.blocked
-              ? review.blocked
-              : "Not claimed"}
-        </p>
-        <p className="shortcut-help">
-          {(reconciliation === null ? offered : RECONCILE_VERBS).map((v) => (
-            <span key={v.key}>
-              <Shortcut keys={v.key} /> {v.label.toLowerCase()}{" "}
-            </span>
-          ))}
-          {reconciliation === null ? (
-            <>
-              <Shortcut keys="e" /> edit ·{" "}
-            </>
-          ) : null}
-          <Shortcut keys="c" /> comment · <Shortcut keys="n" /> next item · <Shortcut keys="g" /> inbox ·{" "}
-          <Shortcut keys="Esc" /> leave a field
-        </p>
-      </div>
+      <ReviewHeader
+        proposal={proposal}
+        reconciliation={reconciliation}
+        claim={review.claim}
+        blocked={review.blocked}
+        verbs={reconciliation === null ? offered : RECONCILE_VERBS}
+      />
       {closedBy ? (
         <p role="alert" className="notice conflict">
           {closedBy}
