@@ -126,6 +126,11 @@ export const StopView = z.object({
   liftedAt: Timestamp.nullable(),
   liftedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
   liftReason: z.string().nullable().describe("why it was lifted, when the person lifting it said"),
+  held: z
+    .number()
+    .int()
+    .optional()
+    .describe("on the stops in force: how many proposals in its scope are held now"),
 });
 export type StopView = z.infer<typeof StopView>;
 

@@ -103,7 +103,12 @@ export async function listStops(
     ]);
   }
   if (state === "in_force") {
-    return { items: (await deps.store.stopsInForce()).map(stopView), nextCursor: null };
+    const [stops, held] = await Promise.all([deps.store.stopsInForce(), deps.store.heldCounts()]);
+    const items = stops.map((stop) => ({
+      ...stopView(stop),
+      held: held.reduce((n, h) => (stopCovers(stop, h.agentId, h.actionType) ? n + h.held : n), 0),
+    }));
+    return { items, nextCursor: null };
   }
   requireRole(principal, ["owner", "auditor"]);
   const page = await deps.store.liftedStops(limit, cursor);

@@ -85,6 +85,13 @@ export interface StopRow {
   version: number;
 }
 
+/** How many proposals one agent has `held` for one action type. */
+export interface HeldCount {
+  agentId: string;
+  actionType: string;
+  held: number;
+}
+
 /** A grant reported as used: a second use of the same grant is refused. */
 export interface GrantUseRow {
   grantId: string;

@@ -1,4 +1,4 @@
-import type { ExecutionRow, ExecutionWrite, GrantUseRow, StopRow } from "./execution-rows.ts";
+import type { ExecutionRow, ExecutionWrite, GrantUseRow, HeldCount, StopRow } from "./execution-rows.ts";
 import {
   EXECUTION_COLUMNS,
   executionFromDb,
@@ -59,6 +59,9 @@ export const EXECUTION_SQL = {
   grantUse: "SELECT * FROM used_grants WHERE workspace_id = ? AND grant_id = ?",
   heldProposals:
     "SELECT * FROM proposals WHERE workspace_id = ? AND status = 'held' ORDER BY created_at, id LIMIT ?",
+  // From the index of held proposals by agent and action type alone (0023): a row per pair with any held.
+  heldCounts: `SELECT agent_id, action_type, COUNT(*) AS held FROM proposals
+    WHERE workspace_id = ? AND status = 'held' GROUP BY agent_id, action_type`,
 } as const;
 
 /** Applies one execution-table write inside the batch transaction; a refusal is a conflict, not an error. */
@@ -176,6 +179,14 @@ export class ExecutionReads {
 
   async heldProposals(limit: number): Promise<ProposalRow[]> {
     return (await this.reader.all(EXECUTION_SQL.heldProposals, [this.ws, limit])).map(proposalFromDb);
+  }
+
+  async heldCounts(): Promise<HeldCount[]> {
+    return (await this.reader.all(EXECUTION_SQL.heldCounts, [this.ws])).map((r) => ({
+      agentId: String(r.agent_id),
+      actionType: String(r.action_type),
+      held: Number(r.held),
+    }));
   }
 
   async grantUse(grantId: string): Promise<GrantUseRow | null> {

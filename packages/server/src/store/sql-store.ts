@@ -10,7 +10,7 @@ import {
   encodeReviewCursor,
   encodeStopCursor,
 } from "./cursor.ts";
-import type { ExecutionRow, GrantUseRow, StopRow } from "./execution-rows.ts";
+import type { ExecutionRow, GrantUseRow, HeldCount, StopRow } from "./execution-rows.ts";
 import { ExecutionReads } from "./execution-sql.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { isoTime } from "./iso-time.ts";
@@ -322,6 +322,9 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
   }
   heldProposals(limit: number): Promise<ProposalRow[]> {
     return this.#exec.heldProposals(limit);
+  }
+  heldCounts(): Promise<HeldCount[]> {
+    return this.#exec.heldCounts();
   }
   grantUse(grantId: string): Promise<GrantUseRow | null> {
     return this.#exec.grantUse(grantId);

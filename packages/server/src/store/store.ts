@@ -27,7 +27,7 @@ import type {
   SessionRow,
   UserRow,
 } from "./core-rows.ts";
-import type { ExecutionRow, ExecutionWrite, GrantUseRow, StopRow } from "./execution-rows.ts";
+import type { ExecutionRow, ExecutionWrite, GrantUseRow, HeldCount, StopRow } from "./execution-rows.ts";
 import type {
   HistoryDecisions,
   HistoryPosition,
@@ -155,6 +155,8 @@ export interface Store {
   stop(id: string): Promise<StopRow | null>;
   /** Proposals `held` by a stop, oldest first. */
   heldProposals(limit: number): Promise<ProposalRow[]>;
+  /** How many proposals are `held`, by agent and action type (only pairs with any). */
+  heldCounts(): Promise<HeldCount[]>;
   grantUse(grantId: string): Promise<GrantUseRow | null>;
 
   // Reminders, notifications and bypass resistance (migration 0003).

@@ -30,7 +30,8 @@ describe.each(engines())("stops: who sees them, and their history (%s)", (engine
       body: { scope: { agent: "refund-bot" }, reason: "Refunds doubled overnight" },
     });
     expect(created.status).toBe(201);
-    const expected = { items: [created.body], nextCursor: null };
+    // The list adds how many proposals each stop holds: none yet.
+    const expected = { items: [{ ...created.body, held: 0 }], nextCursor: null };
     expect(created.body).toMatchObject({ liftedAt: null, liftedBy: null, createdBy: { name: "olga" } });
 
     for (const key of [reviewer, owner, auditor]) {
@@ -60,6 +61,28 @@ describe.each(engines())("stops: who sees them, and their history (%s)", (engine
     expect(listing.parameters).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: "state", in: "query" })]),
     );
+  });
+
+  it("says how many proposals each stop in force holds", async () => {
+    const { agent, owner } = await start();
+    const stop = async (scope: Record<string, unknown>) =>
+      (await t.call("POST", "/v1/stops", { key: owner, body: { scope, reason: "count" } })).body.id as string;
+    const bySupportBot = await stop({ agent: "support-bot" });
+    const byOtherBot = await stop({ agent: "other-bot" });
+    for (let i = 0; i < 3; i++) {
+      const proposed = await t.call("POST", "/v1/proposals", {
+        key: agent,
+        body: { action: { type: "support.reply", payload: { to: "a@example.com", body: `Hello ${i}` } } },
+      });
+      expect(proposed.body.status).toBe("held");
+    }
+    const held = Object.fromEntries(
+      (await t.call("GET", "/v1/stops", { key: owner })).body.items.map((s: { id: string; held: number }) => [
+        s.id,
+        s.held,
+      ]),
+    );
+    expect(held).toEqual({ [bySupportBot]: 3, [byOtherBot]: 0 });
   });
 
   it("lists lifted stops with who lifted them and when, newest first, a page at a time", async () => {
@@ -93,7 +116,7 @@ describe.each(engines())("stops: who sees them, and their history (%s)", (engine
 
     // In force: only the third, exactly as before the lifts.
     expect((await t.call("GET", "/v1/stops", { key: reviewer })).body).toEqual({
-      items: [third],
+      items: [{ ...third, held: 0 }],
       nextCursor: null,
     });
     // History: the last lifted first.

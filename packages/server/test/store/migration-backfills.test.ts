@@ -157,6 +157,8 @@ describe("migration 0016, partial indexes of rare statuses", () => {
       "INDEX proposals_info_due",
     );
     expect(plan(EXECUTION_SQL.heldProposals, "default", 10)).toContain("INDEX proposals_held");
+    // The stops' held counts (0023): from their own index, never the table.
+    expect(plan(EXECUTION_SQL.heldCounts, "default")).toContain("COVERING INDEX proposals_held_by_pair");
     const refused = (status: string) =>
       `SELECT id FROM proposals WHERE workspace_id = ? AND agent_id = ? AND action_type = ? AND status = '${status}' AND created_at >= ? ORDER BY created_at DESC`;
     for (const status of ["rejected", "blocked"])

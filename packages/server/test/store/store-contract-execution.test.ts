@@ -322,4 +322,27 @@ describe.each(storeEngines())("Store contract, execution: %s", (engine) => {
     });
     expect((await store.heldProposals(10)).map((p) => p.id)).toEqual([b.id, a.id]);
   });
+
+  it("counts held proposals by agent and action type, leaving out every other status", async () => {
+    const held = (agentId: string, actionType: string) =>
+      proposalRow({ status: "held", agentId, actionType });
+    await ok({
+      writes: [
+        held("refund-bot", "billing.refund"),
+        held("refund-bot", "billing.refund"),
+        held("refund-bot", "support.reply"),
+        held("support-bot", "support.reply"),
+        proposalRow({ agentId: "refund-bot", actionType: "billing.refund" }),
+        proposalRow({ status: "approved", agentId: "other-bot" }),
+      ].map((row) => ({ kind: "insertProposal" as const, row })),
+      audit: [],
+    });
+    const counts = await store.heldCounts();
+    const byPair = (c: { agentId: string; actionType: string }) => `${c.agentId}/${c.actionType}`;
+    expect([...counts].sort((x, y) => byPair(x).localeCompare(byPair(y)))).toEqual([
+      { agentId: "refund-bot", actionType: "billing.refund", held: 2 },
+      { agentId: "refund-bot", actionType: "support.reply", held: 1 },
+      { agentId: "support-bot", actionType: "support.reply", held: 1 },
+    ]);
+  });
 });

@@ -99,8 +99,15 @@ describe("the reviewer app: stops in force and their history", () => {
       body: { scope: { agent: "support-bot" }, reason: "Read-only check" },
     });
     expect(created.status).toBe(201);
+    const held = await web.desk.propose(replyProposal("Held while stopped."));
+    expect(held.status).toBe("held");
 
     const reviewer = await web.signIn("mia");
+    // The banner says how many proposals the stop holds.
+    await reviewer.page
+      .getByRole("status", { name: "Automation stopped" })
+      .getByText("1 proposal held")
+      .waitFor();
     expect(await reviewer.page.getByRole("link", { name: "Stops", exact: true }).count()).toBe(0);
     await reviewer.page.goto("/stops");
     await reviewer.page.getByText("Stopped: agent support-bot").waitFor();

@@ -101,6 +101,7 @@ export function StopBanner({
               {" "}
               — by {stop.createdBy.name}, since {when(stop.createdAt)}
             </span>
+            {stop.held ? <span className="stop-held"> · {heldWords(stop.held)}</span> : null}
           </li>
         ))}
       </ul>
@@ -125,4 +126,9 @@ export function StopBanner({
       </p>
     </section>
   );
+}
+
+/** "1 proposal held", "12 proposals held". */
+export function heldWords(held: number): string {
+  return `${held} proposal${held === 1 ? "" : "s"} held`;
 }

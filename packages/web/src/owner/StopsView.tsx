@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, api } from "../api/client.ts";
 import type { ActionTypeInfo, ListPage, StopView } from "../api/types.ts";
-import { isStopEvent, type SubscribeChanges } from "../app/StopBanner.tsx";
+import { heldWords, isStopEvent, type SubscribeChanges } from "../app/StopBanner.tsx";
 import { duration, when } from "../ui/format.ts";
 
 type ScopeKind = "all" | "agent" | "actionType";
@@ -174,6 +174,7 @@ export function StopsView({
             <span className="meta">
               {" "}
               since {when(stop.createdAt)} by {stop.createdBy.name}
+              {stop.held ? ` · ${heldWords(stop.held)}` : ""}
             </span>
             {manage ? (
               <>
