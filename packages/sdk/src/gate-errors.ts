@@ -205,6 +205,32 @@ export class ResultNotReportedError extends Error {
   }
 }
 
+/**
+ * Thrown by `gate` before it runs anything when the approved action is one Loopgate carries out
+ * itself (the action type's executor is a webhook): running it in the agent too would run it twice.
+ * Use `propose` and `waitForDecision` for such action types; `proposal.execution` follows Loopgate's
+ * attempts.
+ *
+ * @example
+ * ```ts
+ * await gate(lg, { type: "support.reply", payload }, send).catch((e) => {
+ *   if (e instanceof ExecutedByLoopgateError) log.info(`Loopgate sends ${e.proposal.id} itself`);
+ * });
+ * ```
+ */
+export class ExecutedByLoopgateError extends Error {
+  override name = "ExecutedByLoopgateError";
+  readonly code = "executed_by_loopgate";
+  readonly proposal: Proposal;
+
+  constructor(proposal: Proposal) {
+    super(
+      `Loopgate carries out ${proposal.action.type} itself (its executor is a webhook): gate did not run it; use propose and waitForDecision for this action type`,
+    );
+    this.proposal = proposal;
+  }
+}
+
 function lastDecision(proposal: Proposal): DecisionView | null {
   return proposal.decisions.at(-1) ?? null;
 }

@@ -4,6 +4,7 @@ import {
   ActionExpiredError,
   ActionHandledManuallyError,
   ActionRejectedError,
+  ExecutedByLoopgateError,
   NeedsInfoError,
   ResultNotReportedError,
 } from "./gate-errors.ts";
@@ -66,6 +67,8 @@ export interface GateOutcome<Result> {
  * - needs info: asks `options.onNeedsInfo`; its answer goes to `provideInfo` and the wait goes on, no answer
  *   throws `NeedsInfoError`.
  * - no decision within `timeoutMs`: `DecisionTimeoutError`.
+ * - approved, but Loopgate carries the action out itself (a webhook executor): `ExecutedByLoopgateError`,
+ *   before `run` is called.
  *
  * Use it for action types the agent executes itself (`execute: { via: agent }`); for webhook-executed types
  * Loopgate runs the action, so `propose` and `waitForDecision` are enough.
@@ -141,6 +144,9 @@ async function execute<Payload extends JsonObject, Result>(
   run: (payload: Payload, context: GateContext) => Result | Promise<Result>,
   signal: AbortSignal | undefined,
 ): Promise<GateOutcome<Awaited<Result>>> {
+  // Loopgate's own executor carries it out: running it here too would run it twice.
+  if (proposal.execution.executions?.some((e) => e.kind === "execute" && e.via === "webhook"))
+    throw new ExecutedByLoopgateError(proposal);
   // The server validated an edit against the action type's payload schema, so it has the proposed shape.
   const payload = (proposal.finalPayload ?? proposal.action.payload) as Payload;
   let result: Awaited<Result>;

@@ -30,6 +30,7 @@ export {
   ActionHandledManuallyError,
   ActionNotApprovedError,
   ActionRejectedError,
+  ExecutedByLoopgateError,
   NeedsInfoError,
   ResultNotReportedError,
 } from "./gate-errors.ts";

@@ -35,7 +35,7 @@ export async function reportResult(
       { proposalStatus: proposal.status },
     );
   }
-  await refuseWhileReconciling(deps, proposal);
+  await refuseLoopgateExecuted(deps, proposal);
   const grantWrites = await grantConsumption(deps, proposal, report, deps.now());
   if (proposal.executionStatus === "executed") {
     throw new AppError(
@@ -102,24 +102,28 @@ export async function reportResult(
 }
 
 /**
- * An execution Loopgate sent whose outcome is `unknown`, or that was dead-lettered, is settled by a
- * person on its reconciliation review (SPEC §3), never by the agent's report: the agent did not run it
- * (a report is for an action executed under a grant), and recording it here would leave the execution
- * and the proposal saying different things while the review stays open. Read only in that case: the
- * proposal mirrors the execution's status.
+ * An action Loopgate carries out itself (a webhook executor) is never reported by the agent: the
+ * dispatcher records each attempt, and an agent that ran it too would have run it twice. While that
+ * execution's outcome is `unknown`, or it was dead-lettered, a person settles it on its reconciliation
+ * review (SPEC §3): 409 `reconciliation_pending`, naming the review. Otherwise 409
+ * `executed_by_loopgate`.
  */
-async function refuseWhileReconciling(deps: AppDeps, proposal: ProposalRow): Promise<void> {
-  if (proposal.executionStatus !== "unknown" && proposal.executionStatus !== "dead_lettered") return;
+async function refuseLoopgateExecuted(deps: AppDeps, proposal: ProposalRow): Promise<void> {
   const executions = await deps.store.executionsOfProposal(proposal.id);
-  const execution = executions.find((e) => e.status === proposal.executionStatus);
+  const sent = executions.find((e) => e.kind === "execute" && e.doc.executor.via === "webhook");
+  if (sent === undefined) return;
+  if (sent.status === "unknown" || sent.status === "dead_lettered") {
+    throw new AppError(
+      "conflict",
+      "reconciliation_pending",
+      `Loopgate's execution of this action is ${sent.status}: a person settles it on its reconciliation review, not a result report`,
+      { executionStatus: sent.status, executionId: sent.id, reviewId: sent.reconciliationReviewId },
+    );
+  }
   throw new AppError(
     "conflict",
-    "reconciliation_pending",
-    `Loopgate's execution of this action is ${proposal.executionStatus}: a person settles it on its reconciliation review, not a result report`,
-    {
-      executionStatus: proposal.executionStatus,
-      executionId: execution?.id ?? null,
-      reviewId: execution?.reconciliationReviewId ?? null,
-    },
+    "executed_by_loopgate",
+    `Loopgate carries out ${proposal.actionType} itself (its webhook executor) and records each attempt: an agent does not run it or report its result`,
+    { executionStatus: sent.status, executionId: sent.id },
   );
 }
