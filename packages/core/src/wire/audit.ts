@@ -40,8 +40,12 @@ export type AuditCheckpoint = z.infer<typeof AuditCheckpoint>;
 export const AuditOrder = z.enum(["asc", "desc"]);
 export type AuditOrder = z.infer<typeof AuditOrder>;
 
-/** Query of `GET /v1/audit`. */
-export const AuditQuery = Page.extend({
+/**
+ * Query of `GET /v1/audit`. Strict: a filter the log does not know (`actor=…`) is refused, never
+ * ignored — an auditor would read the unfiltered log as the filtered one.
+ */
+export const AuditQuery = z.strictObject({
+  ...Page.shape,
   proposalId: z.string().max(100).optional(),
   since: Timestamp.optional(),
   until: Timestamp.optional(),

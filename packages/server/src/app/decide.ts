@@ -158,7 +158,8 @@ export async function decide(
         id: outcome.decision.id,
         reviewId: review.id,
         proposalId: proposal.id,
-        verdict: input.verdict,
+        // As recorded: an edit that changes nothing is recorded as the approval it is.
+        verdict: outcome.decision.verdict as typeof input.verdict,
         by: { id: person.user.id, name: person.user.name },
         at,
         category: outcome.decision.category,

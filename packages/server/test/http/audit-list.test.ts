@@ -79,6 +79,13 @@ describe.each(engines())("the audit list over HTTP on %s", (engine) => {
     );
     expect(mixed.status).toBe(400);
     expect(mixed.body.error.code).toBe("invalid_cursor");
+
+    // A filter the log does not know is refused, never ignored: the whole log is not "anna's entries".
+    const unknown = await t.call("GET", "/v1/audit?actor=anna", { key: owner });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details.issues).toEqual([
+      { path: "query.actor", message: 'unknown field "actor": remove it' },
+    ]);
   });
 
   it("documents the order in the OpenAPI document", async () => {

@@ -356,6 +356,17 @@ describe.each(engines())("the gate end to end on %s", (engine) => {
     expect(answer.body.reviews).toHaveLength(1);
   });
 
+  it("answers an edit that changes nothing as the approval it is recorded as", async () => {
+    const created = await t.call("POST", "/v1/proposals", { key: agent, body: refund(150) });
+    const same = await t.call("POST", `/v1/reviews/${created.body.review.id}/decisions`, {
+      key: anna,
+      body: { verdict: "edit", patch: { amount: 150 } },
+    });
+    expect(same.status).toBe(201);
+    const read = await t.call("GET", `/v1/proposals/${created.body.id}`, { key: owner });
+    expect(same.body.decision.verdict).toBe(read.body.decisions.at(-1).verdict);
+  });
+
   it("refuses a decision on a stale packet with 409", async () => {
     const created = await t.call("POST", "/v1/proposals", { key: agent, body: refund(150) });
     const seen = await t.call("GET", `/v1/proposals/${created.body.id}`, { key: anna });
