@@ -17,6 +17,15 @@ export const PolicyVersionView = z.object({
 });
 export type PolicyVersionView = z.infer<typeof PolicyVersionView>;
 
+/**
+ * Query of `GET /v1/policy`: without `version`, the version in force; with it, that stored version —
+ * what an auditor needs to see which rules applied to an entry that names its `policyVersion`.
+ */
+export const PolicyQuery = z.strictObject({
+  version: z.coerce.number().int().min(1).optional(),
+});
+export type PolicyQuery = z.infer<typeof PolicyQuery>;
+
 /** An API key as listed (never with its secret). */
 export const ApiKeyView = z.object({
   id: z.string(),

@@ -3,6 +3,7 @@ import {
   loadPolicy,
   PolicyInput,
   type PolicyProblem,
+  PolicyQuery,
   type PolicyVersionView,
   withoutCanaries,
 } from "@loopgate/core";
@@ -84,6 +85,16 @@ export async function putPolicy(
   return getPolicy(deps, principal, version);
 }
 
+/** `GET /v1/policy?version=`: the query's version, read with {@link getPolicy}. */
+export async function readPolicy(
+  deps: AppDeps,
+  principal: Principal,
+  query: Record<string, string>,
+): Promise<PolicyVersionView> {
+  const { version } = parseInput(PolicyQuery, query, "invalid_query", "query");
+  return getPolicy(deps, principal, version);
+}
+
 /** `GET /v1/policy`: the active policy (or a given version) with its text. */
 export async function getPolicy(
   deps: AppDeps,
@@ -93,6 +104,15 @@ export async function getPolicy(
   const person = requireRole(principal, ["reviewer", "owner", "auditor"]);
   const row =
     version === undefined ? await deps.store.activePolicy() : await deps.store.policyVersion(version);
+  if (row === null && version !== undefined) {
+    const active = await deps.store.activePolicy();
+    throw new AppError(
+      "not_found",
+      "policy_version_not_found",
+      `No policy version ${version}: versions run from 1 to ${active?.version ?? 0}`,
+      { version, latest: active?.version ?? null },
+    );
+  }
   if (row === null) {
     throw new AppError("not_found", "no_policy", "No policy is loaded yet: PUT /v1/policy as an owner");
   }

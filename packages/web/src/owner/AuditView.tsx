@@ -3,7 +3,7 @@ import { type FormEvent, memo, useCallback, useEffect, useRef, useState } from "
 import { api, query } from "../api/client.ts";
 import type { AuditChainStatus, AuditEntry, ListPage } from "../api/types.ts";
 import { hrefOf, navigate, type Page } from "../app/router.ts";
-import { when } from "../ui/format.ts";
+import { exactWhen, when } from "../ui/format.ts";
 import { JsonText } from "../ui/safe.tsx";
 
 /** Entries a page, the first and each one "Older entries" adds. */
@@ -30,6 +30,14 @@ function instant(local: string, end = false): string | undefined {
   return new Date(end && wholeMinute ? time + 59_999 : time).toISOString();
 }
 
+/** `seen` with the types of `entries` added, sorted; the same array when nothing is new. */
+function withTypes(seen: readonly string[], entries: readonly AuditEntry[]): readonly string[] {
+  const added = entries
+    .map((e) => e.type)
+    .filter((type, i, all) => !seen.includes(type) && all.indexOf(type) === i);
+  return added.length === 0 ? seen : [...seen, ...added].sort();
+}
+
 /**
  * The audit log, newest first unless asked otherwise, a page at a time with older pages on request
  * (the API's cursor); filtered by proposal, type and time; with the stored chain's verification status.
@@ -45,6 +53,9 @@ export function AuditView({ proposalId }: { proposalId: string | null }) {
   const [input, setInput] = useState(proposalId ?? "");
   const [draft, setDraft] = useState<AuditFilters>(NO_FILTERS);
   const [filters, setFilters] = useState<AuditFilters>(NO_FILTERS);
+  // Every entry type listed so far, offered by the Type filter. Core keeps no list of them (each use
+  // case names its own), so the page learns them from what it shows; a type not seen yet can be typed.
+  const [typesSeen, setTypesSeen] = useState<readonly string[]>([]);
   // Counts the lists shown: a page that arrives for an earlier list (other filters) is dropped.
   const listing = useRef(0);
 
@@ -82,6 +93,7 @@ export function AuditView({ proposalId }: { proposalId: string | null }) {
         if (current !== listing.current) return;
         setEntries(page.items);
         setNextCursor(page.nextCursor);
+        setTypesSeen((seen) => withTypes(seen, page.items));
       })
       .catch((e: Error) => {
         if (current === listing.current) setError(e.message);
@@ -98,6 +110,7 @@ export function AuditView({ proposalId }: { proposalId: string | null }) {
         if (current !== listing.current) return;
         setEntries((shown) => [...(shown ?? []), ...page.items]);
         setNextCursor(page.nextCursor);
+        setTypesSeen((seen) => withTypes(seen, page.items));
       })
       .catch((e: Error) => {
         if (current === listing.current) setError(e.message);
@@ -154,7 +167,13 @@ export function AuditView({ proposalId }: { proposalId: string | null }) {
             value={draft.type}
             onChange={(e) => setDraft({ ...draft, type: e.target.value })}
             placeholder="e.g. decision.recorded"
+            list="audit-types"
           />
+          <datalist id="audit-types">
+            {typesSeen.map((type) => (
+              <option key={type} value={type} />
+            ))}
+          </datalist>
         </label>
         <label>
           From
@@ -243,7 +262,9 @@ const AuditRow = memo(function AuditRow({ entry, linked }: { entry: AuditEntry; 
   return (
     <tr>
       <td>{entry.seq}</td>
-      <td>{when(entry.at)}</td>
+      <td>
+        <time dateTime={entry.at}>{exactWhen(entry.at)}</time>
+      </td>
       <td>
         {entry.actor.name} <span className="muted">({entry.actor.kind})</span>
       </td>

@@ -6,7 +6,9 @@ import type { JsonSchema } from "./payload-schema.ts";
 /**
  * The proposed action's payload. On an ordinary review it is a form to edit, with the edits shown
  * against the proposal. On a reconciliation review it is what was sent (or was to be sent), shown read
- * only and looking it: nothing said here changes what the executor received, so no editing hints.
+ * only and looking it: nothing said here changes what the executor received, so no editing hints. On a
+ * closed review it is the action as the agent proposed it, read only too, with what was approved
+ * shown against it.
  */
 export function ActionSection({
   description,
@@ -18,6 +20,7 @@ export function ActionSection({
   onEdit,
   editable,
   reconciliation,
+  closed,
 }: {
   description: string | null | undefined;
   /** The reviewer sees personal data masked. */
@@ -31,8 +34,13 @@ export function ActionSection({
   editable: boolean;
   /** The execution a reconciliation review settles, or null for an ordinary review. */
   reconciliation: ExecutionItem | null;
+  /**
+   * Set on a closed review: `base` and `edited` are then the payload as proposed, and `approved` what
+   * was finally approved (null when nothing was).
+   */
+  closed: { approved: Record<string, unknown> | null } | null;
 }) {
-  const readOnly = reconciliation !== null;
+  const readOnly = reconciliation !== null || closed !== null;
   const isEdited = JSON.stringify(edited) !== JSON.stringify(base);
   return (
     <section aria-labelledby="action-title" className="panel">
@@ -40,9 +48,11 @@ export function ActionSection({
       {description ? <p className="meta">{description}</p> : null}
       {readOnly ? (
         <p className="hint read-only-note">
-          {reconciliation.kind === "rollback"
-            ? "The action as approved; what needs settling is its rollback. Read only."
-            : "What was sent (or was to be sent), as approved. Read only."}
+          {closed !== null
+            ? "The action as the agent proposed it. This review is closed: read only."
+            : reconciliation?.kind === "rollback"
+              ? "The action as approved; what needs settling is its rollback. Read only."
+              : "What was sent (or was to be sent), as approved. Read only."}
           {piiMasked ? " Personal data is masked for you." : ""}
         </p>
       ) : piiMasked ? (
@@ -60,7 +70,19 @@ export function ActionSection({
           readOnly={readOnly}
         />
       </fieldset>
-      {readOnly ? null : (
+      {closed !== null && closed.approved !== null ? (
+        <>
+          <h3>As approved</h3>
+          <PayloadDiff
+            before={base}
+            after={closed.approved}
+            label="Approved against proposed"
+            unchanged="Approved as proposed, unchanged."
+          />
+        </>
+      ) : closed !== null ? (
+        <p className="muted">Nothing was approved.</p>
+      ) : readOnly ? null : (
         <>
           <h3>Your edits</h3>
           <PayloadDiff before={base} after={edited} />

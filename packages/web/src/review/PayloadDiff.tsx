@@ -17,14 +17,27 @@ function flatten(value: unknown, prefix = ""): Map<string, unknown> {
   return out;
 }
 
-/** The reviewer's edits against the agent's proposal, field by field, word by word. */
-export function PayloadDiff({ before, after }: { before: unknown; after: unknown }) {
+/**
+ * The reviewer's edits against the agent's proposal, field by field, word by word. A closed review
+ * shows what was approved against what was proposed instead, under its own `label` and `unchanged` text.
+ */
+export function PayloadDiff({
+  before,
+  after,
+  label = "Your edits",
+  unchanged = "No edits: approving sends the payload as proposed.",
+}: {
+  before: unknown;
+  after: unknown;
+  label?: string;
+  unchanged?: string;
+}) {
   const a = flatten(before);
   const b = flatten(after);
   const keys = [...new Set([...a.keys(), ...b.keys()])].filter((k) => show(a.get(k)) !== show(b.get(k)));
-  if (keys.length === 0) return <p className="muted">No edits: approving sends the payload as proposed.</p>;
+  if (keys.length === 0) return <p className="muted">{unchanged}</p>;
   return (
-    <dl className="diff" aria-label="Your edits">
+    <dl className="diff" aria-label={label}>
       {keys.map((key) => (
         <div key={key} className="diff-row">
           <dt>{key}</dt>

@@ -7,8 +7,8 @@ import { executionStateText, unsettled } from "./reconciliation.ts";
 
 /**
  * The top of the review page: what the proposal is (its summary as plain text, action type, agent,
- * queue, status — with the execution's state on a reconciliation review — and due time), whether the
- * caller holds the claim, and the keys the page answers to.
+ * queue, status — with the execution's state on a reconciliation review — and due time, or "closed"),
+ * whether the caller holds the claim, and the keys the page answers to (on a closed review, only moving).
  */
 export function ReviewHeader({
   proposal,
@@ -16,6 +16,7 @@ export function ReviewHeader({
   claim,
   blocked,
   verbs,
+  closed,
 }: {
   proposal: Proposal;
   /** The execution a reconciliation review settles, or null for an ordinary review. */
@@ -25,6 +26,8 @@ export function ReviewHeader({
   blocked: string | null;
   /** The verdicts offered, with their keys. */
   verbs: readonly { key: string; label: string }[];
+  /** The review is closed or its proposal past review: a record, with nothing due and nothing to decide. */
+  closed: boolean;
 }) {
   const leaseLeft = claim ? Date.parse(claim.expiresAt) - Date.now() : 0;
   return (
@@ -44,29 +47,35 @@ export function ReviewHeader({
             </span>
           </>
         ) : null}
-        {proposal.review ? ` · due ${when(proposal.review.dueAt)}` : ""}
+        {closed ? " · review closed" : proposal.review ? ` · due ${when(proposal.review.dueAt)}` : ""}
       </p>
       {reconciliation === null ? <AlreadyExecutedNotice proposal={proposal} /> : null}
       <p className="lease" role="status">
-        {claim && !blocked
-          ? `Claimed by you until ${when(claim.expiresAt)} (${duration(leaseLeft)} left; renewed while open)`
-          : blocked
-            ? blocked
-            : "Not claimed"}
+        {closed
+          ? "This review is closed: nothing is left to decide"
+          : claim && !blocked
+            ? `Claimed by you until ${when(claim.expiresAt)} (${duration(leaseLeft)} left; renewed while open)`
+            : blocked
+              ? blocked
+              : "Not claimed"}
       </p>
       <p className="shortcut-help">
-        {verbs.map((v) => (
+        {(closed ? [] : verbs).map((v) => (
           <span key={v.key}>
             <Shortcut keys={v.key} /> {v.label.toLowerCase()}{" "}
           </span>
         ))}
-        {reconciliation === null ? (
+        {reconciliation === null && !closed ? (
           <>
             <Shortcut keys="e" /> edit ·{" "}
           </>
         ) : null}
-        <Shortcut keys="c" /> comment · <Shortcut keys="n" /> next item · <Shortcut keys="g" /> inbox ·{" "}
-        <Shortcut keys="Esc" /> leave a field
+        {closed ? null : (
+          <>
+            <Shortcut keys="c" /> comment ·{" "}
+          </>
+        )}
+        <Shortcut keys="n" /> next item · <Shortcut keys="g" /> inbox · <Shortcut keys="Esc" /> leave a field
       </p>
     </div>
   );

@@ -13,6 +13,7 @@ import { nextReview, rememberClosed } from "../inbox/use-inbox.ts";
 import { words } from "../ui/format.ts";
 import { useShortcuts } from "../ui/shortcuts.tsx";
 import { ActionSection } from "./ActionSection.tsx";
+import { isClosedReview } from "./closed-review.ts";
 import {
   type DecisionDraft,
   DecisionPanel,
@@ -20,6 +21,7 @@ import {
   reviewedAfterExecution,
   verdictsFor,
 } from "./DecisionPanel.tsx";
+import { DecisionsSection } from "./DecisionsSection.tsx";
 import { InfoSection, latestAnswerEvidence } from "./InfoSection.tsx";
 import { JudgementPanel } from "./JudgementPanel.tsx";
 import { rememberDecision, useLastDecision } from "./last-decision.ts";
@@ -35,6 +37,7 @@ import { useEvidenceReport } from "./use-evidence-report.ts";
 import { useReview } from "./use-review.ts";
 
 const EMPTY_DRAFT: DecisionDraft = { verdict: null, category: "", comment: "" };
+const NO_PROBLEMS = new Map<string, string[]>();
 
 /** The packet on one screen, and the decision, keyboard first. */
 export function ReviewPage({
@@ -70,7 +73,11 @@ export function ReviewPage({
   // own three verbs instead of approve, edit and reject.
   const reconciliation = proposal === null ? null : reconciliationOf(proposal, reviewId);
   // Blind review: the decision waits for the reviewer's own first judgement (not on a reconciliation).
-  const judgementPending = reconciliation === null && proposal?.blindReview?.judgementRequired === true;
+  // A closed review (or a proposal past review) is a record: what was proposed, what was approved, and
+  // who decided; nothing to edit or decide. A reconciliation review has its own read-only view.
+  const closed = proposal !== null && reconciliation === null && isClosedReview(proposal, reviewId);
+  const judgementPending =
+    reconciliation === null && !closed && proposal?.blindReview?.judgementRequired === true;
 
   const base = useMemo(() => proposal?.finalPayload ?? proposal?.action.payload ?? {}, [proposal]);
   // A new packet (another review, or a reload after a change) starts from what it proposes.
@@ -118,14 +125,13 @@ export function ReviewPage({
     };
   }, [subscribe, reviewId]);
 
-  // Opened a review that was already decided, cancelled or expired: say so, then move on.
+  // Opened a review that was already decided, cancelled or expired: say so and stay, since the page
+  // now shows its record (an auditor follows such links on purpose); "n" moves on.
   const closedOnOpen = review.closedOnOpen;
   useEffect(() => {
     if (closedOnOpen === null) return;
-    setClosedBy(`${closedOnOpen}. Moving to the next item…`);
+    setClosedBy(`${closedOnOpen}. Shown read only: press n for the next item.`);
     rememberClosed(reviewId);
-    const timer = window.setTimeout(() => mine.current.goNext(), 2500);
-    return () => window.clearTimeout(timer);
   }, [closedOnOpen, reviewId]);
 
   const effective = draft.verdict === "approve" && isEdited ? "edit" : draft.verdict;
@@ -133,7 +139,7 @@ export function ReviewPage({
   const offered = verdictsFor(proposal);
 
   async function submit() {
-    if (judgementPending || reconciliation !== null) return;
+    if (judgementPending || reconciliation !== null || closed) return;
     if (!proposal || effective === null || busy || decided !== null || closedBy !== null) return;
     if (effective === "reject" && draft.category === "") return;
     if ((effective === "request_info" || effective === "escalate") && draft.comment.trim() === "") return;
@@ -200,7 +206,7 @@ export function ReviewPage({
   }
 
   const pick = (verdict: DecisionDraft["verdict"]) => () => {
-    if (review.awaitingOthers) return; // approved already: nothing left to decide here
+    if (review.awaitingOthers || closed) return; // approved already, or closed: nothing left to decide
     setDraft((d) => ({ ...d, verdict }));
     setFocusTick((t) => t + 1);
   };
@@ -209,17 +215,19 @@ export function ReviewPage({
     setFocusTick((t) => t + 1);
   };
   useShortcuts({
-    ...(reconciliation === null
-      ? {
-          ...Object.fromEntries(offered.map((v) => [v.key, pick(v.verdict)])),
-          // The draft (a text area) first: it is what a reviewer edits most; else the first field.
-          e: () =>
-            (
-              document.querySelector<HTMLElement>(".payload-form textarea") ??
-              document.querySelector<HTMLElement>(".payload-form input, .payload-form select")
-            )?.focus(),
-        }
-      : Object.fromEntries(RECONCILE_VERBS.map((v) => [v.key, pickReconcile(v.verdict)]))),
+    ...(closed
+      ? {}
+      : reconciliation === null
+        ? {
+            ...Object.fromEntries(offered.map((v) => [v.key, pick(v.verdict)])),
+            // The draft (a text area) first: it is what a reviewer edits most; else the first field.
+            e: () =>
+              (
+                document.querySelector<HTMLElement>(".payload-form textarea") ??
+                document.querySelector<HTMLElement>(".payload-form input, .payload-form select")
+              )?.focus(),
+          }
+        : Object.fromEntries(RECONCILE_VERBS.map((v) => [v.key, pickReconcile(v.verdict)]))),
     c: () => document.getElementById("decision-comment")?.focus(),
     n: goNext,
     g: () => navigate({ name: "inbox" }),
@@ -258,6 +266,7 @@ export function ReviewPage({
         claim={review.claim}
         blocked={review.blocked}
         verbs={reconciliation === null ? offered : RECONCILE_VERBS}
+        closed={closed}
       />
       {closedBy ? (
         <p role="alert" className="notice conflict">
@@ -289,18 +298,19 @@ export function ReviewPage({
             description={action?.description}
             piiMasked={!user.pii}
             schema={schema}
-            base={base}
-            edited={edited}
-            problems={problems}
+            base={closed ? proposal.action.payload : base}
+            edited={closed ? proposal.action.payload : edited}
+            problems={closed ? NO_PROBLEMS : problems}
             onEdit={setEdited}
-            editable={!locked && !reviewedAfterExecution(proposal)}
+            editable={!locked && !closed && !reviewedAfterExecution(proposal)}
             reconciliation={reconciliation}
+            closed={closed ? { approved: proposal.finalPayload } : null}
           />
           <div ref={evidenceRef}>
             <EvidenceSection
               evidence={proposal.evidence}
               newFrom={latestAnswerEvidence(proposal)}
-              approving={reconciliation === null}
+              approving={reconciliation === null && !closed}
             />
           </div>
           <ToolCallsSection toolCalls={proposal.toolCalls} />
@@ -317,7 +327,7 @@ export function ReviewPage({
               focusTick={focusTick}
             />
           ) : null}
-          {proposal.blindReview && proposal.review && reconciliation === null ? (
+          {proposal.blindReview && proposal.review && reconciliation === null && !closed ? (
             <JudgementPanel
               reviewId={reviewId}
               blind={proposal.blindReview}
@@ -325,7 +335,9 @@ export function ReviewPage({
               onJudged={review.reload}
             />
           ) : null}
-          {judgementPending || reconciliation !== null ? null : review.awaitingOthers ? (
+          {closed ? (
+            <DecisionsSection decisions={proposal.decisions} />
+          ) : judgementPending || reconciliation !== null ? null : review.awaitingOthers ? (
             <p role="status" className="notice">
               You approved this; it waits for another approver
             </p>

@@ -28,6 +28,17 @@ export function when(iso: string): string {
 }
 
 /**
+ * A local date and time to the second, with the time zone ("2 Dec 2026, 11:07:32 CET"): for records
+ * read side by side, such as audit entries and decisions, where several fall within one minute.
+ */
+export function exactWhen(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "long" });
+}
+
+/**
  * A server message with its ISO timestamps shown as local times: the API speaks UTC to programs
  * ("sam holds this review until 2026-12-02T11:00:53.554Z"), a person reads "until 2 Dec 2026, 11:00".
  */

@@ -5,11 +5,12 @@ import {
   ErrorEnvelope,
   listOf,
   PolicyInput,
+  PolicyQuery,
   PolicyVersionView,
 } from "@loopgate/core";
 import { z } from "zod";
 import { auditCheckpoint, listAudit } from "../../app/audit-read.ts";
-import { getPolicy, listActions, putPolicy } from "../../app/policy-admin.ts";
+import { listActions, putPolicy, readPolicy } from "../../app/policy-admin.ts";
 import type { SigningKey } from "../../app/signing-key.ts";
 import { readJson } from "../read-json.ts";
 import type { RouteTable } from "../route-table.ts";
@@ -47,12 +48,16 @@ export function adminRoutes(routes: RouteTable, signingKey: SigningKey): void {
     {
       method: "get",
       path: "/v1/policy",
-      summary: "The active policy version and its text",
+      summary: "The active policy version and its text; ?version=N a stored earlier version",
       tag: "policy",
       access: "authenticated",
-      responses: { 200: { description: "The active policy", schema: PolicyVersionView }, ...errors },
+      query: PolicyQuery,
+      responses: {
+        200: { description: "The active policy, or the version asked for", schema: PolicyVersionView },
+        ...errors,
+      },
     },
-    async (c, principal) => c.json(await getPolicy(c.var.deps, principal!)),
+    async (c, principal) => c.json(await readPolicy(c.var.deps, principal!, c.req.query())),
   );
   routes.add(
     {
