@@ -26,7 +26,7 @@ import { expireReview } from "./expire.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { decideAfterExecution } from "./post-review.ts";
 import { type Principal, requireDecider } from "./principal.ts";
-import { refuseStalePacket } from "./proposal-view.ts";
+import { refuseStalePacket, viewerPacketHash } from "./proposal-view.ts";
 import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
 import {
   claimedByOther,
@@ -107,12 +107,18 @@ export async function decide(
       );
     }
     if (input.packetHash !== undefined) refuseStalePacket(proposal, principal, input.packetHash);
+    // The record names the packet decided on (SPEC §10): the one the decider sent, which was just
+    // checked, or else the one they would be shown now.
+    const decided =
+      input.packetHash === undefined
+        ? { ...input, packetHash: viewerPacketHash(proposal, principal) }
+        : input;
     // A review opened after the action already ran (post_review, sampling): no approval to give.
-    const afterExecution = await decideAfterExecution(deps, person.user, review, proposal, input, now);
+    const afterExecution = await decideAfterExecution(deps, person.user, review, proposal, decided, now);
     if (afterExecution !== null) return afterExecution;
     const policy = await deps.policies.version(review.policyVersion);
     const outcome = await planOrRefuse(deps, review, person.user, () =>
-      plan(deps, person.user, review, proposal, policy, input, now),
+      plan(deps, person.user, review, proposal, policy, decided, now),
     );
     withDecisionVigilance(
       outcome,
