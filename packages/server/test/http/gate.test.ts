@@ -365,6 +365,9 @@ describe.each(engines())("the gate end to end on %s", (engine) => {
     expect(same.status).toBe(201);
     const read = await t.call("GET", `/v1/proposals/${created.body.id}`, { key: owner });
     expect(same.body.decision.verdict).toBe(read.body.decisions.at(-1).verdict);
+    // Sent without a packetHash, the decision records the packet its decider was shown.
+    const shown = await t.call("GET", `/v1/proposals/${created.body.id}`, { key: anna });
+    expect(read.body.decisions.at(-1).packetHash).toBe(shown.body.packetHash);
   });
 
   it("refuses a decision on a stale packet with 409", async () => {
