@@ -24,6 +24,7 @@ import { type Calibrator, calibratorFor, UNCALIBRATED } from "./calibrate.ts";
 import { publishCanary, seedCanary } from "./canaries.ts";
 import type { AppDeps } from "./deps.ts";
 import { executionPlan } from "./execution-plan.ts";
+import { withExecutions } from "./execution-view.ts";
 import { hashCanonicalNative, hashPayloadNative, sha256HexNative } from "./native-hash.ts";
 import { actorOf, type Principal, requireAgent } from "./principal.ts";
 import { proposalView } from "./proposal-view.ts";
@@ -135,7 +136,15 @@ export async function propose(
     response: null,
   };
   const review = held ? null : reviewFor(deps, row, decision, now);
-  const view = proposalView(row, review ? [review] : [], [], null);
+  const execution = executionPlan(deps, row, policy, null, now);
+  // Auto-approved and carried out by the agent: the answer carries the signed grant to run it under,
+  // as every later read of the proposal does.
+  const granted = execution.writes.find(
+    (w): w is Extract<Write, { kind: "insertExecution" }> =>
+      w.kind === "insertExecution" && w.row.doc.executor.via === "agent",
+  );
+  const packet = proposalView(row, review ? [review] : [], [], null);
+  const view = granted === undefined ? packet : withExecutions(packet, [granted.row], deps.signingKey);
   // The answer, kept in the row's response column for idempotent replays, and the document's text for
   // its column, serialised together: they share the packet.
   const texts = submissionJson(doc, view);
@@ -161,7 +170,6 @@ export async function propose(
     },
     routedEntry(at, id, route, routed.to, signals),
   ];
-  const execution = executionPlan(deps, row, policy, null, now);
   writes.push(...execution.writes);
   audit.push(...execution.audit);
   if (review !== null) {

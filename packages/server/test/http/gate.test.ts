@@ -534,6 +534,13 @@ describe("results and cursors", () => {
   it("records the agent's result once for an approved action", async () => {
     const created = await t.call("POST", "/v1/proposals", { key: agent, body: refund(10) });
     expect(created.body.status).toBe("auto_approved");
+    // The answer carries the grant to run it under, as a later read does.
+    const read = await t.call("GET", `/v1/proposals/${created.body.id}`, { key: agent });
+    expect(created.body.execution.grant).toMatchObject({
+      proposalId: created.body.id,
+      actionType: "billing.refund",
+    });
+    expect(created.body.execution.grant).toEqual(read.body.execution.grant);
     const ok = await t.call("POST", `/v1/proposals/${created.body.id}/result`, {
       key: agent,
       body: { status: "succeeded", output: { refundId: "r_1" } },
