@@ -1,4 +1,5 @@
 import type { CompiledPolicy } from "@loopgate/core";
+import { resolveSecret } from "./signature.ts";
 
 /**
  * Whether Loopgate may call an executor URL. With an allowlist configured (`executorAllowlist`), its
@@ -35,4 +36,31 @@ export function policyExecutorHosts(policy: CompiledPolicy): Set<string> {
     }
   }
   return hosts;
+}
+
+/**
+ * The webhook executors of `policy` whose secret is an `env:NAME` not set in `env`: each approved action
+ * of theirs would be dead-lettered ("the executor secret … is not set"), so `serve` warns at start.
+ *
+ * @example
+ * ```ts
+ * unsetExecutorSecrets(policy, {}); // [{ actionType: "support.reply", kind: "execute", secret: "env:SUPPORT_HOOK_SECRET" }]
+ * ```
+ */
+export function unsetExecutorSecrets(
+  policy: CompiledPolicy,
+  env: Readonly<Record<string, string | undefined>>,
+): { actionType: string; kind: "execute" | "rollback"; secret: string }[] {
+  const unset: { actionType: string; kind: "execute" | "rollback"; secret: string }[] = [];
+  for (const [actionType, settings] of policy.actionTypes) {
+    for (const [kind, executor] of [
+      ["execute", settings.execute],
+      ["rollback", settings.rollback],
+    ] as const) {
+      const secret = executor?.via === "webhook" ? executor.secret : undefined;
+      if (secret !== undefined && secret !== null && resolveSecret(secret, env) === null)
+        unset.push({ actionType, kind, secret });
+    }
+  }
+  return unset;
 }

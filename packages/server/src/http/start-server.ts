@@ -11,6 +11,7 @@ import { installPolicy } from "../app/policy-admin.ts";
 import { PolicyRegistry } from "../app/policy-registry.ts";
 import { SYSTEM_ACTOR } from "../app/principal.ts";
 import { loadOrCreateSigningKey } from "../app/signing-key.ts";
+import { unsetExecutorSecrets } from "../execution/allowlist.ts";
 import { ExecutionDispatcher } from "../execution/dispatcher.ts";
 import { startAutonomyWatch } from "../learning/autonomy-watch.ts";
 import { startCalibrationRefitter } from "../learning/calibration-refitter.ts";
@@ -100,6 +101,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       { version, changed, file: options.policyFile },
       changed ? "policy loaded" : "policy unchanged",
     );
+  }
+  const active = deps.policies.activeOrNull();
+  if (active !== null) {
+    for (const { actionType, kind, secret } of unsetExecutorSecrets(
+      active,
+      options.executorEnv ?? process.env,
+    )) {
+      logger.warn(
+        { actionType, kind, secret },
+        `the executor secret ${secret} of ${actionType} (${kind}) is not set: set it before any is approved, or each will be dead-lettered`,
+      );
+    }
   }
   const signingKey = await loadOrCreateSigningKey(options.dataDir);
   deps.signingKey = signingKey;
