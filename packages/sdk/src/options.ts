@@ -76,8 +76,15 @@ export function resolveOptions(options: LoopgateOptions = {}): ResolvedOptions {
   if (typeof fetchImpl !== "function") {
     throw new TypeError("no fetch available: pass `fetch` in the Loopgate options");
   }
+  const url = (options.url ?? env.LOOPGATE_URL ?? DEFAULTS.url).replace(/\/+$/, "");
+  // A URL without its scheme ("localhost:4747") would fail every request, after every retry.
+  if (!/^https?:\/\//i.test(url)) {
+    throw new TypeError(
+      `the Loopgate URL must start with http:// or https:// (got "${url}"): e.g. http://${url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")}`,
+    );
+  }
   return {
-    url: (options.url ?? env.LOOPGATE_URL ?? DEFAULTS.url).replace(/\/+$/, ""),
+    url,
     apiKey: options.apiKey ?? env.LOOPGATE_API_KEY,
     fetch: fetchImpl,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,

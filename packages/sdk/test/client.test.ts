@@ -80,6 +80,12 @@ describe("requests", () => {
     }
   });
 
+  it("refuses a URL without its scheme at once, saying what to write", () => {
+    expect(() => new Loopgate({ url: "localhost:4747", apiKey: "agent-key" })).toThrow(
+      'the Loopgate URL must start with http:// or https:// (got "localhost:4747"): e.g. http://localhost:4747',
+    );
+  });
+
   it("forwards a traceparent", async () => {
     const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     await agent.propose({ action: ACTION }, { traceparent });
