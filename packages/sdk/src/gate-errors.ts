@@ -164,12 +164,26 @@ export class NeedsInfoError extends ActionNotApprovedError {
   readonly question: string;
 
   constructor(proposal: Proposal) {
-    const decision = lastDecision(proposal);
-    const question =
-      decision?.verdict === "request_info" && decision.comment ? decision.comment : routeQuestion(proposal);
+    const question = questionOf(proposal);
     super("needs_info", `${proposal.action.type} needs more information: ${question}`, proposal);
     this.question = question;
   }
+}
+
+/**
+ * What a proposal in `needs_info` is asked: the reviewer's comment when a person requested the
+ * information, else the reasons of the rules that routed it there.
+ *
+ * @example
+ * ```ts
+ * questionOf(proposal); // "Which order was charged twice?"
+ * ```
+ */
+export function questionOf(proposal: Proposal): string {
+  const decision = lastDecision(proposal);
+  return decision?.verdict === "request_info" && decision.comment
+    ? decision.comment
+    : routeQuestion(proposal);
 }
 
 /** What the policy's `needs_info` route asks: the reasons of the rules that chose it (every reason if none did). */

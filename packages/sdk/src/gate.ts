@@ -6,6 +6,7 @@ import {
   ActionRejectedError,
   ExecutedByLoopgateError,
   NeedsInfoError,
+  questionOf,
   ResultNotReportedError,
 } from "./gate-errors.ts";
 import type { LoopgateClient } from "./loopgate-client.ts";
@@ -46,7 +47,11 @@ export interface GateOptions extends Omit<ProposeOptions, "signal">, WaitOptions
    * Called when the proposal needs more information. Return it (a message, evidence, or a revised action)
    * to answer and keep waiting; return `undefined` to give up with `NeedsInfoError`.
    */
-  onNeedsInfo?: (proposal: Proposal) => ProvideInfoInput | undefined | Promise<ProvideInfoInput | undefined>;
+  onNeedsInfo?: (
+    proposal: Proposal,
+    /** What is asked: the reviewer's comment, or the reasons of the rules that routed it to `needs_info`. */
+    question: string,
+  ) => ProvideInfoInput | undefined | Promise<ProvideInfoInput | undefined>;
 }
 
 /** What `gate` returns: the proposal after the result was reported, and what `run` returned. */
@@ -113,7 +118,7 @@ export async function gate<Payload extends JsonObject, Result>(
       case "auto_approved":
         return execute(client, proposal, run, options.signal);
       case "needs_info": {
-        const info = await options.onNeedsInfo?.(proposal);
+        const info = await options.onNeedsInfo?.(proposal, questionOf(proposal));
         if (info === undefined) throw new NeedsInfoError(proposal);
         proposal = await client.provideInfo(proposal.id, info);
         continue;

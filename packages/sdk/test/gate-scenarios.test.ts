@@ -121,8 +121,9 @@ const SCENARIOS: Scenario[] = [
       const second = await reviewOf(h.reviewer, proposal.id, first.id);
       await h.reviewer.decide(second.id, { verdict: "approve" });
     },
-    onNeedsInfo: (proposal) => {
+    onNeedsInfo: (proposal, question) => {
       expect(proposal.status).toBe("needs_info");
+      expect(question).toBe("Which order?");
       return { message: "Order 4411" };
     },
     check: ({ calls, final }) => {
