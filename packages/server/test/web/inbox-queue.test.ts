@@ -40,6 +40,9 @@ describe("the reviewer app: a long queue", () => {
       );
     }
     const w = await web.signIn("rita");
+    // Once the change stream is up: its first connection reloads the list from the top, which would
+    // undo a "Show 200 more" clicked before it.
+    await w.page.getByText("Live", { exact: true }).waitFor();
     const rows = w.page.getByRole("table", { name: "Open reviews" }).locator("tbody tr");
     await w.page.getByText("200 open reviews listed, earliest due first; more are waiting.").waitFor();
     expect(await rows.count()).toBe(200);
