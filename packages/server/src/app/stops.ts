@@ -60,7 +60,8 @@ export async function createStop(deps: AppDeps, actor: Actor, body: unknown): Pr
   if (!result.ok)
     throw new Error(`unexpected conflict while storing a stop: ${JSON.stringify(result.conflict)}`);
   forgetStops(deps.store);
-  publishStop(deps, "stop.created", at);
+  // Every person's open app re-reads the stops (its banner); see `maySee` in the events route.
+  deps.events.publishDeskWide("stop.created", at);
   await cancelQueuedInScope(deps, row);
   await deps.executions?.settle((agentId, actionType) => stopCovers(row, agentId, actionType));
   return stopView(row);
@@ -151,18 +152,10 @@ export async function liftStop(
   if (!result.ok)
     throw new AppError("conflict", "stop_already_lifted", "Someone lifted this stop at the same time");
   forgetStops(deps.store);
-  publishStop(deps, "stop.lifted", at);
+  deps.events.publishDeskWide("stop.lifted", at);
   await releaseHeld(deps, actor);
   deps.executions?.wake();
   return stopView({ ...stop, ...lifted, version: stop.version + 1 });
-}
-
-/**
- * Tells every person's open reviewer app that the stops in force changed (the banner re-reads them).
- * No agent, proposal or queue is named: see `maySee` in the events route.
- */
-function publishStop(deps: AppDeps, type: "stop.created" | "stop.lifted", at: string): void {
-  deps.events.publishDeskWide(type, at);
 }
 
 /** Cancels the queued executions a stop covers (rollbacks a person asked for wait for the lift instead). */
