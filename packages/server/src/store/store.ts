@@ -126,6 +126,13 @@ export interface Store {
   ): Promise<ListPage<AuditEntry>>;
   /** The newest audit entry, or null for an empty chain. */
   auditHead(): Promise<AuditEntry | null>;
+  /**
+   * Waits until everything committed so far is durable against power loss, lease commits included
+   * (see {@link Change.durability}). Called before the log is handed out as proof — a signed
+   * checkpoint, an export, an auditor's read — so no entry anyone has seen can be lost to a power cut.
+   * Cheap when nothing is pending; any process may call it.
+   */
+  makeDurable(): Promise<void>;
   /** Audit entries in `seq` order from `fromSeq` (inclusive), for export and verification. */
   auditRange(fromSeq: number, limit: number): Promise<AuditEntry[]>;
   /**
@@ -307,7 +314,12 @@ export type Write =
   | { kind: "insertReview"; row: ReviewRow }
   | { kind: "updateReview"; id: string; expectVersion: number; set: ReviewPatch }
   | { kind: "insertDecision"; row: DecisionRow }
-  | { kind: "insertPolicy"; row: Omit<PolicyRow, "version"> }
+  /**
+   * A new policy version, numbered by the store. With `expectVersion` the change fails (a version
+   * conflict on `policies`) unless that is the number it gets: the change's `policy.loaded` entry can
+   * then name the version, and a policy loaded meanwhile by another writer is never overwritten.
+   */
+  | { kind: "insertPolicy"; row: Omit<PolicyRow, "version">; expectVersion?: number }
   | { kind: "insertUser"; row: UserRow }
   | { kind: "insertApiKey"; row: ApiKeyRow }
   | ExecutionWrite
@@ -342,6 +354,15 @@ export type ReviewPatch = Partial<
 export interface Change {
   writes: Write[];
   audit: AuditDraft[];
+  /**
+   * `"lease"`: a change whose loss in a power failure harms no one — a reviewer's claim on a review, or
+   * its release, which lapses on its own anyway. When every change of a batch is a lease, the batch
+   * commits without waiting for the disk: it is in the operating system's cache when the caller hears
+   * back, so it survives a crash of the server itself (`kill -9`) at once, and it becomes durable against
+   * power loss with the next durable commit (the log is written in order, so durability is never out of
+   * order) or {@link Store.makeDurable}. Anything else (the default) is durable when acknowledged.
+   */
+  durability?: "lease";
 }
 
 export type CommitResult =
@@ -356,7 +377,7 @@ export type CommitResult =
 
 /** Why a change was not applied. Nothing of it was written. */
 export type Conflict =
-  | { kind: "version"; table: "proposals" | "reviews" | "executions" | "stops"; id: string }
+  | { kind: "version"; table: "proposals" | "reviews" | "executions" | "stops" | "policies"; id: string }
   /** A stop in force covers the execution an `updateExecution … unlessStopped` would have started. */
   | { kind: "stopped"; stopId: string }
   | { kind: "idempotency"; agentId: string; key: string; existingId: string }

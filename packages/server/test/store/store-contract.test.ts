@@ -584,6 +584,38 @@ describe.each(storeEngines())("Store contract: %s", (engine) => {
       expect(next.audit[0]).toMatchObject({ seq: 3, prevHash: chain[1]?.hash });
     });
 
+    it("commits leases, alone or beside durable changes, in one chain that makeDurable settles", async () => {
+      const review = await seedReview();
+      const claimedBy = { id: "u-1", name: "Ada" };
+      const lease = (version: number, set: Partial<ReviewRow>): Change => ({
+        durability: "lease",
+        writes: [{ kind: "updateReview", id: review.id, expectVersion: version, set }],
+        audit: [auditDraft("review.claimed", review.proposalId)],
+      });
+      // Alone: a batch of leases only, which neither engine waits on the disk for.
+      const claimed = await ok(lease(review.version, { claimedBy, claimExpiresAt: at(5) }));
+      expect(await store.review(review.id)).toMatchObject({ claimedBy, version: review.version + 1 });
+      // Beside durable changes in the same batch, and a stale lease is refused like any change.
+      const [released, stale, proposed] = await Promise.all([
+        store.commit(lease(review.version + 1, { claimedBy: null, claimExpiresAt: null })),
+        store.commit(lease(review.version, { claimedBy, claimExpiresAt: at(6) })),
+        store.commit(proposeChange()),
+      ]);
+      expect(released?.ok).toBe(true);
+      expect(stale).toEqual({ ok: false, conflict: { kind: "version", table: "reviews", id: review.id } });
+      expect(proposed?.ok).toBe(true);
+      await store.makeDurable();
+      const chain = await verifiedAuditChain(store);
+      const written = [released, proposed].flatMap((result) => (result?.ok ? result.audit : []));
+      expect(chain).toHaveLength(2 + written.length);
+      expect(chain.slice(2)).toEqual([...written].sort((a, b) => a.seq - b.seq));
+      expect(chain[1]).toEqual(claimed.audit[0]);
+      // And the next durable commit continues the chain after the leases, across a reopen.
+      store = await db.reopen();
+      expect(await verifiedAuditChain(store)).toEqual(chain);
+      expect((await ok(proposeChange())).audit[0]?.seq).toBe(chain.length + 1);
+    });
+
     it("refuses commits after close", async () => {
       await store.close();
       await expect(store.commit(proposeChange())).rejects.toThrow(/closed/);
