@@ -118,6 +118,12 @@ export function useInbox(filters: InboxFilters): Inbox {
     void load();
   }, [load]);
 
+  // The load of the latest render: a reload that was due before the reviewer asked for more pages (the
+  // change stream's first connection, a burst of changes) must list those pages too, not the ones
+  // shown when it was scheduled.
+  const latestLoad = useRef(load);
+  latestLoad.current = load;
+
   const loadMore = useCallback(() => setPaging({ filters, pages: pages + 1 }), [filters, pages]);
 
   // Bursts of changes (an agent submitting many proposals) cost one reload, not one each.
@@ -125,9 +131,9 @@ export function useInbox(filters: InboxFilters): Inbox {
     if (timer.current !== null) return;
     timer.current = window.setTimeout(() => {
       timer.current = null;
-      void load();
+      void latestLoad.current();
     }, 150);
-  }, [load]);
+  }, []);
 
   useEffect(
     () => () => {

@@ -131,8 +131,10 @@ export function DecisionPanel({
               ? "Fix the edited fields marked in red first"
               : null;
 
+  // Begun (a verdict picked, a reason given): a phone's decide bar opens out to show the reason fields.
+  const begun = draft.verdict !== null || draft.category !== "" || draft.comment !== "";
   return (
-    <section aria-labelledby="decide-title" className="panel decide">
+    <section aria-labelledby="decide-title" className={`panel decide ${begun ? "begun" : ""}`}>
       <h2 id="decide-title">Decide</h2>
       {afterExecution ? (
         <p className="hint after-execution-hint">

@@ -60,8 +60,10 @@ export function JudgementPanel({
     }
   }
 
+  // Begun (a choice made, a reason typed): a phone's bar opens out to show the reason field.
+  const begun = verdict !== null || comment !== "";
   return (
-    <section aria-labelledby="judgement-title" className="panel decision">
+    <section aria-labelledby="judgement-title" className={`panel decision ${begun ? "begun" : ""}`}>
       <h2 id="judgement-title">Your first judgement</h2>
       <p className="hint">
         Blind review: the agent's recommendation and confidence are hidden until you record what you would do.

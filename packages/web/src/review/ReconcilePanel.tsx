@@ -30,8 +30,9 @@ export function ReconcilePanel({
   }, [focusTick]);
   const spec = RECONCILE_VERBS.find((v) => v.verdict === draft.verdict);
 
+  const begun = draft.verdict !== null || draft.comment !== "";
   return (
-    <section aria-labelledby="decide-title" className="panel decide">
+    <section aria-labelledby="decide-title" className={`panel decide ${begun ? "begun" : ""}`}>
       <h2 id="decide-title">Decide</h2>
       <p className="hint">Did the action happen? Approve, edit and reject do not apply here.</p>
       <div className="verdicts" role="radiogroup" aria-label="What happened">

@@ -34,6 +34,7 @@ import { HistorySection, IfApprovedSection, SignalsSection, WhyHereSection } fro
 import { RECONCILE_VERBS, reconciledText, reconciliationOf, unsettled } from "./reconciliation.ts";
 import { SimilarCasesSection } from "./SimilarCasesSection.tsx";
 import { useEvidenceReport } from "./use-evidence-report.ts";
+import { usePinnedBar } from "./use-pinned-bar.ts";
 import { useReview } from "./use-review.ts";
 
 const EMPTY_DRAFT: DecisionDraft = { verdict: null, category: "", comment: "" };
@@ -69,6 +70,7 @@ export function ReviewPage({
   const [problem, setProblem] = useState<string | null>(null);
   const [closedBy, setClosedBy] = useState<string | null>(null);
   const evidenceRef = useRef<HTMLDivElement>(null);
+  const sideRef = useRef<HTMLDivElement>(null);
   // An execution that ended unknown or dead-lettered: this review says what happened to it, with its
   // own three verbs instead of approve, edit and reject.
   const reconciliation = proposal === null ? null : reconciliationOf(proposal, reviewId);
@@ -235,7 +237,18 @@ export function ReviewPage({
   });
 
   const evidenceShown = proposal !== null && proposal.evidence.length > 0 && review.blocked === null;
-  useEvidenceReport(reviewId, evidenceRef, evidenceShown && decided === null);
+  // On a phone the decision is a bar pinned to the bottom of the screen: what it covers is not shown,
+  // and a field that takes the focus (Tab, the `e` key) scrolls clear of it.
+  const coveredBelow = usePinnedBar(sideRef, proposal !== null && review.error === null);
+  useEvidenceReport(reviewId, evidenceRef, evidenceShown && decided === null, coveredBelow);
+  useEffect(() => {
+    if (coveredBelow === 0) return;
+    const root = document.documentElement;
+    root.style.scrollPaddingBottom = `${coveredBelow}px`;
+    return () => {
+      root.style.scrollPaddingBottom = "";
+    };
+  }, [coveredBelow]);
 
   if (review.error) {
     return (
@@ -315,7 +328,7 @@ export function ReviewPage({
           </div>
           <ToolCallsSection toolCalls={proposal.toolCalls} />
         </div>
-        <div className="packet-side">
+        <div className="packet-side" ref={sideRef}>
           {reconciliation !== null ? (
             <ReconcilePanel
               draft={reconcileDraft}
