@@ -6,7 +6,7 @@ import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 export interface ReviewNoticeOptions {
   /** The tool whose call waits. */
   tool: string;
-  /** The reviewer app's base URL, for a link to the review (`<url>/reviews/<id>`); none when null. */
+  /** The reviewer app's base URL, for a link to the review (`<url>/review/<id>`, the app's own route); none when null. */
   reviewerAppUrl: string | null;
   /** How long the gateway waits for the decision; the notice is withdrawn when the wait ends. */
   waitMs: number;
@@ -87,7 +87,7 @@ export function noticeOfReview(
 export function reviewLink(proposal: Proposal, reviewerAppUrl: string | null): string | null {
   const reviewId = proposal.review?.id;
   if (reviewerAppUrl === null || reviewId === undefined) return null;
-  return `${reviewerAppUrl.replace(/\/+$/, "")}/reviews/${encodeURIComponent(reviewId)}`;
+  return `${reviewerAppUrl.replace(/\/+$/, "")}/review/${encodeURIComponent(reviewId)}`;
 }
 
 function noticeText(proposal: Proposal, tool: string, link: string | null): string {

@@ -64,7 +64,7 @@ describe("a gated call waiting for review, to a client that declared elicitation
       expect(notice).toMatchObject({ mode: "form", requestedSchema: { type: "object", properties: {} } });
       expect(notice.message).toContain("write_note is waiting for review in Loopgate (queue notes");
       expect(notice.message).toContain(`Proposal ${review.proposalId}, review ${review.id}`);
-      expect(notice.message).toContain(`Review: ${APP}/reviews/${review.id}`);
+      expect(notice.message).toContain(`Review: ${APP}/review/${review.id}`);
       expect(notes.has(name)).toBe(false);
 
       await reviewer.decide(review.id, { verdict: "approve" });
@@ -124,7 +124,7 @@ describe("a gated call waiting for review, to a client that declared elicitation
     const review = (await reviewer.listReviews({ queue: "notes" })).items.at(-1)!;
     expect(notice).toMatchObject({
       mode: "url",
-      url: `${APP}/reviews/${review.id}`,
+      url: `${APP}/review/${review.id}`,
       elicitationId: `loopgate-review:${review.proposalId}`,
     });
     await reviewer.decide(review.id, { verdict: "approve" });
