@@ -1,5 +1,5 @@
 import { sleep } from "./backoff.ts";
-import { DecisionTimeoutError } from "./errors.ts";
+import { decisionTimeout } from "./errors.ts";
 import { type GateAction, type GateContext, type GateOptions, type GateOutcome, gate } from "./gate.ts";
 import type { LoopgateClient } from "./loopgate-client.ts";
 import { type LoopgateOptions, type ResolvedOptions, resolveOptions } from "./options.ts";
@@ -113,7 +113,8 @@ export class Loopgate implements LoopgateClient {
   /**
    * Long-polls `GET /v1/proposals/:id/decision?wait=S` (S ≤ 30) until the proposal reaches a terminal
    * status or `needs_info`, and returns it. Throws `DecisionTimeoutError`, carrying the last state seen,
-   * when `timeoutMs` (default 10 minutes) passes first; rejects with the signal's reason when aborted.
+   * when `timeoutMs` (default 10 minutes) passes first — `HeldByStopError`, a kind of it, when a stop
+   * holds the proposal; rejects with the signal's reason when aborted.
    *
    * @example
    * ```ts
@@ -138,7 +139,7 @@ export class Loopgate implements LoopgateClient {
       });
       if (isSettled(proposal.status)) return proposal;
       const now = Date.now();
-      if (now >= deadline) throw new DecisionTimeoutError(proposal, timeoutMs);
+      if (now >= deadline) throw decisionTimeout(proposal, timeoutMs);
       // Under a second left: one last look at the deadline. Otherwise pause only if the server answered
       // sooner than MIN_POLL_INTERVAL_MS (a healthy one held the poll for `wait` seconds).
       const left = deadline - now;

@@ -71,7 +71,8 @@ export interface GateOutcome<Result> {
  *   `ActionCancelledError`, `ActionHandledManuallyError`.
  * - needs info: asks `options.onNeedsInfo`; its answer goes to `provideInfo` and the wait goes on, no answer
  *   throws `NeedsInfoError`.
- * - no decision within `timeoutMs`: `DecisionTimeoutError`.
+ * - no decision within `timeoutMs`: `DecisionTimeoutError`; `HeldByStopError`, a kind of it, when the
+ *   proposal is `held` by a stop (it is routed again when the stop is lifted).
  * - approved, but Loopgate carries the action out itself (a webhook executor): `ExecutedByLoopgateError`,
  *   before `run` is called.
  *

@@ -11,6 +11,7 @@ export {
   DecisionTimeoutError,
   ForbiddenError,
   GoneError,
+  HeldByStopError,
   InvalidInputError,
   LoopgateError,
   type LoopgateErrorInit,

@@ -1,4 +1,5 @@
 import type { AuditDraft, AuditEntry } from "../wire/audit.ts";
+import type { Actor } from "../wire/common.ts";
 import { canonicalJson, canonicalString } from "./canonical-json.ts";
 import { sha256Hex } from "./hash.ts";
 
@@ -11,7 +12,7 @@ export function auditEntryHash(entry: Omit<AuditEntry, "hash">): string {
     canonicalJson({
       seq: entry.seq,
       at: entry.at,
-      actor: { kind: entry.actor.kind, id: entry.actor.id, name: entry.actor.name },
+      actor: actorOf(entry.actor),
       type: entry.type,
       proposalId: entry.proposalId,
       data: entry.data,
@@ -25,8 +26,9 @@ export function auditEntryHash(entry: Omit<AuditEntry, "hash">): string {
  * hash over both and its content. The store calls this inside the transaction that makes the change,
  * with the head it read there.
  *
- * The actor is copied down to `{ kind, id, name }` so extra fields on the caller's object can neither
- * reach the hash nor be stored outside it.
+ * The actor is copied down to `{ kind, id, name }` and, for a person who acted through a known
+ * credential, `via: { kind, id }`, so extra fields on the caller's object can neither reach the hash
+ * nor be stored outside it.
  *
  * `hash` is `sha256Hex` unless the caller has a faster SHA-256 that gives the same digests (the server
  * passes Node's native one); the verifier always recomputes with `sha256Hex`.
@@ -102,10 +104,12 @@ export function sealAuditDraft(
  */
 export function auditEntryText(entry: Omit<AuditEntry, "hash">, dataText: string | undefined): string {
   const { actor, proposalId } = entry;
+  const { via } = actor;
   if (
     typeof actor.id !== "string" ||
     typeof actor.kind !== "string" ||
     typeof actor.name !== "string" ||
+    (via !== undefined && (typeof via.id !== "string" || typeof via.kind !== "string")) ||
     typeof entry.at !== "string" ||
     typeof entry.type !== "string" ||
     typeof entry.prevHash !== "string" ||
@@ -116,8 +120,10 @@ export function auditEntryText(entry: Omit<AuditEntry, "hash">, dataText: string
   }
   const data = dataText === undefined ? "" : `"data":${dataText},`;
   const proposal = proposalId === null ? "null" : canonicalString(proposalId);
+  const viaText =
+    via === undefined ? "" : `,"via":{"id":${canonicalString(via.id)},"kind":${canonicalString(via.kind)}}`;
   return (
-    `{"actor":{"id":${canonicalString(actor.id)},"kind":${canonicalString(actor.kind)},"name":${canonicalString(actor.name)}},` +
+    `{"actor":{"id":${canonicalString(actor.id)},"kind":${canonicalString(actor.kind)},"name":${canonicalString(actor.name)}${viaText}},` +
     `"at":${canonicalString(entry.at)},${data}"prevHash":${canonicalString(entry.prevHash)},` +
     `"proposalId":${proposal},"seq":${entry.seq},"type":${canonicalString(entry.type)}}`
   );
@@ -125,7 +131,7 @@ export function auditEntryText(entry: Omit<AuditEntry, "hash">, dataText: string
 
 /**
  * A draft at its place in the chain: every field of the entry but its hash, with the actor copied down
- * to `{ kind, id, name }` — what {@link sealAuditEntry} hashes. A store that sealed the entry elsewhere
+ * to `{ kind, id, name, via? }` — what {@link sealAuditEntry} hashes. A store that sealed the entry elsewhere
  * (another thread) rebuilds the entry from the draft and the hash it was given with
  * {@link chainedAuditEntry}.
  *
@@ -139,7 +145,7 @@ export function placeAuditDraft(draft: AuditDraft, seq: number, prevHash: string
   return {
     seq,
     at: draft.at,
-    actor: { kind: draft.actor.kind, id: draft.actor.id, name: draft.actor.name },
+    actor: actorOf(draft.actor),
     type: draft.type,
     proposalId: draft.proposalId,
     data: draft.data,
@@ -182,6 +188,17 @@ function withHash(placed: Omit<AuditEntry, "hash">, hash: string): AuditEntry {
     prevHash: placed.prevHash,
     hash,
   };
+}
+
+/**
+ * The actor as an entry holds it, written field by field: `via` only when the actor has one (an absent
+ * key and an undefined one would otherwise hash alike but store differently).
+ */
+function actorOf(actor: Actor): Actor {
+  const { via } = actor;
+  return via === undefined
+    ? { kind: actor.kind, id: actor.id, name: actor.name }
+    : { kind: actor.kind, id: actor.id, name: actor.name, via: { kind: via.kind, id: via.id } };
 }
 
 /** A SHA-256 hex digest as `sha256Hex` writes it. */

@@ -7,9 +7,10 @@ import { auditEntryHash } from "./seal-audit-entry.ts";
  * The verdict on an audit export. On success, `head` is the last entry (null for an empty export) and
  * `checkpoint` says whether a signed checkpoint vouched for the chain or only its internal consistency
  * was checked. On failure, `seq` and `line` (1-based position in the export) name the first bad entry;
- * `seq` is null when the problem is not an entry's (a bad checkpoint, an unreadable `seq`). For a
- * truncated export the first bad entry is the first missing one: `seq` is the entry the checkpoint still
- * expected and `line` the line where it should have been (one past the export's last).
+ * `seq` is null when the problem is not an entry's (a bad checkpoint, an unreadable `seq`). For an
+ * export that ends before the checkpointed entry (made before the checkpoint, or cut short: the entries
+ * cannot tell which) the first bad entry is the first missing one: `seq` is the entry the checkpoint
+ * still expected and `line` the line where it should have been (one past the export's last).
  */
 export type ChainVerification =
   | { ok: true; count: number; head: { seq: number; hash: string } | null; checkpoint: "verified" | "absent" }
@@ -27,7 +28,8 @@ export interface ChainVerificationOptions extends CheckpointTrust {
 }
 
 const ENTRY_FIELDS = new Set(["seq", "at", "actor", "type", "proposalId", "data", "prevHash", "hash"]);
-const ACTOR_FIELDS = new Set(["kind", "id", "name"]);
+const ACTOR_FIELDS = new Set(["kind", "id", "name", "via"]);
+const VIA_FIELDS = new Set(["kind", "id"]);
 
 /**
  * Checks an audit export: each entry's shape, `seq` contiguity, the `prevHash` links, each recomputed
@@ -121,7 +123,8 @@ export function verifyAuditChain(
       ok: false,
       seq: expectedSeq,
       line: line + 1,
-      reason: `${ends} but the checkpoint covers entry ${checkpoint.seq}: entries ${expectedSeq}–${checkpoint.seq} are missing (the log was truncated)`,
+      // Nothing in the entries tells an export made before the checkpoint from one that lost its end.
+      reason: `${ends} but the checkpoint covers up to entry ${checkpoint.seq}: entries ${expectedSeq}–${checkpoint.seq} are not in it (an export older than the checkpoint, or one cut short)`,
     };
   }
   return { ok: true, count: line, head, checkpoint: checkpoint === undefined ? "absent" : "verified" };
@@ -153,8 +156,11 @@ function readEntry(item: unknown): AuditEntry | string {
 }
 
 function extraActorField(value: unknown): string | undefined {
-  const actor = (value as { actor: object }).actor;
-  return Object.keys(actor).find((key) => !ACTOR_FIELDS.has(key));
+  const actor = (value as { actor: { via?: object } }).actor;
+  const extra = Object.keys(actor).find((key) => !ACTOR_FIELDS.has(key));
+  if (extra !== undefined || actor.via === undefined) return extra;
+  const viaExtra = Object.keys(actor.via).find((key) => !VIA_FIELDS.has(key));
+  return viaExtra === undefined ? undefined : `via.${viaExtra}`;
 }
 
 /** The entry's `seq` when it is at least readable, to name it in the failure. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseDuration } from "../policy/duration.ts";
 import { Actor, JsonObject, Page, Timestamp } from "./common.ts";
 
 /**
@@ -41,13 +42,43 @@ export const AuditOrder = z.enum(["asc", "desc"]);
 export type AuditOrder = z.infer<typeof AuditOrder>;
 
 /**
+ * The longest duration a `since` may reach back: a century, far inside the range of a JavaScript date
+ * (a longer one would name no representable time).
+ */
+const MAX_SINCE_MS = 100 * 365 * 86_400_000;
+
+/** Whether `text` is a duration that {@link AuditSince} accepts. */
+function isSinceDuration(text: string): boolean {
+  if (!/^\d/.test(text)) return false;
+  try {
+    return parseDuration(text) <= MAX_SINCE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The start of an audit window: an ISO 8601 timestamp with its offset, or a duration back from now
+ * (`15m`, `24h`, `7d`, `1h30m`) that the server resolves against its own clock when it reads the query
+ * (with `resolveSince`, as `loopgate policy replay --since` does).
+ */
+export const AuditSince = z
+  .string()
+  .refine((text) => Timestamp.safeParse(text).success || isSinceDuration(text), {
+    message:
+      "must be an ISO 8601 timestamp such as 2026-11-01T09:00:00Z, or a duration back from now such as 15m, 24h or 7d",
+  })
+  .describe("an ISO 8601 timestamp, or a duration back from now: 15m, 24h, 7d, 1h30m");
+export type AuditSince = z.infer<typeof AuditSince>;
+
+/**
  * Query of `GET /v1/audit`. Strict: a filter the log does not know (`actor=…`) is refused, never
  * ignored — an auditor would read the unfiltered log as the filtered one.
  */
 export const AuditQuery = z.strictObject({
   ...Page.shape,
   proposalId: z.string().max(100).optional(),
-  since: Timestamp.optional(),
+  since: AuditSince.optional(),
   until: Timestamp.optional(),
   type: z.string().max(100).optional(),
   order: AuditOrder.default("asc"),

@@ -37,11 +37,27 @@ export const Timestamp = z.string().datetime({ offset: true });
 export const JsonObject = z.record(z.string(), z.unknown());
 export type JsonObject = z.infer<typeof JsonObject>;
 
-/** Who did something: an agent (through its API key), a person, or Loopgate itself. */
+/**
+ * How a person acted: through an API key (a script or an integration acting as them) or a session
+ * they signed in to, each by its id (`loopgate keys list` names the key; the `session.started` entry
+ * records the sign-in).
+ */
+export const ActorVia = z.object({
+  kind: z.enum(["key", "session"]),
+  id: z.string(),
+});
+export type ActorVia = z.infer<typeof ActorVia>;
+
+/**
+ * Who did something: an agent (through its API key), a person, or Loopgate itself. A person's acts
+ * recorded since the credential was recorded say `via` which one; older entries and the entries of a
+ * sign-in itself have none.
+ */
 export const Actor = z.object({
   kind: z.enum(["agent", "user", "system"]),
   id: z.string(),
   name: z.string(),
+  via: ActorVia.optional().describe("a person's acts: the API key or the session they acted through"),
 });
 export type Actor = z.infer<typeof Actor>;
 

@@ -9,7 +9,7 @@ function draft(i: number): AuditDraft {
     at: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
     actor:
       i % 3 === 0
-        ? { kind: "user", id: `u${i}`, name: `Reviewer ${i}` }
+        ? { kind: "user", id: `u${i}`, name: `Reviewer ${i}`, via: { kind: "session", id: `s${i}` } }
         : { kind: "system", id: "loopgate", name: "Loopgate" },
     type: i % 2 === 0 ? "proposal.routed" : "review.decided",
     proposalId: i % 5 === 0 ? null : `p${i}`,
@@ -115,6 +115,13 @@ describe("verifyAuditChain", () => {
       /hash does not match its content/,
     ],
     [
+      "actor's credential",
+      (e) => {
+        e.actor.via = { kind: "key", id: "k-forged" };
+      },
+      /hash does not match its content/,
+    ],
+    [
       "at",
       (e) => {
         e.at = "2030-01-01T00:00:00.000Z";
@@ -173,6 +180,16 @@ describe("verifyAuditChain", () => {
       }
     },
   );
+
+  it("refuses a field inside the actor's credential that the hash does not cover", () => {
+    const entries = clone(CHAIN);
+    (entries[2]!.actor.via as Record<string, unknown>).note = "added later";
+    expect(verifyAuditChain(entries)).toMatchObject({
+      ok: false,
+      seq: 3,
+      reason: expect.stringMatching(/field "actor\.via\.note" is not covered by the hash/),
+    });
+  });
 
   it("says plainly which link broke", () => {
     const changed = clone(CHAIN);

@@ -106,13 +106,13 @@ describe("verifyAuditChain with a checkpoint", () => {
     });
   });
 
-  it("detects truncation after the checkpoint", () => {
+  it("detects an export that ends before the checkpointed entry (older, or truncated)", () => {
     expect(verifyAuditChain(CHAIN.slice(0, 90), { checkpoint: cp(100) })).toEqual({
       ok: false,
       seq: 91,
       line: 91,
       reason:
-        "the export ends at entry 90 but the checkpoint covers entry 100: entries 91–100 are missing (the log was truncated)",
+        "the export ends at entry 90 but the checkpoint covers up to entry 100: entries 91–100 are not in it (an export older than the checkpoint, or one cut short)",
     });
     expect(verifyAuditChain([], { checkpoint: cp(1) })).toMatchObject({ ok: false, seq: 1, line: 1 });
   });

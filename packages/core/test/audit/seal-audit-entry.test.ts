@@ -65,9 +65,17 @@ function object(next: () => number, depth: number): Record<string, unknown> {
 }
 
 function draft(next: () => number): AuditDraft {
+  const actor: AuditDraft["actor"] = {
+    kind: next() < 0.5 ? "agent" : "user",
+    id: text(next),
+    name: text(next),
+  };
+  // A person's credential, on some entries, as the server records it.
+  if (actor.kind === "user" && next() < 0.5)
+    actor.via = { kind: next() < 0.5 ? "key" : "session", id: text(next) };
   return {
     at: new Date(Date.UTC(2026, 0, 1) + Math.floor(next() * 1e10)).toISOString(),
-    actor: { kind: next() < 0.5 ? "agent" : "user", id: text(next), name: text(next) },
+    actor,
     type: next() < 0.5 ? "proposal.routed" : text(next),
     proposalId: next() < 0.3 ? null : text(next),
     data: object(next, 0),
@@ -116,6 +124,33 @@ describe("sealing an audit entry", () => {
     expect(auditEntryText(oddHash, canonicalJson(entry.data))).toBe(canonicalJson(oddHash));
     const badSeq = { ...entry, seq: Number.NaN };
     expect(() => auditEntryText(badSeq, canonicalJson(entry.data))).toThrow(TypeError);
+  });
+
+  it("keeps a person's credential in the hash, copied down to its kind and id like the actor", () => {
+    const base: AuditDraft = {
+      at: "2026-01-01T00:00:00.000Z",
+      actor: { kind: "user", id: "u1", name: "Ada" },
+      type: "decision.recorded",
+      proposalId: "p1",
+      data: { verdict: "approve" },
+    };
+    const plain = sealAuditEntry(base, 1, GENESIS_HASH);
+    const viaKey = sealAuditEntry(
+      { ...base, actor: { ...base.actor, via: { kind: "key", id: "k1" } } },
+      1,
+      GENESIS_HASH,
+    );
+    const viaSession = sealAuditEntry(
+      { ...base, actor: { ...base.actor, via: { kind: "session", id: "k1" } } },
+      1,
+      GENESIS_HASH,
+    );
+    expect(new Set([plain.hash, viaKey.hash, viaSession.hash]).size).toBe(3);
+    expect(plain.actor).toEqual({ kind: "user", id: "u1", name: "Ada" });
+    expect("via" in plain.actor).toBe(false);
+    const extra = { kind: "key", id: "k1", note: "not hashed" } as { kind: "key"; id: string };
+    const copied = sealAuditEntry({ ...base, actor: { ...base.actor, via: extra } }, 1, GENESIS_HASH);
+    expect(copied).toEqual(viaKey);
   });
 
   it("refuses data JSON cannot carry, before anything is hashed", () => {

@@ -1,5 +1,5 @@
 import { Loopgate } from "../client.ts";
-import { DecisionTimeoutError, UnprocessableError } from "../errors.ts";
+import { DecisionTimeoutError, decisionTimeout, UnprocessableError } from "../errors.ts";
 import {
   ActionBlockedError,
   ActionCancelledError,
@@ -170,7 +170,7 @@ export async function awaitDecided(
   signal?: AbortSignal,
 ): Promise<Exclude<ToolCallOutcome, { approved: null }>> {
   const outcome = await awaitOutcome(client, proposal, Math.max(0, deadline - Date.now()), signal);
-  if (outcome.approved === null) throw new DecisionTimeoutError(outcome.proposal, waitMs);
+  if (outcome.approved === null) throw decisionTimeout(outcome.proposal, waitMs);
   return outcome;
 }
 

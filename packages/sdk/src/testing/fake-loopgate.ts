@@ -1,4 +1,4 @@
-import { DecisionTimeoutError, InvalidInputError, NotFoundError, UnprocessableError } from "../errors.ts";
+import { decisionTimeout, InvalidInputError, NotFoundError, UnprocessableError } from "../errors.ts";
 import { type GateAction, type GateContext, type GateOptions, type GateOutcome, gate } from "../gate.ts";
 import type { LoopgateClient } from "../loopgate-client.ts";
 import { isSettled } from "../proposal-status.ts";
@@ -112,7 +112,7 @@ export class FakeLoopgate implements LoopgateClient {
       const entry = this.#entry(id);
       if (isSettled(entry.proposal.status)) return clone(entry.proposal);
       const now = Date.now();
-      if (now >= deadline) throw new DecisionTimeoutError(clone(entry.proposal), timeoutMs);
+      if (now >= deadline) throw decisionTimeout(clone(entry.proposal), timeoutMs);
       const wake = Math.min(deadline, entry.planned?.at ?? Number.POSITIVE_INFINITY);
       await this.#state.nextChange(wake - now, options.signal);
     }

@@ -1,4 +1,10 @@
-import { type AuditCheckpoint, type AuditEntry, AuditQuery, signCheckpoint } from "@loopgate/core";
+import {
+  type AuditCheckpoint,
+  type AuditEntry,
+  AuditQuery,
+  resolveSince,
+  signCheckpoint,
+} from "@loopgate/core";
 import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
@@ -6,6 +12,7 @@ import { parseInput } from "./zod-issues.ts";
 
 /**
  * Audit entries filtered by proposal, type and time, oldest first or (`order=desc`) newest first.
+ * `since` may be a duration back from now (`24h`), resolved here against the server's clock.
  * Owners and auditors only.
  */
 export async function listAudit(
@@ -14,8 +21,12 @@ export async function listAudit(
   query: Record<string, string>,
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   requireRole(principal, ["owner", "auditor"]);
-  const { limit, cursor, order, ...filter } = parseInput(AuditQuery, query, "invalid_query", "query");
-  return deps.store.listAudit(filter, limit, cursor, order);
+  const { limit, cursor, order, since, ...filter } = parseInput(AuditQuery, query, "invalid_query", "query");
+  const window = since === undefined ? filter : { ...filter, since: resolveSince(since, deps.now()) };
+  const page = await deps.store.listAudit(window, limit, cursor, order);
+  // An entry an auditor has read must not be lost to a power cut (a claim commits without an fsync).
+  await deps.store.makeDurable();
+  return page;
 }
 
 /** A signed statement of the chain head, to keep beside an export and verify it against later. */
@@ -26,6 +37,8 @@ export async function auditCheckpoint(
 ): Promise<AuditCheckpoint> {
   requireRole(principal, ["owner", "auditor"]);
   const head = await deps.store.auditHead();
+  // Signed only once durable: a checkpoint must never name an entry a power cut could still take back.
+  await deps.store.makeDurable();
   if (head === null) {
     throw new AppError(
       "not_found",

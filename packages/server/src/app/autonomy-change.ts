@@ -56,10 +56,15 @@ export async function commitStageChange(
     at,
   };
   const createdBy = change.by?.name ?? "loopgate";
+  const version = active.version + 1;
   const result = await deps.store.commit({
     writes: [
-      { kind: "insertPolicy", row: { text: active.text, hash: active.hash, createdAt: at, createdBy } },
-      ...change.writes(active.version + 1),
+      {
+        kind: "insertPolicy",
+        row: { text: active.text, hash: active.hash, createdAt: at, createdBy },
+        expectVersion: version,
+      },
+      ...change.writes(version),
       { kind: "changeStage", row, expectChangeId: change.expectChangeId },
     ],
     audit: [
@@ -72,15 +77,27 @@ export async function commitStageChange(
         actor: change.actor,
         type: "policy.loaded",
         proposalId: null,
-        data: { hash: active.hash, source: `autonomy:${row.id}`, previousVersion: active.version },
+        data: {
+          version,
+          hash: active.hash,
+          source: `autonomy:${row.id}`,
+          previousVersion: active.version,
+        },
       },
     ],
   });
-  if (!result.ok || result.policyVersion === undefined) return null;
-  deps.policies.activate({ ...active, version: result.policyVersion, createdAt: at, createdBy });
+  if (!result.ok) return null;
+  deps.policies.activate({ ...active, version, createdAt: at, createdBy });
   calibrationCache(deps).invalidate();
-  const event = { proposalId: null, reviewId: null, queue: null, at };
-  deps.events.publish({ ...event, type: "policy.loaded", agentId: null, status: null });
-  deps.events.publish({ ...event, type: "autonomy.changed", agentId: change.agentId, status: change.to });
-  return { ...row, policyVersion: result.policyVersion };
+  deps.events.publishDeskWide("policy.loaded", at, version);
+  deps.events.publish({
+    type: "autonomy.changed",
+    proposalId: null,
+    reviewId: null,
+    agentId: change.agentId,
+    queue: null,
+    status: change.to,
+    at,
+  });
+  return { ...row, policyVersion: version };
 }

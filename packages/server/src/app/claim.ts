@@ -1,8 +1,8 @@
-import { ClaimInput, type ReviewItem } from "@loopgate/core";
+import { type Actor, ClaimInput, type ReviewItem } from "@loopgate/core";
 import type { ReviewRow, Write } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
-import { type Principal, requireDecider } from "./principal.ts";
+import { actorOf, type Principal, requireDecider } from "./principal.ts";
 import { claimedByOther, isOpen, loadReview, refuseClosed } from "./review-access.ts";
 import { reviewItem } from "./review-item.ts";
 import { parseInput } from "./zod-issues.ts";
@@ -80,6 +80,7 @@ export function commitClaim(
     deps,
     review,
     { claimedBy: by, claimExpiresAt: expiresAt, updatedAt: at },
+    actorOf(person),
     "review.claimed",
     { by, expiresAt },
     alongside,
@@ -108,6 +109,7 @@ export async function releaseReview(
     deps,
     review,
     { claimedBy: null, claimExpiresAt: null, updatedAt: at },
+    actorOf(person),
     "review.released",
     { by: { id: person.user.id, name: person.user.name } },
   );
@@ -118,12 +120,12 @@ async function write(
   deps: AppDeps,
   review: ReviewRow,
   set: Partial<ReviewRow>,
+  actor: Actor,
   type: string,
   data: Record<string, unknown>,
   alongside: readonly Write[] = [],
 ): Promise<ReviewRow> {
   const at = set.updatedAt ?? deps.now().toISOString();
-  const actor = set.claimedBy ?? (data.by as { id: string; name: string });
   const result = await deps.store.commit({
     // A claim or a release lapses on its own; losing the latest in a power cut costs a reviewer a
     // re-claim, so it does not wait for the disk (it still survives a crash of the server).
@@ -132,7 +134,7 @@ async function write(
     audit: [
       {
         at,
-        actor: { kind: "user", id: actor.id, name: actor.name },
+        actor,
         type,
         proposalId: review.proposalId,
         data: { reviewId: review.id, ...data },

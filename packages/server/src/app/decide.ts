@@ -25,7 +25,7 @@ import { executionPlan } from "./execution-plan.ts";
 import { expireReview } from "./expire.ts";
 import { hashPayloadNative } from "./native-hash.ts";
 import { decideAfterExecution } from "./post-review.ts";
-import { type Principal, requireDecider } from "./principal.ts";
+import { type Person, type Principal, personActor, personOf, requireDecider } from "./principal.ts";
 import { refuseStalePacket, viewerPacketHash } from "./proposal-view.ts";
 import { addMs, infoWindowMs, reviewOpenedEntry } from "./propose.ts";
 import {
@@ -114,11 +114,11 @@ export async function decide(
         ? { ...input, packetHash: viewerPacketHash(proposal, principal) }
         : input;
     // A review opened after the action already ran (post_review, sampling): no approval to give.
-    const afterExecution = await decideAfterExecution(deps, person.user, review, proposal, decided, now);
+    const afterExecution = await decideAfterExecution(deps, personOf(person), review, proposal, decided, now);
     if (afterExecution !== null) return afterExecution;
     const policy = await deps.policies.version(review.policyVersion);
     const outcome = await planOrRefuse(deps, review, person.user, () =>
-      plan(deps, person.user, review, proposal, policy, decided, now),
+      plan(deps, personOf(person), review, proposal, policy, decided, now),
     );
     withDecisionVigilance(
       outcome,
@@ -203,7 +203,7 @@ function isOpenStatus(status: ReviewRow["status"]): boolean {
 /** Works out every row a decision changes; pure apart from ids. */
 function plan(
   deps: AppDeps,
-  user: { id: string; name: string },
+  user: Person,
   review: ReviewRow,
   proposal: ProposalRow,
   policy: CompiledPolicy,
@@ -310,7 +310,7 @@ function plan(
   const audit: AuditDraft[] = [
     {
       at,
-      actor: { kind: "user", id: user.id, name: user.name },
+      actor: personActor(user),
       type: "decision.recorded",
       proposalId: proposal.id,
       data: {

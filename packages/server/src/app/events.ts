@@ -21,6 +21,8 @@ export interface ChangeEvent {
   queue: string | null;
   status: string | null;
   at: string;
+  /** On `policy.loaded`: the policy version put in force, as its audit entry records it. */
+  policyVersion?: number;
 }
 
 /**
@@ -46,10 +48,27 @@ export class EventBus {
 
   /**
    * Publishes a change to the whole desk, naming no proposal, review, agent, queue or status: a policy
-   * version put in force, a stop created or lifted. Who hears of it: `maySee` in the events route.
+   * version put in force (with its number), a stop created or lifted. Who hears of it: `maySee` in the
+   * events route.
    */
-  publishDeskWide(type: "policy.loaded" | "stop.created" | "stop.lifted", at: string): void {
-    this.publish({ type, proposalId: null, reviewId: null, agentId: null, queue: null, status: null, at });
+  publishDeskWide(type: "policy.loaded", at: string, policyVersion: number): void;
+  publishDeskWide(type: "stop.created" | "stop.lifted", at: string): void;
+  publishDeskWide(
+    type: "policy.loaded" | "stop.created" | "stop.lifted",
+    at: string,
+    policyVersion?: number,
+  ): void {
+    const event: ChangeEvent = {
+      type,
+      proposalId: null,
+      reviewId: null,
+      agentId: null,
+      queue: null,
+      status: null,
+      at,
+    };
+    if (policyVersion !== undefined) event.policyVersion = policyVersion;
+    this.publish(event);
   }
 
   /**

@@ -13,9 +13,12 @@ import { policyTextHash } from "./policy-registry.ts";
 import { actorOf, type Principal, requireRole } from "./principal.ts";
 import { parseInput } from "./zod-issues.ts";
 
+/** How often a load is tried again when another writer put a policy version in force meanwhile. */
+const LOAD_ATTEMPTS = 3;
+
 /**
- * Validates a policy text and stores it as a new version (audited), unless it is the same text as
- * the active version. Returns the version in force afterwards.
+ * Validates a policy text and stores it as a new version (audited as `policy.loaded` with the version
+ * it created), unless it is the same text as the active version. Returns the version in force afterwards.
  */
 export async function installPolicy(
   deps: AppDeps,
@@ -26,35 +29,44 @@ export async function installPolicy(
   const check = loadPolicy(text, { version: 0 });
   if (!check.ok) throw invalidPolicy(check.problems, "load it again");
   const hash = policyTextHash(text);
-  const active = await deps.store.activePolicy();
-  if (active !== null && active.hash === hash) {
-    deps.policies.activate(active);
-    return { version: active.version, changed: false };
+  for (let attempt = 1; attempt <= LOAD_ATTEMPTS; attempt++) {
+    const active = await deps.store.activePolicy();
+    if (active !== null && active.hash === hash) {
+      deps.policies.activate(active);
+      return { version: active.version, changed: false };
+    }
+    const at = deps.now().toISOString();
+    // The entry names the version it creates; the store refuses the change if another writer took
+    // that number meanwhile (replicas starting with the same file), and the load is tried again.
+    const version = (active?.version ?? 0) + 1;
+    const result = await deps.store.commit({
+      writes: [
+        {
+          kind: "insertPolicy",
+          row: { text, hash, createdAt: at, createdBy: actor.name },
+          expectVersion: version,
+        },
+      ],
+      audit: [
+        {
+          at,
+          actor,
+          type: "policy.loaded",
+          proposalId: null,
+          data: { version, hash, source, previousVersion: active?.version ?? null },
+        },
+      ],
+    });
+    if (!result.ok) continue;
+    deps.policies.activate({ version, text, hash, createdAt: at, createdBy: actor.name });
+    deps.events.publishDeskWide("policy.loaded", at, version);
+    return { version, changed: true };
   }
-  const at = deps.now().toISOString();
-  const result = await deps.store.commit({
-    writes: [{ kind: "insertPolicy", row: { text, hash, createdAt: at, createdBy: actor.name } }],
-    audit: [
-      {
-        at,
-        actor,
-        type: "policy.loaded",
-        proposalId: null,
-        data: { hash, source, previousVersion: active?.version ?? null },
-      },
-    ],
-  });
-  if (!result.ok || result.policyVersion === undefined) {
-    throw new AppError(
-      "conflict",
-      "policy_changed",
-      "Another policy was loaded at the same moment: try again",
-    );
-  }
-  const version = result.policyVersion;
-  deps.policies.activate({ version, text, hash, createdAt: at, createdBy: actor.name });
-  deps.events.publishDeskWide("policy.loaded", at);
-  return { version, changed: true };
+  throw new AppError(
+    "conflict",
+    "policy_changed",
+    "Other policies were loaded at the same moment: read the policy in force and try again",
+  );
 }
 
 /** A 400 listing a policy's problems, each with its path, line and column; `retry` says what to do after fixing. */

@@ -11,6 +11,7 @@ import { AppError } from "./app-error.ts";
 import { decisionRow } from "./decision-row.ts";
 import type { AppDeps } from "./deps.ts";
 import { hashPayloadNative } from "./native-hash.ts";
+import { type Person, personActor } from "./principal.ts";
 import { reviewLabelWrites } from "./review-labels.ts";
 import { rollbackPart } from "./rollback.ts";
 
@@ -22,7 +23,7 @@ import { rollbackPart } from "./rollback.ts";
  */
 export async function decideAfterExecution(
   deps: AppDeps,
-  user: { id: string; name: string },
+  user: Person,
   review: ReviewRow,
   proposal: ProposalRow,
   input: DecisionInput,
@@ -57,7 +58,7 @@ export async function decideAfterExecution(
       expectVersion: review.version,
       set: {
         status: "decided",
-        approvers: input.verdict === "approve" ? [{ ...user, at }] : review.approvers,
+        approvers: input.verdict === "approve" ? [{ id: user.id, name: user.name, at }] : review.approvers,
         claimedBy: null,
         claimExpiresAt: null,
         updatedAt: at,
@@ -67,7 +68,7 @@ export async function decideAfterExecution(
   const audit: AuditDraft[] = [
     {
       at,
-      actor: { kind: "user", id: user.id, name: user.name },
+      actor: personActor(user),
       type: "decision.recorded",
       proposalId: proposal.id,
       data: {
@@ -98,7 +99,7 @@ export async function decideAfterExecution(
       );
       audit.push({
         at,
-        actor: { kind: "user", id: user.id, name: user.name },
+        actor: personActor(user),
         type: "execution.cancelled",
         proposalId: proposal.id,
         data: { executionId: original.id, because: "rejected_in_post_review" },
@@ -112,7 +113,7 @@ export async function decideAfterExecution(
         proposal,
         executions,
         policy,
-        { kind: "user", id: user.id, name: user.name },
+        personActor(user),
         input.comment ?? "rejected in post-review",
         now,
       );

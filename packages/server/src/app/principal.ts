@@ -1,4 +1,4 @@
-import type { Actor } from "@loopgate/core";
+import type { Actor, ActorVia } from "@loopgate/core";
 import type { UserRow } from "../store/store.ts";
 import { AppError } from "./app-error.ts";
 
@@ -7,11 +7,41 @@ export type Principal =
   | { kind: "agent"; keyId: string; agentId: string; actions: readonly string[] | null }
   | { kind: "user"; keyId: string | null; user: UserRow; sessionId?: string };
 
+/** A person acting, as the audit log names them: who, and through which credential. */
+export interface Person {
+  id: string;
+  name: string;
+  via?: ActorVia;
+}
+
+/**
+ * The person behind a user principal, with the API key or session they act through.
+ *
+ * @example
+ * ```ts
+ * personOf({ kind: "user", keyId: "k1", user }); // { id: user.id, name: user.name, via: { kind: "key", id: "k1" } }
+ * ```
+ */
+export function personOf(principal: Extract<Principal, { kind: "user" }>): Person {
+  const { id, name } = principal.user;
+  if (principal.keyId !== null) return { id, name, via: { kind: "key", id: principal.keyId } };
+  if (principal.sessionId !== undefined)
+    return { id, name, via: { kind: "session", id: principal.sessionId } };
+  return { id, name };
+}
+
+/** The audit actor for a person; `via` only when known (an absent key, never an undefined one, hashes alike). */
+export function personActor(person: Person): Actor {
+  return person.via === undefined
+    ? { kind: "user", id: person.id, name: person.name }
+    : { kind: "user", id: person.id, name: person.name, via: person.via };
+}
+
 /** The audit actor for a principal. */
 export function actorOf(principal: Principal): Actor {
   return principal.kind === "agent"
     ? { kind: "agent", id: principal.agentId, name: principal.agentId }
-    : { kind: "user", id: principal.user.id, name: principal.user.name };
+    : personActor(personOf(principal));
 }
 
 export const SYSTEM_ACTOR: Actor = Object.freeze({ kind: "system", id: "loopgate", name: "Loopgate" });

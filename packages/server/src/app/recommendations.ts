@@ -134,17 +134,19 @@ export async function approveRecommendation(
   const previous = thresholds.find((t) => t.agentId === row.agentId && t.actionType === row.actionType);
   const at = deps.now().toISOString();
   const person = { id: owner.user.id, name: owner.user.name };
+  const version = active.version + 1;
   const result = await deps.store.commit({
     writes: [
       {
         kind: "insertPolicy",
         row: { text: active.text, hash: active.hash, createdAt: at, createdBy: person.name },
+        expectVersion: version,
       },
       {
         kind: "approveRecommendation",
         id,
         expectVersion: row.version,
-        expectPolicyVersion: active.version + 1,
+        expectPolicyVersion: version,
         approvedBy: person,
         approvedAt: at,
       },
@@ -171,20 +173,25 @@ export async function approveRecommendation(
         actor: actorOf(principal),
         type: "policy.loaded",
         proposalId: null,
-        data: { hash: active.hash, source: `recommendation:${id}`, previousVersion: active.version },
+        data: {
+          version,
+          hash: active.hash,
+          source: `recommendation:${id}`,
+          previousVersion: active.version,
+        },
       },
     ],
   });
-  if (!result.ok || result.policyVersion === undefined) throw changedMeanwhile(id);
-  deps.policies.activate({ ...active, version: result.policyVersion, createdAt: at, createdBy: person.name });
+  if (!result.ok) throw changedMeanwhile(id);
+  deps.policies.activate({ ...active, version, createdAt: at, createdBy: person.name });
   calibrationCache(deps).invalidate();
-  deps.events.publishDeskWide("policy.loaded", at);
+  deps.events.publishDeskWide("policy.loaded", at, version);
   return recommendationView({
     ...row,
     status: "approved",
     approvedBy: person,
     approvedAt: at,
-    policyVersion: result.policyVersion,
+    policyVersion: version,
     version: row.version + 1,
   });
 }

@@ -12,7 +12,7 @@ import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { executionItem } from "./execution-view.ts";
 import { hashPayloadNative } from "./native-hash.ts";
-import { type Principal, requireDecider } from "./principal.ts";
+import { actorOf, type Principal, requireDecider } from "./principal.ts";
 import { refuseStalePacket } from "./proposal-view.ts";
 import {
   claimedByOther,
@@ -118,7 +118,7 @@ export async function reconcile(
   const mirrored = proposalExecutionStatus(execution.kind, status);
   if (mirrored !== null)
     writes.push({ kind: "setProposalExecutionStatus", proposalId: review.proposalId, status: mirrored, at });
-  const actor = { kind: "user" as const, id: user.id, name: user.name };
+  const actor = actorOf(person);
   const closing =
     orphaned === null
       ? null
@@ -129,7 +129,7 @@ export async function reconcile(
     audit: [
       {
         at,
-        actor: { kind: "user", id: user.id, name: user.name },
+        actor,
         type: "execution.reconciled",
         proposalId: review.proposalId,
         data: {

@@ -12,7 +12,7 @@ import { AppError } from "./app-error.ts";
 import { isBlindReview } from "./blind-review.ts";
 import type { AppDeps } from "./deps.ts";
 import { hashPayloadNative } from "./native-hash.ts";
-import { type Principal, requireDecider } from "./principal.ts";
+import { actorOf, type Principal, requireDecider } from "./principal.ts";
 import { isOpen, loadProposal, loadReview } from "./review-access.ts";
 import { parseInput } from "./zod-issues.ts";
 
@@ -162,7 +162,7 @@ export async function recordJudgement(
   const row = { ...activityRow(review, person.user.id, proposal), firstOpenedAt: at, judgement };
   const audit: AuditDraft = {
     at,
-    actor: { kind: "user", id: person.user.id, name: person.user.name },
+    actor: actorOf(person),
     type: "review.judged",
     proposalId: proposal.id,
     data: {

@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { AuditCheckpoint, type ChainVerification, GENESIS_HASH, verifyAuditChain } from "@loopgate/core";
 import { type Command, InvalidArgumentError } from "commander";
 import { CliError, EXIT } from "./cli-error.ts";
@@ -45,47 +45,100 @@ async function verifyExport(file: string, flags: VerifyFlags): Promise<void> {
   assertReadableFile(file);
   const checkpoint = flags.checkpoint === undefined ? undefined : await readCheckpoint(flags.checkpoint);
   if (typeof checkpoint === "string") {
-    report(file, { ok: false, seq: null, line: 0, reason: checkpoint }, undefined, 0, flags);
+    report({ ok: false, seq: null, line: 0, reason: checkpoint }, null, checkpoint, flags, file);
     return;
   }
+  const source = readLinesSync(file);
   let lines = 0;
-  const counted = (function* () {
-    for (const line of readLinesSync(file)) {
-      lines += 1;
-      yield line;
-    }
-  })();
-  const result = verifyAuditChain(counted, {
-    ...(checkpoint === undefined ? {} : { checkpoint }),
-    ...(flags.trustedKey === undefined ? {} : { trustedKeys: flags.trustedKey }),
-  });
-  report(file, result, checkpoint, lines, flags);
+  // An iterator without `return`: the verifier stopping early does not close it, so afterwards one more
+  // look tells whether the bad line was the file's last (see `cutShort`). Closed in `finally`.
+  const counted: Iterable<string> = {
+    [Symbol.iterator]: () => ({
+      next: () => {
+        const next = source.next();
+        if (next.done !== true) lines += 1;
+        return next;
+      },
+    }),
+  };
+  try {
+    const result = verifyAuditChain(counted, {
+      ...(checkpoint === undefined ? {} : { checkpoint }),
+      ...(flags.trustedKey === undefined ? {} : { trustedKeys: flags.trustedKey }),
+    });
+    const lastLine = result.ok || result.line > lines || source.next().done === true;
+    const shortfall = result.ok
+      ? null
+      : describeShortfall(result, checkpoint, lines, lastLine && cutShort(file));
+    report(result, shortfall, checkpoint, flags, file);
+  } finally {
+    source.return();
+  }
+}
+
+/**
+ * What went wrong when the file ends too soon, in plain words: the export ends before the checkpointed
+ * entry, or its last line is cut off in the middle of an entry. Null for any other failure.
+ */
+interface Shortfall {
+  /** What to print after `FAILED`, and the JSON `reason`. */
+  reason: string;
+  /** For scripts: the last entry in the file (0: none), and whether the file was certainly cut short. */
+  exportEndsAt: number | null;
+  truncated: boolean;
+}
+
+function describeShortfall(
+  result: Extract<ChainVerification, { ok: false }>,
+  checkpoint: AuditCheckpoint | undefined,
+  lines: number,
+  cut: boolean,
+): Shortfall | null {
+  if (result.line > lines && checkpoint !== undefined) {
+    const last = (result.seq ?? 1) - 1;
+    // Every line `loopgate audit export` writes ends with a newline: a last line without one was cut.
+    if (cut)
+      return { reason: truncation(result.seq, checkpoint.seq, lines), exportEndsAt: last, truncated: true };
+    return { reason: olderThanCheckpoint(last, checkpoint.seq, lines), exportEndsAt: last, truncated: false };
+  }
+  if (cut && result.line === lines && result.seq === null) {
+    return {
+      reason: `the file ends in the middle of an entry at line ${lines} (the export was truncated): export it again`,
+      exportEndsAt: null,
+      truncated: true,
+    };
+  }
+  return null;
 }
 
 function report(
-  file: string,
   result: ChainVerification,
-  checkpoint: AuditCheckpoint | undefined,
-  lines: number,
+  shortfall: Shortfall | null,
+  checkpoint: AuditCheckpoint | undefined | string,
   flags: VerifyFlags,
+  file: string,
 ): void {
   if (!result.ok) process.exitCode = EXIT.failed;
+  const keyId = typeof checkpoint === "object" ? checkpoint.keyId : undefined;
   if (flags.json) {
-    sayJson({ file, ...result, ...(checkpoint === undefined ? {} : { keyId: checkpoint.keyId }) });
+    sayJson({
+      file,
+      ...result,
+      ...(shortfall === null ? {} : shortfall),
+      ...(keyId === undefined ? {} : { keyId }),
+    });
     return;
   }
-  for (const line of describe(result, checkpoint, lines)) say(line);
+  if (shortfall !== null) {
+    say(`FAILED: ${shortfall.reason}`);
+    return;
+  }
+  for (const line of describe(result, keyId)) say(line);
 }
 
-function describe(
-  result: ChainVerification,
-  checkpoint: AuditCheckpoint | undefined,
-  lines: number,
-): string[] {
+function describe(result: ChainVerification, keyId: string | undefined): string[] {
   if (!result.ok) {
     if (result.line === 0) return [`FAILED: checkpoint: ${result.reason}`];
-    if (result.line > lines && checkpoint !== undefined)
-      return [truncation(result.seq, checkpoint.seq, lines)];
     const where =
       result.seq === null ? `(line ${result.line})` : `at entry seq ${result.seq} (line ${result.line})`;
     // The verifier's reason may open with the place again ("entry 3: …"); it is already in `where`.
@@ -96,14 +149,15 @@ function describe(
   return [
     `OK: ${entries}, chain intact, head seq ${head.seq} hash ${head.hash}`,
     result.checkpoint === "verified"
-      ? `checkpoint verified (key ${checkpoint?.keyId})`
+      ? `checkpoint verified (key ${keyId})`
       : "no checkpoint given: internal consistency only",
   ];
 }
 
 /**
- * The file ended before the checkpointed entry. The verifier names the first missing entry and the line
- * it would be on, past the end of the file; say what is there and what is missing instead.
+ * The file ended before the checkpointed entry, and its last line has no newline, so it was cut. The
+ * verifier names the first missing entry and the line it would be on, past the end of the file; say
+ * what is there and what is missing instead.
  */
 function truncation(firstMissing: number | null, checkpointSeq: number, lines: number): string {
   const from = firstMissing ?? 1;
@@ -111,7 +165,38 @@ function truncation(firstMissing: number | null, checkpointSeq: number, lines: n
     from === checkpointSeq ? `entry ${from} is missing` : `entries ${from}–${checkpointSeq} are missing`;
   const ends =
     lines === 0 ? "the file has no entries" : `the file ends after entry ${from - 1} (line ${lines})`;
-  return `FAILED: ${ends}, but the checkpoint covers up to entry ${checkpointSeq}: ${missing} at the end (the export was truncated)`;
+  return `${ends}, but the checkpoint covers up to entry ${checkpointSeq}: ${missing} at the end (the export was truncated)`;
+}
+
+/**
+ * The export is whole but ends before the checkpointed entry: most likely it was made before the
+ * checkpoint (an export that lost whole lines at its end looks the same, so both are named).
+ */
+function olderThanCheckpoint(last: number, checkpointSeq: number, lines: number): string {
+  const ends = lines === 0 ? "the export has no entries" : `the export ends at entry ${last} (line ${lines})`;
+  const absent =
+    last + 1 === checkpointSeq ? `entry ${checkpointSeq} is` : `entries ${last + 1}–${checkpointSeq} are`;
+  const older = last === 0 ? "one made when the log was empty" : `one at entry ${last} or before`;
+  return (
+    `${ends}, but the checkpoint covers up to entry ${checkpointSeq}: ${absent} not in it. ` +
+    "The export is older than the checkpoint (or lost its last lines). " +
+    `Export again after the checkpoint was made, or verify this export with an older checkpoint (${older}, ` +
+    "such as the one `loopgate audit export --checkpoint-out` wrote with it)."
+  );
+}
+
+/** Whether the file's last byte is not a newline: `loopgate audit export` ends every line with one. */
+function cutShort(file: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The checkpoint in a file, or why it is not one: a failed check (exit 1), not a crash. */

@@ -45,7 +45,8 @@ export function registerStops(program: Command): void {
       "after",
       `
 From the moment this returns, nothing in scope executes: queued executions are cancelled and new
-proposals are held until the stop is lifted with loopgate resume <stop id>.
+proposals are held until the stop is lifted with loopgate resume <stop id>. An agent that has not
+proposed anything yet can be stopped too; a warning then asks you to check its name (--json: agentSeen).
 
 Examples:
   $ loopgate stop --agent support-bot --reason "sending wrong refunds"
@@ -80,16 +81,23 @@ async function stop(flags: StopFlags): Promise<void> {
         ...(flags.actionType === undefined ? {} : { actionType: flags.actionType }),
       };
   const location = storeLocation(flags);
-  const view = await withStore(location, (store) =>
-    asCli(async () => createStop(await depsFor(store), cliActor(), { scope, reason: flags.reason })),
+  const { view, agentsSeen } = await withStore(location, (store) =>
+    asCli(async () => {
+      const view = await createStop(await depsFor(store), cliActor(), { scope, reason: flags.reason });
+      return { view, agentsSeen: flags.agent === undefined ? [] : await proposingAgents(store) };
+    }),
   );
-  if (flags.json) sayJson(view);
+  // A stop may be put in place before an agent's first proposal, so an agent never seen is no error;
+  // but it is most often a typo, which would leave the real agent running.
+  const agentSeen = flags.agent === undefined ? undefined : agentsSeen.includes(flags.agent);
+  if (flags.json) sayJson(agentSeen === undefined ? view : { ...view, agentSeen });
   else say(view.id);
   // The whole command, with the data directory used here: pasted without it, resume would look elsewhere.
   note(
     `Stopped ${describe(view.scope)} in ${describeLocation(location)}. ` +
       `Lift it with: loopgate resume ${view.id}${dataDirFlag(location)}`,
   );
+  if (agentSeen === false) note(unseenAgentWarning(flags.agent!, agentsSeen));
 }
 
 async function resume(stopId: string, flags: ResumeFlags): Promise<void> {
@@ -107,6 +115,25 @@ async function resume(stopId: string, flags: ResumeFlags): Promise<void> {
   if (flags.json) sayJson(view);
   else say(view.id);
   note(`Lifted stop ${view.id} (${describe(view.scope)}); held proposals were routed again.`);
+}
+
+/** The agents that have proposed anything, sorted. */
+async function proposingAgents(store: Store): Promise<string[]> {
+  return [...new Set((await store.proposingPairs()).map((pair) => pair.agentId))].sort();
+}
+
+/** Most agent names a warning lists before it says how many more there are. */
+const AGENTS_LISTED = 10;
+
+function unseenAgentWarning(agent: string, seen: readonly string[]): string {
+  const listed = seen.slice(0, AGENTS_LISTED).join(", ");
+  const more = seen.length > AGENTS_LISTED ? ` and ${seen.length - AGENTS_LISTED} more` : "";
+  const known =
+    seen.length === 0 ? "no agent has proposed anything yet" : `agents seen so far: ${listed}${more}`;
+  return (
+    `Warning: no proposal from agent "${agent}" has been seen yet. The stop is in force and will hold ` +
+    `its proposals when they come, but check the name (${known}).`
+  );
 }
 
 /** The use cases' dependencies over a store the CLI opened (no dispatcher: the server's honours the stop). */

@@ -156,6 +156,9 @@ async function applyWrite(tx: SqlRunner, ws: string, write: Write): Promise<Writ
       // SQLite the write lock), so two writers cannot pick the same number.
       const [next] = await tx.all(SQL.nextPolicyVersion, [ws]);
       const version = Number(next?.next ?? 1);
+      if (write.expectVersion !== undefined && version !== write.expectVersion) {
+        return { conflict: { kind: "version", table: "policies", id: String(write.expectVersion) } };
+      }
       return (await tryInsert(tx, SQL.insertPolicy, policyValues(ws, version, write.row)))
         ? { policyVersion: version }
         : duplicate("policies", String(version));

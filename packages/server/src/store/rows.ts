@@ -355,6 +355,8 @@ export const AUDIT_COLUMNS = [
   "data",
   "prev_hash",
   "hash",
+  "actor_via_kind",
+  "actor_via_id",
 ] as const;
 
 /**
@@ -374,18 +376,27 @@ export function auditValues(workspaceId: string, entry: AuditEntry, dataText?: s
     dataText ?? toJson(entry.data),
     entry.prevHash,
     entry.hash,
+    entry.actor.via?.kind ?? null,
+    entry.actor.via?.id ?? null,
   ];
 }
 
 export function auditFromDb(r: DbRecord): AuditEntry {
+  const kind = text(r.actor_kind) as AuditEntry["actor"]["kind"];
+  const viaKind = textOrNull(r.actor_via_kind);
   return {
     seq: int(r.seq),
     at: text(r.at),
-    actor: {
-      kind: text(r.actor_kind) as AuditEntry["actor"]["kind"],
-      id: text(r.actor_id),
-      name: text(r.actor_name),
-    },
+    // `via` only when recorded: the entry's hash covers exactly the fields it was sealed with.
+    actor:
+      viaKind === null
+        ? { kind, id: text(r.actor_id), name: text(r.actor_name) }
+        : {
+            kind,
+            id: text(r.actor_id),
+            name: text(r.actor_name),
+            via: { kind: viaKind as "key" | "session", id: text(r.actor_via_id) },
+          },
     type: text(r.type),
     proposalId: textOrNull(r.proposal_id),
     data: fromJson(r.data),

@@ -117,26 +117,106 @@ describe("loopgate audit verify", () => {
     expect(run.stdout).toMatch(/^FAILED at entry seq 3 \(line 2\): .*entry 2 is missing/);
   });
 
-  it("detects a truncated export only with a checkpoint", async () => {
-    const truncated = [...lines.slice(0, 3), ""];
-    expect((await verifyVariant(truncated)).code).toBe(0);
-    const run = await verifyVariant(truncated, "--checkpoint", checkpointFile);
-    expect(run.code).toBe(1);
-    // The file ends at line 3: the message names what is there and what is missing, not a line 4.
-    expect(run.stdout.trim()).toBe(
+  it("says plainly when the export is older than the checkpoint, and what to do", async () => {
+    const { path, cleanup: done } = await tempDir();
+    try {
+      const data = join(path, "data");
+      const older = join(path, "older.jsonl");
+      const olderCheckpoint = join(path, "older-checkpoint.json");
+      const newerCheckpoint = join(path, "newer-checkpoint.json");
+      const key = (name: string, role: string) =>
+        runCli(["keys", "create", "--data-dir", data, "--name", name, "--role", role]);
+      expect((await key("first-bot", "agent")).code).toBe(0);
+      const exported = await runCli([
+        "audit",
+        "export",
+        "--data-dir",
+        data,
+        "--out",
+        older,
+        "--checkpoint-out",
+        olderCheckpoint,
+      ]);
+      expect(exported.code, exported.stderr).toBe(0);
+      // The log grows (a person's key: user.created and key.created), and a checkpoint is made later.
+      expect((await key("rita", "reviewer")).code).toBe(0);
+      const later = await runCli([
+        "audit",
+        "export",
+        "--data-dir",
+        data,
+        "--out",
+        join(path, "newer.jsonl"),
+        "--checkpoint-out",
+        newerCheckpoint,
+      ]);
+      expect(later.code, later.stderr).toBe(0);
+
+      const run = await runCli(["audit", "verify", older, "--checkpoint", newerCheckpoint]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe(
+        "FAILED: the export ends at entry 1 (line 1), but the checkpoint covers up to entry 3: entries 2–3 are not in it. " +
+          "The export is older than the checkpoint (or lost its last lines). Export again after the checkpoint was made, " +
+          "or verify this export with an older checkpoint (one at entry 1 or before, such as the one " +
+          "`loopgate audit export --checkpoint-out` wrote with it).\n",
+      );
+      expect(run.stdout).not.toContain("truncated");
+      const json = await runCli(["audit", "verify", older, "--checkpoint", newerCheckpoint, "--json"]);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        ok: false,
+        seq: 2,
+        exportEndsAt: 1,
+        truncated: false,
+        reason: expect.stringContaining("The export is older than the checkpoint"),
+      });
+      // With the checkpoint written beside it, the older export verifies.
+      expect((await runCli(["audit", "verify", older, "--checkpoint", olderCheckpoint])).code).toBe(0);
+    } finally {
+      await done();
+    }
+  });
+
+  it("keeps calling a file cut short truncated: a last line without its newline, or cut mid-entry", async () => {
+    // Every exported line ends with a newline; here the file stops right after entry 3's closing brace.
+    const cut = await verifyVariant(lines.slice(0, 3), "--checkpoint", checkpointFile);
+    expect(cut.code).toBe(1);
+    expect(cut.stdout.trim()).toBe(
       "FAILED: the file ends after entry 3 (line 3), but the checkpoint covers up to entry 5: " +
         "entries 4–5 are missing at the end (the export was truncated)",
     );
-    const oneShort = await verifyVariant([...lines.slice(0, 4), ""], "--checkpoint", checkpointFile);
+    const oneShort = await verifyVariant(lines.slice(0, 4), "--checkpoint", checkpointFile);
     expect(oneShort.code).toBe(1);
     expect(oneShort.stdout).toContain(
       "the file ends after entry 4 (line 4), but the checkpoint covers up to entry 5: entry 5 is missing at the end",
     );
+    const json = await verifyVariant(lines.slice(0, 3), "--checkpoint", checkpointFile, "--json");
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exportEndsAt: 3, truncated: true });
+
+    // Cut in the middle of entry 4: named as such, with or without a checkpoint.
+    const midEntry = [...lines.slice(0, 3), (lines[3] ?? "").slice(0, 40)];
+    for (const flags of [[], ["--checkpoint", checkpointFile]]) {
+      const run = await verifyVariant(midEntry, ...flags);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe(
+        "FAILED: the file ends in the middle of an entry at line 4 (the export was truncated): export it again\n",
+      );
+    }
+    // The same broken line with more after it is not a truncation.
+    const inside = await verifyVariant([...midEntry, lines[4] ?? "", ""]);
+    expect(inside.stdout).toMatch(/^FAILED \(line 4\): .*not valid JSON/);
+  });
+
+  it("detects an export that ends early only with a checkpoint", async () => {
+    const early = [...lines.slice(0, 3), ""];
+    expect((await verifyVariant(early)).code).toBe(0);
+    expect((await verifyVariant(early, "--checkpoint", checkpointFile)).code).toBe(1);
     const empty = await verifyVariant([], "--checkpoint", checkpointFile);
     expect(empty.code).toBe(1);
     expect(empty.stdout).toContain(
-      "FAILED: the file has no entries, but the checkpoint covers up to entry 5: entries 1–5 are missing",
+      "FAILED: the export has no entries, but the checkpoint covers up to entry 5: entries 1–5 are not in it.",
     );
+    expect(empty.stdout).toContain("(one made when the log was empty,");
   });
 
   it("names a line that is not JSON instead of crashing", async () => {

@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, type CliRun, dataDirWithPolicy, runCli, tempDir } from "./run-cli.ts";
+import { createApiKey } from "../../src/app/api-keys.ts";
+import { SYSTEM_ACTOR } from "../../src/app/principal.ts";
+import { startServer } from "../../src/http/start-server.ts";
+import { BIN, type CliRun, dataDirWithPolicy, fixture, REPO_ROOT, runCli, tempDir } from "./run-cli.ts";
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -62,6 +65,81 @@ describe("loopgate stop", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       "loopgate: say what to stop: --agent <id>, --action-type <type> (both: that agent's actions of that type), or --all\n",
+    );
+  });
+});
+
+describe("loopgate stop for a scope nothing has used yet", () => {
+  let desk: string;
+
+  beforeAll(async () => {
+    // support-bot has proposed once; no other agent has.
+    desk = join(root, "desk");
+    const server = await startServer({
+      port: 0,
+      dataDir: desk,
+      policyFile: join(REPO_ROOT, fixture("good-policy.yaml")),
+      logLevel: "silent",
+    });
+    try {
+      const { secret } = await createApiKey(
+        server.deps.store,
+        { name: "support-bot", role: "agent", actions: null },
+        { now: () => new Date().toISOString(), ids: server.deps.newId, actor: SYSTEM_ACTOR },
+      );
+      const proposed = await fetch(`${server.url}/v1/proposals`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          action: { type: "billing.refund", payload: { amount: 20, currency: "EUR" } },
+        }),
+      });
+      expect(proposed.status).toBe(201);
+    } finally {
+      await server.close();
+    }
+  });
+
+  const stop = (...args: string[]) => runCli(["stop", "--data-dir", desk, "--reason", "checking", ...args]);
+
+  it("stops an agent never seen, but warns on stderr to check the name", async () => {
+    const run = await stop("--agent", "suport-bot");
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^[0-9a-f-]{36}$/);
+    expect(run.stderr).toContain(
+      'Warning: no proposal from agent "suport-bot" has been seen yet. The stop is in force and will hold ' +
+        "its proposals when they come, but check the name (agents seen so far: support-bot).\n",
+    );
+    // It is in force all the same: an agent's first proposal can be stopped before it comes.
+    const resumed = await runCli(["resume", run.stdout.trim(), "--data-dir", desk]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+  });
+
+  it("says so in --json as agentSeen, and does not warn about an agent that has proposed", async () => {
+    const unseen = await stop("--agent", "night-bot", "--json");
+    expect(unseen.code, unseen.stderr).toBe(0);
+    expect(JSON.parse(unseen.stdout)).toMatchObject({ scope: { agent: "night-bot" }, agentSeen: false });
+    expect(unseen.stderr).toContain('no proposal from agent "night-bot" has been seen yet');
+
+    const seen = await stop("--agent", "support-bot", "--action-type", "billing.refund", "--json");
+    expect(seen.code, seen.stderr).toBe(0);
+    expect(JSON.parse(seen.stdout)).toMatchObject({
+      scope: { agent: "support-bot", actionType: "billing.refund" },
+      agentSeen: true,
+    });
+    expect(seen.stderr).not.toContain("Warning");
+
+    // Without an agent in the scope there is nothing to check: no field, no warning.
+    const everything = await stop("--all", "--json");
+    expect(JSON.parse(everything.stdout)).not.toHaveProperty("agentSeen");
+    expect(everything.stderr).not.toContain("Warning");
+  });
+
+  it("refuses an action type the policy does not declare, naming the declared ones", async () => {
+    const run = await stop("--action-type", "billing.refnd");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'loopgate: scope.actionType: "billing.refnd" is not declared in the active policy (version 1): use one of billing.refund, support.reply\n',
     );
   });
 });

@@ -88,6 +88,49 @@ describe.each(engines())("the audit list over HTTP on %s", (engine) => {
     ]);
   });
 
+  it("takes since as an ISO timestamp or as a duration back from now, and names both forms for a bad one", async () => {
+    // Two entries of a type of their own, written two hours and ten minutes ago.
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const draft = (at: string, i: number) => ({
+      at,
+      actor: { kind: "system" as const, id: "test", name: "test" },
+      type: "test.window",
+      proposalId: null,
+      data: { i },
+    });
+    const written = await t.server.deps.store.commit({
+      writes: [],
+      audit: [draft(ago(2 * 3_600_000), 1), draft(ago(10 * 60_000), 2)],
+    });
+    expect(written.ok).toBe(true);
+    const window = async (since: string) => {
+      const res = await t.call("GET", `/v1/audit?type=test.window&since=${encodeURIComponent(since)}`, {
+        key: owner,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.items.map((e: { data: { i: number } }) => e.data.i);
+    };
+    expect(await window("15m")).toEqual([2]);
+    expect(await window("1h30m")).toEqual([2]);
+    expect(await window("24h")).toEqual([1, 2]);
+    expect(await window("7d")).toEqual([1, 2]);
+    expect(await window("5m")).toEqual([]);
+    expect(await window(ago(3_600_000))).toEqual([2]);
+    // An offset other than Z is the same instant.
+    expect(await window("2000-01-01T02:00:00+02:00")).toEqual([1, 2]);
+
+    for (const bad of ["yesterday", "15 minutes", "-1h", "2026-13-01T00:00:00Z", "99999999d"]) {
+      const res = await t.call("GET", `/v1/audit?since=${encodeURIComponent(bad)}`, { key: owner });
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error).toMatchObject({
+        code: "invalid_query",
+        message:
+          "query.since: must be an ISO 8601 timestamp such as 2026-11-01T09:00:00Z, or a duration back from now such as 15m, 24h or 7d",
+        details: { issues: [{ path: "query.since" }] },
+      });
+    }
+  });
+
   it("documents the order in the OpenAPI document", async () => {
     const doc = await t.call("GET", "/openapi.json");
     const params: { name: string; schema: { enum?: string[]; default?: string } }[] =

@@ -67,6 +67,12 @@ queues:
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   };
+  const lastPolicyLoaded = async () => {
+    const [entry] = (await t.server.deps.store.listAudit({ type: "policy.loaded" }, 1, undefined, "desc"))
+      .items;
+    expect(entry).toBeDefined();
+    return entry!;
+  };
   const autonomy = async () => {
     const res = await t.call("GET", "/v1/autonomy?actionType=crm.update", { key: auditor });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -188,6 +194,12 @@ queues:
     });
     const [audited] = (await t.server.deps.store.listAudit({ type: "autonomy.promoted" }, 10)).items;
     expect(audited?.actor.name).toBe("oscar");
+    // The version the promotion put in force is read from its policy.loaded entry.
+    expect((await lastPolicyLoaded()).data).toMatchObject({
+      version: versionBefore + 1,
+      previousVersion: versionBefore,
+      source: `autonomy:${state.history[0]?.id}`,
+    });
     expect(audited?.data).toMatchObject({
       requestedBy: { name: "olivia" },
       from: "review_all",
@@ -234,6 +246,11 @@ queues:
     expect(state.history[0]?.reason).toMatch(/override rate 66.7% \(8 of 12\) is over its bound 30%/);
     const [audited] = (await t.server.deps.store.listAudit({ type: "autonomy.demoted" }, 10)).items;
     expect(audited?.actor.kind).toBe("system");
+    expect((await lastPolicyLoaded()).data).toMatchObject({
+      version: state.history[0]?.policyVersion,
+      previousVersion: (state.history[0]?.policyVersion ?? 0) - 1,
+      source: `autonomy:${state.history[0]?.id}`,
+    });
     expect(audited?.data).toMatchObject({
       from: "post_review",
       to: "review_all",

@@ -177,6 +177,12 @@ describe.each(engines())("the learning loop over HTTP on %s", (engine) => {
     const [approval] = await auditOf("recommendation.approved");
     expect(approval?.actor.name).toBe("oscar");
     expect(approval?.data).toMatchObject({ threshold: rec!.threshold, previousThreshold: null });
+    const loaded = await auditOf("policy.loaded");
+    expect(loaded.at(-1)?.data).toMatchObject({
+      version: before + 1,
+      previousVersion: before,
+      source: `recommendation:${rec!.id}`,
+    });
     const calibration = (await t.call("GET", "/v1/calibration", { key: olivia })).body.items[0];
     expect(calibration.thresholdAuto).toBe(rec!.threshold);
   });

@@ -587,10 +587,14 @@ describe.each(storeEngines())("Store contract: %s", (engine) => {
     it("commits leases, alone or beside durable changes, in one chain that makeDurable settles", async () => {
       const review = await seedReview();
       const claimedBy = { id: "u-1", name: "Ada" };
+      const via = { kind: "session" as const, id: "s-1" };
       const lease = (version: number, set: Partial<ReviewRow>): Change => ({
         durability: "lease",
         writes: [{ kind: "updateReview", id: review.id, expectVersion: version, set }],
-        audit: [auditDraft("review.claimed", review.proposalId)],
+        // A person's credential, stored beside the actor and covered by the hash.
+        audit: [
+          { ...auditDraft("review.claimed", review.proposalId), actor: { ...claimedBy, kind: "user", via } },
+        ],
       });
       // Alone: a batch of leases only, which neither engine waits on the disk for.
       const claimed = await ok(lease(review.version, { claimedBy, claimExpiresAt: at(5) }));
@@ -610,6 +614,7 @@ describe.each(storeEngines())("Store contract: %s", (engine) => {
       expect(chain).toHaveLength(2 + written.length);
       expect(chain.slice(2)).toEqual([...written].sort((a, b) => a.seq - b.seq));
       expect(chain[1]).toEqual(claimed.audit[0]);
+      expect(chain[1]?.actor).toEqual({ kind: "user", id: "u-1", name: "Ada", via });
       // And the next durable commit continues the chain after the leases, across a reopen.
       store = await db.reopen();
       expect(await verifiedAuditChain(store)).toEqual(chain);

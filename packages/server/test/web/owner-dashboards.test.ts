@@ -358,6 +358,11 @@ describe("the reviewer app: owner dashboards and the simulator", () => {
     const all = await seqs();
     expect(all).toEqual(Array.from({ length: first[0]! }, (_, i) => first[0]! - i));
     await expect(older.count()).resolves.toBe(0);
+    // A person's entries say how they acted: signed in, or through a key (the seed's decisions).
+    await table
+      .getByRole("cell", { name: /^\S+ \(user, (signed in|key [\w-]+)\)$/ })
+      .first()
+      .waitFor();
 
     // An entry's proposal links to that proposal's own trail.
     const link = table.getByRole("link").first();

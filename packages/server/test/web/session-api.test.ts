@@ -179,6 +179,61 @@ describe("sessions, CSRF and roles over HTTP", () => {
     expect(good.body.decision.by).toEqual({ id: signed.body.user.id, name: "rita" });
   });
 
+  it("records in the audit log which credential a person acted through: their session or a key acting as them", async () => {
+    const signed = await signIn(desk, "rita");
+    const session = await withSession(desk, signed.cookie)("GET", "/v1/session");
+    const headers = { origin: desk.url, "x-csrf-token": signed.body.csrfToken };
+    const bySession = await desk.propose(replyProposal("Your new card is on its way."));
+    const claimed = await withSession(desk, signed.cookie)(
+      "POST",
+      `/v1/reviews/${bySession.review.id}/claim`,
+      {},
+      headers,
+    );
+    expect(claimed.status, JSON.stringify(claimed.body)).toBe(200);
+    const decided = await withSession(desk, signed.cookie)(
+      "POST",
+      `/v1/reviews/${bySession.review.id}/decisions`,
+      { verdict: "approve" },
+      headers,
+    );
+    expect(decided.status, JSON.stringify(decided.body)).toBe(201);
+
+    const lenaKey = await desk.key("lena", "reviewer");
+    const auditor = await desk.key("aude", "auditor");
+    // The key's `key.created` entry is how the log names a key id.
+    const created = await desk.call("GET", "/v1/audit?type=key.created&order=desc", { key: auditor });
+    const lenaKeyId = created.body.items.find((e: any) => e.data.name === "lena")?.data.keyId;
+    expect(lenaKeyId).toEqual(expect.any(String));
+    const byKey = await desk.propose(replyProposal("Your refund was sent today."));
+    const viaKey = await desk.call("POST", `/v1/reviews/${byKey.review.id}/decisions`, {
+      key: lenaKey,
+      body: { verdict: "reject", category: "wrong_answer" },
+    });
+    expect(viaKey.status, JSON.stringify(viaKey.body)).toBe(201);
+
+    const actorsOf = async (proposalId: string) =>
+      (await desk.call("GET", `/v1/audit?proposalId=${proposalId}`, { key: auditor })).body.items
+        .filter((e: any) => e.actor.kind === "user")
+        .map((e: any) => [e.type, e.actor]);
+    const rita = { kind: "user", id: signed.body.user.id, name: "rita" };
+    expect(session.status).toBe(200);
+    expect(await actorsOf(bySession.id)).toEqual([
+      ["review.claimed", { ...rita, via: { kind: "session", id: expect.any(String) } }],
+      ["decision.recorded", { ...rita, via: { kind: "session", id: expect.any(String) } }],
+    ]);
+    expect(await actorsOf(byKey.id)).toEqual([
+      [
+        "decision.recorded",
+        { kind: "user", id: expect.any(String), name: "lena", via: { kind: "key", id: lenaKeyId } },
+      ],
+    ]);
+    // The chain verifies with the credentials in it.
+    expect((await desk.call("GET", "/v1/audit/verification", { key: auditor })).body).toMatchObject({
+      ok: true,
+    });
+  });
+
   it("masks personal data in the agent's summary for a reviewer without the PII permission: list, claim and claim-next", async () => {
     const signed = await signIn(desk, "rita");
     const call = withSession(desk, signed.cookie);

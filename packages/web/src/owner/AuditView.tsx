@@ -255,6 +255,15 @@ export function AuditView({ proposalId }: { proposalId: string | null }) {
 }
 
 /**
+ * What kind of actor, and for a person the credential they acted through when the entry records it:
+ * "user, signed in" or "user, key 01a2…" (the key's `key.created` entry names it).
+ */
+function actorDetail(actor: AuditEntry["actor"]): string {
+  if (actor.via === undefined) return actor.kind;
+  return actor.via.kind === "session" ? `${actor.kind}, signed in` : `${actor.kind}, key ${actor.via.id}`;
+}
+
+/**
  * One entry. Memoised: "Older entries" adds a page below the rows shown, which need not render again.
  * `linked`: its proposal is not the one the page shows, so its id links to that proposal's trail.
  */
@@ -266,7 +275,7 @@ const AuditRow = memo(function AuditRow({ entry, linked }: { entry: AuditEntry; 
         <time dateTime={entry.at}>{exactWhen(entry.at)}</time>
       </td>
       <td>
-        {entry.actor.name} <span className="muted">({entry.actor.kind})</span>
+        {entry.actor.name} <span className="muted">({actorDetail(entry.actor)})</span>
       </td>
       <td>
         <code>{entry.type}</code>
