@@ -41,12 +41,13 @@ import { summarize, table } from "./support/latency.ts";
 import { withBenchDatabase } from "./support/postgres-cluster.ts";
 import { cpuSince, processTree, threadCpu, totalMs } from "./support/process-cpu.ts";
 import { seedOrReuse } from "./support/seed-history.ts";
+import { SERVER_NODE_FLAGS } from "./support/server-node-flags.ts";
 
 const { values } = parseArgs({
   options: {
     pending: { type: "string", default: "1000000" },
     claims: { type: "string", default: "2000" },
-    warmup: { type: "string", default: "50" },
+    warmup: { type: "string", default: "2000" },
     engine: { type: "string", default: "sqlite" },
     "data-dir": { type: "string" },
     phases: { type: "string", default: "queue,all" },
@@ -134,7 +135,9 @@ await withBenchDatabase(values.engine === "postgres", async (env) => {
   const child = spawn(
     process.execPath,
     [
-      // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof", profiles the server side, as for bench/propose.
+      // The node flags `loopgate` runs with (its young generation), so the server runs as `npx loopgate
+      // serve` would; then BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof", as for bench/propose.
+      ...SERVER_NODE_FLAGS,
       ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean),
       "--import",
       "tsx",

@@ -18,6 +18,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { summarize, table } from "./support/latency.ts";
 import { withBenchDatabase } from "./support/postgres-cluster.ts";
+import { SERVER_NODE_FLAGS } from "./support/server-node-flags.ts";
 
 const { values } = parseArgs({
   options: {
@@ -87,7 +88,13 @@ async function seed(server: ServerInfo, from: number, count: number): Promise<vo
 await withBenchDatabase(values.engine === "postgres", async (env) => {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", new URL("./support/review-desk-server.ts", import.meta.url).pathname],
+    // The node flags `loopgate` runs with, so the server runs as `npx loopgate serve` would.
+    [
+      ...SERVER_NODE_FLAGS,
+      "--import",
+      "tsx",
+      new URL("./support/review-desk-server.ts", import.meta.url).pathname,
+    ],
     {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "inherit"],
