@@ -117,7 +117,9 @@ function benchIn(dir: string, round: number, build: string): Run {
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const value = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  // An even count averages two runs: one decimal, not the float's noise (28.950000000000003).
+  return Math.round(value * 10) / 10;
 };
 
 const baseDir = worktreeOf(values.base);
