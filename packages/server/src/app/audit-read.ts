@@ -23,10 +23,7 @@ export async function listAudit(
   requireRole(principal, ["owner", "auditor"]);
   const { limit, cursor, order, since, ...filter } = parseInput(AuditQuery, query, "invalid_query", "query");
   const window = since === undefined ? filter : { ...filter, since: resolveSince(since, deps.now()) };
-  const page = await deps.store.listAudit(window, limit, cursor, order);
-  // An entry an auditor has read must not be lost to a power cut (a claim commits without an fsync).
-  await deps.store.makeDurable();
-  return page;
+  return deps.store.listAudit(window, limit, cursor, order);
 }
 
 /** A signed statement of the chain head, to keep beside an export and verify it against later. */
@@ -37,8 +34,6 @@ export async function auditCheckpoint(
 ): Promise<AuditCheckpoint> {
   requireRole(principal, ["owner", "auditor"]);
   const head = await deps.store.auditHead();
-  // Signed only once durable: a checkpoint must never name an entry a power cut could still take back.
-  await deps.store.makeDurable();
   if (head === null) {
     throw new AppError(
       "not_found",

@@ -62,8 +62,7 @@ function refuseApprover(review: ReviewRow, userId: string): void {
  * Writes `person`'s claim of `review` for `leaseSeconds` from `now`, with its audit entry, and answers
  * the claimed row; 409 `review_changed` when the review changed since it was read (another claim or a
  * decision won). `alongside` goes in the same commit (claim-next's record of the packet's first
- * opening), so a claim costs one commit, not two; as a lease (see `Change.durability`) it does not wait
- * for the disk.
+ * opening), so a claim costs one durable commit, not two.
  */
 export function commitClaim(
   deps: AppDeps,
@@ -127,9 +126,6 @@ async function write(
 ): Promise<ReviewRow> {
   const at = set.updatedAt ?? deps.now().toISOString();
   const result = await deps.store.commit({
-    // A claim or a release lapses on its own; losing the latest in a power cut costs a reviewer a
-    // re-claim, so it does not wait for the disk (it still survives a crash of the server).
-    durability: "lease",
     writes: [{ kind: "updateReview", id: review.id, expectVersion: review.version, set }, ...alongside],
     audit: [
       {

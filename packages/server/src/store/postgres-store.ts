@@ -1,6 +1,5 @@
 import { GENESIS_HASH } from "@loopgate/core";
 import pg from "pg";
-import { isLeaseBatch } from "./durability.ts";
 import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "./migrations.ts";
 import type { DbRecord, SqlValue } from "./rows.ts";
 import type { BatchTransaction, ChainHead, SqlRunner } from "./sql-runner.ts";
@@ -109,9 +108,7 @@ export class PostgresStore extends SqlStore {
     let savepointOpen = false;
 
     try {
-      // A lease-only batch (see Change.durability) does not wait for the WAL flush; the next
-      // synchronous commit's flush covers it, since PostgreSQL's WAL is written in order.
-      await client.query(isLeaseBatch(changes) ? "BEGIN; SET LOCAL synchronous_commit = off" : "BEGIN");
+      await client.query("BEGIN");
       if (changes.some((c) => c.audit.length > 0 || c.writes.some((w) => w.kind === "insertPolicy"))) {
         head = await lockHead();
       }
@@ -159,15 +156,6 @@ export class PostgresStore extends SqlStore {
         }
       },
     };
-  }
-
-  /**
-   * A transaction that takes a transaction id commits with a WAL record, and with the default
-   * `synchronous_commit = on` its COMMIT waits until the WAL is flushed up to that record, so past
-   * every earlier commit, lease commits included.
-   */
-  async makeDurable(): Promise<void> {
-    await this.#pool.query("SELECT txid_current()");
   }
 
   protected async closeConnections(): Promise<void> {

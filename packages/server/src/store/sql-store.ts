@@ -88,8 +88,6 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
   }
 
   protected abstract beginBatch(changes: readonly Change[]): Promise<BatchTransaction>;
-
-  abstract makeDurable(): Promise<void>;
   abstract migrate(): Promise<void>;
   /** Releases the engine's connections, after queued commits finished. */
   protected abstract closeConnections(): Promise<void>;

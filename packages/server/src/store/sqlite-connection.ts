@@ -1,12 +1,9 @@
-import { type FileHandle, open } from "node:fs/promises";
 import { GENESIS_HASH } from "@loopgate/core/commit";
 import Database from "better-sqlite3";
-import { isLeaseBatch } from "./durability.ts";
 import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "./migrations.ts";
 import type { DbRecord, SqlValue } from "./rows.ts";
 import type { BatchTransaction, ChainHead, SqlRunner } from "./sql-runner.ts";
 import type { CheckpointProgress } from "./sqlite-checkpointer-protocol.ts";
-import type { Change } from "./store.ts";
 
 /**
  * The embedded store's connections, shared by the main thread (reads, migrations) and the writer
@@ -122,19 +119,12 @@ const HEAD_SQL = "SELECT seq, hash FROM audit_entries WHERE workspace_id = ? ORD
 /**
  * Opens one group-commit transaction. `BEGIN IMMEDIATE` takes SQLite's single write lock (waiting up
  * to the busy timeout for another process), so the chain head read inside it cannot move before COMMIT.
- *
- * A batch of leases only (see `Change.durability`) commits with `synchronous=NORMAL`: its COMMIT writes
- * the WAL but does not fsync it, so it survives a crash of this process (the frames are in the operating
- * system's cache) and becomes durable against power loss with the next `FULL` commit, whose fsync covers
- * the whole WAL, or with {@link syncWal}. Any other batch commits with `FULL`.
  */
 export async function beginSqliteBatch(
   db: Database.Database,
   writer: SqliteRunner,
   workspaceId: string,
-  changes: readonly Change[] = [],
 ): Promise<BatchTransaction> {
-  setSynchronous(db, isLeaseBatch(changes) ? "NORMAL" : "FULL");
   await writer.run("BEGIN IMMEDIATE", []);
   return {
     all: (sql, params) => writer.all(sql, params),
@@ -153,40 +143,6 @@ export async function beginSqliteBatch(
       if (db.inTransaction) await writer.run("ROLLBACK", []);
     },
   };
-}
-
-/** The `synchronous` level each writing connection is at, so the pragma runs only when it changes. */
-const synchronousOf = new WeakMap<Database.Database, "NORMAL" | "FULL">();
-
-function setSynchronous(db: Database.Database, level: "NORMAL" | "FULL"): void {
-  if ((synchronousOf.get(db) ?? "FULL") === level) return;
-  db.pragma(`synchronous = ${level}`);
-  synchronousOf.set(db, level);
-}
-
-/**
- * Makes every commit so far durable against power loss: an `fdatasync` of the database's WAL (a file's
- * data is flushed whichever descriptor asks, so any process may call this). A lease-only batch committed
- * with `synchronous=NORMAL` is then on the disk too; with no WAL there is nothing to flush.
- *
- * @example
- * ```ts
- * await syncWal(store.file); // before signing a checkpoint of the chain head
- * ```
- */
-export async function syncWal(file: string): Promise<void> {
-  let handle: FileHandle;
-  try {
-    handle = await open(`${file}-wal`, "r");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw error;
-  }
-  try {
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** A connection whose statements are prepared once and reused. */

@@ -10,7 +10,6 @@ import {
   openSqlite,
   openSqliteWriter,
   SqliteRunner,
-  syncWal,
 } from "./sqlite-connection.ts";
 import { SqliteWriter } from "./sqlite-writer.ts";
 import type { Change, CommitResult } from "./store.ts";
@@ -111,13 +110,8 @@ export class SqliteStore extends SqlStore {
   }
 
   /** A batch written on this thread, while the writer worker is not ready. */
-  protected beginBatch(changes: readonly Change[]): Promise<BatchTransaction> {
-    return beginSqliteBatch(this.#writeDb, this.#localWriter, this.workspaceId, changes);
-  }
-
-  /** Flushes the WAL, which holds every commit not yet checkpointed (see syncWal). */
-  makeDurable(): Promise<void> {
-    return syncWal(this.file);
+  protected beginBatch(): Promise<BatchTransaction> {
+    return beginSqliteBatch(this.#writeDb, this.#localWriter, this.workspaceId);
   }
 
   protected async closeConnections(): Promise<void> {

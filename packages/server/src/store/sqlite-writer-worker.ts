@@ -30,7 +30,7 @@ const runner = new SqliteRunner(db);
 const groupCommit = new GroupCommit({
   workspaceId: config.workspaceId,
   maxBatch: config.maxBatch,
-  begin: (changes) => beginSqliteBatch(db, runner, config.workspaceId, changes),
+  begin: () => beginSqliteBatch(db, runner, config.workspaceId),
 });
 
 /**

@@ -126,13 +126,6 @@ export interface Store {
   ): Promise<ListPage<AuditEntry>>;
   /** The newest audit entry, or null for an empty chain. */
   auditHead(): Promise<AuditEntry | null>;
-  /**
-   * Waits until everything committed so far is durable against power loss, lease commits included
-   * (see {@link Change.durability}). Called before the log is handed out as proof — a signed
-   * checkpoint, an export, an auditor's read — so no entry anyone has seen can be lost to a power cut.
-   * Cheap when nothing is pending; any process may call it.
-   */
-  makeDurable(): Promise<void>;
   /** Audit entries in `seq` order from `fromSeq` (inclusive), for export and verification. */
   auditRange(fromSeq: number, limit: number): Promise<AuditEntry[]>;
   /**
@@ -354,15 +347,6 @@ export type ReviewPatch = Partial<
 export interface Change {
   writes: Write[];
   audit: AuditDraft[];
-  /**
-   * `"lease"`: a change whose loss in a power failure harms no one — a reviewer's claim on a review, or
-   * its release, which lapses on its own anyway. When every change of a batch is a lease, the batch
-   * commits without waiting for the disk: it is in the operating system's cache when the caller hears
-   * back, so it survives a crash of the server itself (`kill -9`) at once, and it becomes durable against
-   * power loss with the next durable commit (the log is written in order, so durability is never out of
-   * order) or {@link Store.makeDurable}. Anything else (the default) is durable when acknowledged.
-   */
-  durability?: "lease";
 }
 
 export type CommitResult =

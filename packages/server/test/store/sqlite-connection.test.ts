@@ -3,14 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  beginSqliteBatch,
-  openSqlite,
-  openSqliteWriter,
-  SqliteRunner,
-  syncWal,
-} from "../../src/store/sqlite-connection.ts";
-import type { Change } from "../../src/store/store.ts";
+import { openSqlite, openSqliteWriter } from "../../src/store/sqlite-connection.ts";
 
 /** The files this process holds open that SQLite created as temporary files (`etilqs_…`). */
 function openTemporaryFiles(): string[] {
@@ -77,34 +70,6 @@ describe.runIf(process.platform === "linux")("the writer connection", () => {
     } finally {
       writer.close();
       plain.close();
-    }
-  });
-
-  it("commits a batch of leases without an fsync (synchronous=NORMAL) and every other batch with one", async () => {
-    const file = join(dir, "writer.db");
-    const writer = openSqliteWriter(file, 1_000, true);
-    const runner = new SqliteRunner(writer);
-    const lease: Change = { writes: [], audit: [], durability: "lease" };
-    const durable: Change = { writes: [], audit: [] };
-    /** The level a batch of `changes` commits at (SQLite: 1 NORMAL, 2 FULL). */
-    const levelOf = async (changes: Change[]): Promise<unknown> => {
-      const tx = await beginSqliteBatch(writer, runner, "default", changes);
-      const level = writer.pragma("synchronous", { simple: true });
-      await tx.commit(null);
-      return level;
-    };
-    try {
-      expect(await levelOf([durable])).toBe(2);
-      expect(await levelOf([lease, lease])).toBe(1);
-      expect(await levelOf([lease, durable])).toBe(2);
-      expect(await levelOf([lease])).toBe(1);
-      expect(await levelOf([])).toBe(2);
-      // The flush that makes a lease durable: on the WAL, and nothing to do without one.
-      writer.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)");
-      await expect(syncWal(file)).resolves.toBeUndefined();
-      await expect(syncWal(join(dir, "missing.db"))).resolves.toBeUndefined();
-    } finally {
-      writer.close();
     }
   });
 });
