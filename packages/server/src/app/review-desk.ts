@@ -3,7 +3,7 @@ import {
   type ChainVerification,
   maskPii,
   type ProposalHistoryItem,
-  ProposalHistoryQuery,
+  ProposalListQuery,
   type QueueSummary,
   verifyAuditChain,
 } from "@loopgate/core";
@@ -12,17 +12,32 @@ import { type Principal, requireRole } from "./principal.ts";
 import { parseInput } from "./zod-issues.ts";
 
 /**
- * An entity's recent proposals and how they ended, for the review page's "history" panel. People
- * only (agents never read other proposals); summaries are masked for people without the PII permission.
+ * `GET /v1/proposals`: an entity's recent proposals and how they ended, newest first (the review page's
+ * "history" panel), or with `status=held` the proposals stops hold, oldest first, of an agent and/or
+ * action type when given (what a stop holds, on the Stops page). People only (agents never read other
+ * proposals); summaries are masked for people without the PII permission.
  */
-export async function entityHistory(
+export async function listProposals(
   deps: AppDeps,
   principal: Principal,
   query: Record<string, string>,
 ): Promise<{ items: ProposalHistoryItem[]; nextCursor: string | null }> {
   const person = requireRole(principal, ["reviewer", "owner", "auditor"]);
-  const { entity, limit, cursor } = parseInput(ProposalHistoryQuery, query, "invalid_query", "query");
-  const page = await deps.store.proposalsOfEntity(entity, limit, cursor);
+  const { entity, agent, actionType, limit, cursor } = parseInput(
+    ProposalListQuery,
+    query,
+    "invalid_query",
+    "query",
+  );
+  // The query allows exactly one of `entity` and `status=held`.
+  const page =
+    entity !== undefined
+      ? await deps.store.proposalsOfEntity(entity, limit, cursor)
+      : await deps.store.listHeldProposals(
+          { ...(agent !== undefined && { agentId: agent }), ...(actionType !== undefined && { actionType }) },
+          limit,
+          cursor,
+        );
   return {
     items: page.items.map((row) => ({
       id: row.id,

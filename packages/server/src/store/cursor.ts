@@ -27,6 +27,27 @@ export function decodeReviewCursor(cursor: string): { dueAt: string; id: string 
   throw new InvalidCursorError(cursor);
 }
 
+/**
+ * Pages of held proposals are keyed by (created time, id), oldest first. A tag of their own, so a
+ * cursor of a newest-first list keyed alike (an entity's proposals) is refused rather than read here.
+ */
+export function encodeHeldCursor(createdAt: string, id: string): string {
+  return encode(["h", createdAt, id]);
+}
+
+export function decodeHeldCursor(cursor: string): { createdAt: string; id: string } {
+  const value = decode(cursor);
+  if (
+    value.length === 3 &&
+    value[0] === "h" &&
+    typeof value[1] === "string" &&
+    typeof value[2] === "string"
+  ) {
+    return { createdAt: value[1], id: value[2] };
+  }
+  throw new InvalidCursorError(cursor);
+}
+
 /** Pages of lifted stops are keyed by (lifted time, id), newest lifted first. */
 export function encodeStopCursor(liftedAt: string, id: string): string {
   return encode(["s", liftedAt, id]);

@@ -11,6 +11,26 @@ export function proposalsOfEntitySql(afterPosition: boolean): string {
   return `SELECT * FROM proposals WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`;
 }
 
+/** Which held proposals to list: a stop's scope. Both given: that agent's proposals of that type. */
+export interface HeldFilter {
+  agentId?: string;
+  actionType?: string;
+}
+
+/**
+ * Held proposals, oldest first, after an optional `(created_at, id)` position; `limit` is the last
+ * parameter. Parameters: workspace, then the agent and the action type when filtered by them. Each
+ * shape of filter has its partial index of held proposals, equality columns then `(created_at, id)`
+ * (migrations 0016 and 0025), so a page is a range read in order, never a sort of every held proposal.
+ */
+export function heldProposalsSql(filter: HeldFilter, afterPosition: boolean): string {
+  const where = ["workspace_id = ?", "status = 'held'"];
+  if (filter.agentId !== undefined) where.push("agent_id = ?");
+  if (filter.actionType !== undefined) where.push("action_type = ?");
+  if (afterPosition) where.push("(created_at, id) > (?, ?)");
+  return `SELECT * FROM proposals WHERE ${where.join(" AND ")} ORDER BY created_at, id LIMIT ?`;
+}
+
 /** The statuses a proposal ends in when people decided it: the pool of similar past cases. */
 export const PEOPLE_DECIDED_STATUSES = [
   "approved",

@@ -4,9 +4,11 @@ import { auditListSql } from "./audit-list-sql.ts";
 import { BypassReads, type EntityAmount, type RefusedProposal } from "./bypass-reads.ts";
 import {
   decodeAuditCursor,
+  decodeHeldCursor,
   decodeReviewCursor,
   decodeStopCursor,
   encodeAuditCursor,
+  encodeHeldCursor,
   encodeReviewCursor,
   encodeStopCursor,
 } from "./cursor.ts";
@@ -18,6 +20,8 @@ import { LearningSqlReads } from "./learning-sql-reads.ts";
 import { NotificationReads, type NotificationRow, type ReviewTimerRow } from "./notification-rows.ts";
 import {
   decidedProposalsOfPairSql,
+  type HeldFilter,
+  heldProposalsSql,
   PEOPLE_DECIDED_STATUSES,
   proposalsOfEntitySql,
   queueSummarySql,
@@ -137,6 +141,24 @@ export abstract class SqlStore extends LearningSqlReads implements Store {
     const sql = proposalsOfEntitySql(after !== null);
     const rows = (await this.reader.all(sql, [...params, limit + 1])).map(proposalFromDb);
     return page(rows, limit, (last) => encodeReviewCursor(last.createdAt, last.id));
+  }
+
+  async listHeldProposals(
+    filter: HeldFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<ListPage<ProposalRow>> {
+    if (limit < 1) return { items: [], nextCursor: null };
+    const after = cursor === undefined ? null : decodeHeldCursor(cursor);
+    const params: SqlValue[] = [
+      this.workspaceId,
+      ...(filter.agentId !== undefined ? [filter.agentId] : []),
+      ...(filter.actionType !== undefined ? [filter.actionType] : []),
+      ...(after ? [after.createdAt, after.id] : []),
+    ];
+    const sql = heldProposalsSql(filter, after !== null);
+    const rows = (await this.reader.all(sql, [...params, limit + 1])).map(proposalFromDb);
+    return page(rows, limit, (last) => encodeHeldCursor(last.createdAt, last.id));
   }
 
   async decidedProposalsOfPair(agentId: string, actionType: string, limit: number): Promise<ProposalRow[]> {

@@ -38,6 +38,7 @@ import type {
 } from "./history-sql.ts";
 import type { MetricTotalRow, RollupFilter } from "./metric-rollups.ts";
 import type { NotificationRow, NotificationWrite, ReviewTimerRow } from "./notification-rows.ts";
+import type { HeldFilter } from "./review-desk-sql.ts";
 import type { CanaryRow, ReviewActivityRow, VigilanceFactRow, VigilanceWrite } from "./vigilance-rows.ts";
 
 export type {
@@ -85,6 +86,12 @@ export interface Store {
   sessionByTokenHash(tokenHash: string): Promise<SessionRow | null>;
   /** Proposals whose `context.entity` is `entity`, newest first, after `cursor` (from a previous page). */
   proposalsOfEntity(entity: string, limit: number, cursor?: string): Promise<ListPage<ProposalRow>>;
+  /**
+   * `held` proposals of the filter's agent and/or action type (every held proposal without either),
+   * oldest first by `(createdAt, id)`, after `cursor` (from a previous page of this list): what a stop
+   * of that scope holds, each page a range of a partial index of held proposals.
+   */
+  listHeldProposals(filter: HeldFilter, limit: number, cursor?: string): Promise<ListPage<ProposalRow>>;
   /**
    * The agent's latest proposals of the action type that people decided (approved, approved with
    * edits, rejected or handled manually), newest first: the pool the review page's similar past cases

@@ -13,6 +13,7 @@ import {
 import { EXECUTION_SQL } from "../../src/store/execution-sql.ts";
 import { rollupIncrements } from "../../src/store/metric-rollups.ts";
 import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from "../../src/store/migrations.ts";
+import { heldProposalsSql } from "../../src/store/review-desk-sql.ts";
 import { migrateSqlite, openSqliteWriter, SqliteRunner } from "../../src/store/sqlite-connection.ts";
 import { SQL } from "../../src/store/statements.ts";
 import type { AuditFilter, Write } from "../../src/store/store.ts";
@@ -171,6 +172,59 @@ describe("migration 0016, partial indexes of rare statuses", () => {
     expect(ids(EXECUTION_SQL.heldProposals, "default", 10)).toEqual(["p2"]);
     expect(ids(refused("rejected"), "default", "a", "t", "2026-01-01T00:00:00.000Z")).toEqual(["p3"]);
     expect(ids(refused("blocked"), "default", "a", "t", "2026-01-01T00:00:00.000Z")).toEqual(["p4"]);
+    db.close();
+  });
+});
+
+/** Migration 0025: held proposals stored before it enter the held list's indexes, which serve it. */
+describe("migration 0025, the indexes of the held list", () => {
+  it("lists the held proposals of each scope from its index, and keeps the counts covering", () => {
+    const db = databaseBefore(25);
+    const insert = db.prepare(
+      `INSERT INTO proposals (id, agent_id, action_type, status, execution_status, request_hash,
+        policy_version, version, created_at, updated_at, doc) VALUES (?, ?, ?, ?, 'not_started', 'h', 1, 1,
+        ?, ?, '{}')`,
+    );
+    const rows = [
+      ["p0", "a", "t", "held"],
+      ["p1", "b", "t", "held"],
+      ["p2", "a", "u", "held"],
+      ["p3", "a", "t", "pending_review"],
+      ["p4", "a", "t", "held"],
+    ];
+    rows.forEach(([id, agent, type, status], i) => {
+      const at = `2026-01-01T00:00:0${i}.000Z`;
+      insert.run(id, agent, type, status, at, at);
+    });
+
+    migrateSqlite(db);
+
+    const cases = [
+      { filter: {}, params: [], index: "proposals_held", ids: ["p0", "p1", "p2", "p4"] },
+      { filter: { agentId: "a" }, params: ["a"], index: "proposals_held_by_agent", ids: ["p0", "p2", "p4"] },
+      {
+        filter: { actionType: "t" },
+        params: ["t"],
+        index: "proposals_held_by_action_type",
+        ids: ["p0", "p1", "p4"],
+      },
+      {
+        filter: { agentId: "a", actionType: "t" },
+        params: ["a", "t"],
+        index: "proposals_held_by_pair",
+        ids: ["p0", "p4"],
+      },
+    ];
+    for (const { filter, params, index, ids } of cases) {
+      const sql = heldProposalsSql(filter, false);
+      expect(planOf(db, sql, "default", ...params, 10).join(" ")).toMatch(
+        new RegExp(`^SEARCH proposals USING INDEX ${index} \\(`),
+      );
+      expect(idsOf(db, sql, "default", ...params, 10)).toEqual(ids);
+    }
+    expect(planOf(db, EXECUTION_SQL.heldCounts, "default").join(" ")).toContain(
+      "COVERING INDEX proposals_held_by_pair",
+    );
     db.close();
   });
 });

@@ -3,6 +3,7 @@ import { ApiError, api } from "../api/client.ts";
 import type { ActionTypeInfo, ListPage, StopView } from "../api/types.ts";
 import { heldWords, isStopEvent, type SubscribeChanges } from "../app/StopBanner.tsx";
 import { duration, when } from "../ui/format.ts";
+import { HeldProposals } from "./HeldProposals.tsx";
 
 type ScopeKind = "all" | "agent" | "actionType";
 
@@ -22,7 +23,8 @@ function scopeText(stop: StopView): string {
 /**
  * Stops in force; owners start one (scope and reason) or lift one (with a reason, if they give one).
  * The action type is picked from those the policy declares, so a typo cannot start a stop that stops
- * nothing. Below, for owners and auditors, the history: the stops lifted, most recently lifted first.
+ * nothing. A stop holding proposals lists them on demand, for every role (see {@link HeldProposals}).
+ * Below, for owners and auditors, the history: the stops lifted, most recently lifted first.
  * Reviewers read the stops in force only. Another owner's stop or lift shows at once when `subscribe`
  * delivers the change stream.
  */
@@ -176,6 +178,7 @@ export function StopsView({
               since {when(stop.createdAt)} by {stop.createdBy.name}
               {stop.held ? ` · ${heldWords(stop.held)}` : ""}
             </span>
+            <HeldProposals stop={stop} scope={scopeText(stop)} canAudit={role !== "reviewer"} />
             {manage ? (
               <>
                 <label>

@@ -3,13 +3,13 @@ import {
   ErrorEnvelope,
   listOf,
   ProposalHistoryItem,
-  ProposalHistoryQuery,
+  ProposalListQuery,
   QueueSummary,
   SimilarCase,
   SimilarCasesQuery,
 } from "@loopgate/core";
 import { z } from "zod";
-import { entityHistory, queueSummary, verifyStoredChain } from "../../app/review-desk.ts";
+import { listProposals, queueSummary, verifyStoredChain } from "../../app/review-desk.ts";
 import { similarCases } from "../../app/similar-cases.ts";
 import type { RouteTable } from "../route-table.ts";
 
@@ -19,22 +19,26 @@ const errors = {
   403: { description: "The role may not read this", schema: ErrorEnvelope },
 };
 
-/** Reads the reviewer app needs beyond the core API: an entity's history and the chain's status. */
+/**
+ * Reads the reviewer app needs beyond the core API: an entity's history, the held proposals and the
+ * chain's status.
+ */
 export function reviewDeskRoutes(routes: RouteTable): void {
   routes.add(
     {
       method: "get",
       path: "/v1/proposals",
-      summary: "An entity's recent proposals, newest first (people only; PII masked without the permission)",
+      summary:
+        "An entity's recent proposals, newest first (entity=…), or the proposals stops hold, oldest first (status=held, optionally of an agent and/or action type); people only, PII masked without the permission",
       tag: "proposals",
       access: "authenticated",
-      query: ProposalHistoryQuery,
+      query: ProposalListQuery,
       responses: {
         200: { description: "A page of proposals", schema: listOf(ProposalHistoryItem) },
         ...errors,
       },
     },
-    async (c, principal) => c.json(await entityHistory(c.var.deps, principal!, c.req.query())),
+    async (c, principal) => c.json(await listProposals(c.var.deps, principal!, c.req.query())),
   );
   routes.add(
     {
