@@ -138,22 +138,49 @@ async function serve(
     }
     const principal = await parts.authenticateKey(req.headers.authorization);
     takeToken(parts.limiter, principal, Date.now());
-    const request: RouteRequest = {
-      deps,
-      param: (name) => params.get(name) ?? "",
-      query: () => queryOf(queryText),
-      json: async (emptyAs) => parseJsonBody(await readBody(req), emptyAs),
-      header: (name) => header(req, name),
-      // Made when a handler asks (a long poll): most requests never do.
-      get signal() {
-        return abortedWhenGone(res);
-      },
-    };
+    const request = new DirectRequest(deps, params, queryText, req, res);
     answer(res, await route.handler(request, principal), requestId);
   } catch (error) {
     const { status, body, headers } = errorResponse(error, requestId);
     if (status >= 500) deps.logger.error({ err: error, requestId, path: req.url }, "request failed");
     send(res, status, { "Content-Type": "application/json", ...headers }, JSON.stringify(body), requestId);
+  }
+}
+
+/**
+ * What a route handler reads of a request served on Node's request. A class, not an object of
+ * closures: the server runs through tsx, whose esbuild keeps function names, so every arrow function
+ * made per request was also an `Object.defineProperty` of its name (~1.3 % of the event loop on the
+ * propose path); methods on a prototype are made once.
+ */
+class DirectRequest implements RouteRequest {
+  constructor(
+    readonly deps: AppDeps,
+    private readonly params: Map<string, string>,
+    private readonly queryText: string,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+  ) {}
+
+  param(name: string): string {
+    return this.params.get(name) ?? "";
+  }
+
+  query(): Record<string, string> {
+    return queryOf(this.queryText);
+  }
+
+  async json(emptyAs?: unknown): Promise<unknown> {
+    return parseJsonBody(await readBody(this.req), emptyAs);
+  }
+
+  header(name: string): string | undefined {
+    return header(this.req, name);
+  }
+
+  /** Made when a handler asks (a long poll): most requests never do. */
+  get signal(): AbortSignal {
+    return abortedWhenGone(this.res);
   }
 }
 
