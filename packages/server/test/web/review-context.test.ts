@@ -173,6 +173,9 @@ describe("the reviewer app: packets with a past", () => {
     await expect(evidence.count()).resolves.toBe(2);
     await expect(evidence.nth(0).getByText("new with the answer").count()).resolves.toBe(0);
     await expect(evidence.nth(1).getByText("new with the answer").count()).resolves.toBe(1);
+    // Headed by its id (it has no title), so beside it only the source, not the id again.
+    await expect(evidence.nth(1).locator("strong").textContent()).resolves.toBe("crm-1");
+    await expect(evidence.nth(1).locator(".meta").textContent()).resolves.toBe("crm");
     expect((await web.desk.read(proposal.id)).info).toEqual([expect.objectContaining({ evidenceBefore: 1 })]);
     // It comes first in the packet, before the original request.
     const headings = await page.locator(".packet-main h2").allTextContents();

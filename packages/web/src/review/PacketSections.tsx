@@ -48,14 +48,11 @@ export function EvidenceSection({
             // biome-ignore lint/suspicious/noArrayIndexKey: evidence has no required id
             <li key={index}>
               <div className="evidence-head">
-                <strong>{item.title ?? item.id ?? item.source}</strong>
+                <strong>{evidenceHeading(item)}</strong>
                 {newFrom !== null && index >= newFrom ? (
                   <span className="badge new-evidence">new with the answer</span>
                 ) : null}
-                <span className="meta">
-                  {item.source}
-                  {item.id ? ` · ${item.id}` : ""}
-                </span>
+                {evidenceMeta(item) === "" ? null : <span className="meta">{evidenceMeta(item)}</span>}
                 {item.score !== undefined ? (
                   <span className="score" title="retrieval score">
                     score {percent(item.score)}
@@ -70,6 +67,21 @@ export function EvidenceSection({
       )}
     </section>
   );
+}
+
+type EvidenceItem = { title?: string | undefined; id?: string | undefined; source: string };
+
+/** An evidence item's heading: its title, else its id, else its source. */
+function evidenceHeading(item: EvidenceItem): string {
+  return item.title ?? item.id ?? item.source;
+}
+
+/** Source and id beside the heading, each only when the heading is not already it ("orders orders"). */
+function evidenceMeta(item: EvidenceItem): string {
+  const heading = evidenceHeading(item);
+  return [item.source, item.id]
+    .filter((part): part is string => part !== undefined && part !== "" && part !== heading)
+    .join(" · ");
 }
 
 /** Tool calls the agent already made while preparing the proposal. */
