@@ -44,9 +44,16 @@ export function hrefOf(page: Page): string {
   }
 }
 
-/** Goes to a page without reloading. */
+/**
+ * Goes to a page without reloading. Another page (or another review) opens at its top, as a link
+ * followed would, not scrolled as far as the page left; the same page with other parameters (the audit
+ * view's proposal) stays where it is. Back and forward restore the scroll as the browser keeps it.
+ */
 export function navigate(page: Page): void {
-  window.history.pushState(null, "", hrefOf(page));
+  const href = hrefOf(page);
+  const elsewhere = new URL(href, window.location.href).pathname !== window.location.pathname;
+  window.history.pushState(null, "", href);
+  if (elsewhere) window.scrollTo(0, 0);
   window.dispatchEvent(new PopStateEvent("popstate"));
 }
 

@@ -143,7 +143,7 @@ export function Inbox({
                   className={`${index === selected ? "selected" : ""} ${taken || waiting !== null ? "taken" : ""}`}
                   aria-selected={index === selected}
                 >
-                  <td>
+                  <td className="summary">
                     <a
                       href={`/review/${item.id}?proposal=${item.proposalId}`}
                       onClick={(event) => {
@@ -162,9 +162,9 @@ export function Inbox({
                       </span>
                     ) : null}
                   </td>
-                  <td>{item.actionType}</td>
-                  <td>{item.agent}</td>
-                  <td>
+                  <td data-label="Action">{item.actionType}</td>
+                  <td data-label="Agent">{item.agent}</td>
+                  <td data-label="Queue">
                     {item.queue}
                     {item.level > 0 ? ` (level ${item.level})` : ""}
                   </td>
@@ -174,8 +174,8 @@ export function Inbox({
                   >
                     {dueText(item.dueAt)}
                   </td>
-                  <td>{age(item.createdAt)}</td>
-                  <td>
+                  <td data-label="Waiting">{age(item.createdAt)}</td>
+                  <td data-label="Status">
                     {words(item.status)}
                     {waiting !== null ? (
                       <span className="approved-by-you"> · you approved · waiting for {waiting} more</span>
