@@ -275,6 +275,8 @@ export class DecisionTimeoutError extends LoopgateError {
   override name = "DecisionTimeoutError";
   /** The proposal as last seen, still waiting for a decision. */
   readonly proposal: Proposal;
+  /** The wait the caller asked for (`timeoutMs` of `waitForDecision` or `gate`), in milliseconds. */
+  readonly timeoutMs: number;
 
   constructor(proposal: Proposal, timeoutMs: number) {
     super({
@@ -283,6 +285,7 @@ export class DecisionTimeoutError extends LoopgateError {
       message: `proposal ${proposal.id} is still ${proposal.status} after ${timeoutMs} ms`,
     });
     this.proposal = proposal;
+    this.timeoutMs = timeoutMs;
   }
 }
 

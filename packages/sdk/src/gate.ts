@@ -1,3 +1,4 @@
+import { DecisionTimeoutError, decisionTimeout } from "./errors.ts";
 import {
   ActionBlockedError,
   ActionCancelledError,
@@ -97,7 +98,8 @@ export async function gate<Payload extends JsonObject, Result>(
   run: (payload: Payload, context: GateContext) => Result | Promise<Result>,
   options: GateOptions = {},
 ): Promise<GateOutcome<Awaited<Result>>> {
-  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_WAIT_MS);
+  const budgetMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
+  const deadline = Date.now() + budgetMs;
   const input: ProposeInput = "action" in action ? action : { action };
   let proposal = await client.propose(input, {
     idempotencyKey: options.idempotencyKey,
@@ -108,10 +110,16 @@ export async function gate<Payload extends JsonObject, Result>(
 
   for (;;) {
     if (!isSettled(proposal.status)) {
-      proposal = await client.waitForDecision(proposal.id, {
-        timeoutMs: Math.max(0, deadline - Date.now()),
-        signal: options.signal,
-      });
+      try {
+        proposal = await client.waitForDecision(proposal.id, {
+          timeoutMs: Math.max(0, deadline - Date.now()),
+          signal: options.signal,
+        });
+      } catch (error) {
+        // The wait was what was left of the caller's budget: the error names the budget they asked for.
+        if (error instanceof DecisionTimeoutError) throw decisionTimeout(error.proposal, budgetMs);
+        throw error;
+      }
     }
     switch (proposal.status) {
       case "approved":

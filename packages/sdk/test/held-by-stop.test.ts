@@ -45,10 +45,12 @@ describe("gate on a proposal held by a stop", () => {
     expect(held.proposal.status).toBe("held");
     expect(held.message).toMatch(
       new RegExp(
-        `^proposal ${held.proposal.id} \\(test\\.auto\\) is held by a stop \\(${stopId}\\), still after \\d+ ms: ` +
+        `^proposal ${held.proposal.id} \\(test\\.auto\\) is held by a stop \\(${stopId}\\), still after 1200 ms: ` +
           "nothing in the stop's scope runs while it is in force, and the proposal will be routed again when the stop is lifted$",
       ),
     );
+    // The wait the caller asked for, not what was left of it after proposing.
+    expect(held.timeoutMs).toBe(1_200);
     expect(held.reasons).toHaveLength(1);
     expect(held.reasons[0]?.message).toContain("refunds went to the wrong customers");
     expect(ran).toBe(0);
@@ -69,6 +71,8 @@ describe("gate on a proposal held by a stop", () => {
     expect(error).toBeInstanceOf(DecisionTimeoutError);
     expect(error).not.toBeInstanceOf(HeldByStopError);
     expect((error as DecisionTimeoutError).proposal.status).toBe("pending_review");
+    expect((error as DecisionTimeoutError).timeoutMs).toBe(1_000);
+    expect((error as DecisionTimeoutError).message).toMatch(/ is still pending_review after 1000 ms$/);
   });
 
   it("is exported from the package entry", () => {

@@ -131,6 +131,12 @@ export const StopView = z.object({
     .int()
     .optional()
     .describe("on the stops in force: how many proposals in its scope are held now"),
+  alreadyInForce: z
+    .literal(true)
+    .optional()
+    .describe(
+      "on POST /v1/stops answered 200: a stop with exactly this scope was already in force, and this is it, as it is (absent on a stop just made, 201)",
+    ),
 });
 export type StopView = z.infer<typeof StopView>;
 

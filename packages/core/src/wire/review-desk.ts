@@ -6,49 +6,54 @@ import { ActionTypeName, LIMITS, Page, Timestamp } from "./common.ts";
  * Query of `GET /v1/proposals`, two lists in one: `entity=…`, an entity's recent proposals (the
  * entity is `context.entity`), newest first; or `status=held`, the proposals stops hold, oldest first,
  * optionally of one `agent` and/or `actionType` — a stop's scope. Exactly one of the two is given.
+ * Strict, as the audit query is: a filter it does not know (`agentId=…`) is refused, never ignored —
+ * the unfiltered list would read as the filtered one.
  */
-export const ProposalListQuery = Page.extend({
-  entity: z
-    .string()
-    .min(1)
-    .max(LIMITS.label)
-    .optional()
-    .describe("the `context.entity` of the proposals, e.g. customer:c_123"),
-  status: z
-    .literal("held", {
-      error:
-        "only held proposals are listed this way: status=held (an entity's proposals of every status: entity=…)",
-    })
-    .optional()
-    .describe("`held`: the proposals stops hold, oldest first"),
-  agent: z.string().min(1).max(LIMITS.label).optional().describe("with status=held: only this agent's"),
-  actionType: ActionTypeName.optional().describe("with status=held: only this action type's"),
-}).superRefine((query, ctx) => {
-  if (query.entity !== undefined && query.status !== undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["status"],
-      message: "give entity=… or status=held, not both: they are two lists",
-    });
-  }
-  if (query.entity === undefined && query.status === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["entity"],
-      message: "is required, or status=held for the proposals stops hold",
-    });
-  }
-  if (query.status === undefined) {
-    for (const field of ["agent", "actionType"] as const) {
-      if (query[field] !== undefined)
-        ctx.addIssue({
-          code: "custom",
-          path: [field],
-          message: "filters the held list only: add status=held",
-        });
+export const ProposalListQuery = z
+  .strictObject({
+    ...Page.shape,
+    entity: z
+      .string()
+      .min(1)
+      .max(LIMITS.label)
+      .optional()
+      .describe("the `context.entity` of the proposals, e.g. customer:c_123"),
+    status: z
+      .literal("held", {
+        error:
+          "only held proposals are listed this way: status=held (an entity's proposals of every status: entity=…)",
+      })
+      .optional()
+      .describe("`held`: the proposals stops hold, oldest first"),
+    agent: z.string().min(1).max(LIMITS.label).optional().describe("with status=held: only this agent's"),
+    actionType: ActionTypeName.optional().describe("with status=held: only this action type's"),
+  })
+  .superRefine((query, ctx) => {
+    if (query.entity !== undefined && query.status !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["status"],
+        message: "give entity=… or status=held, not both: they are two lists",
+      });
     }
-  }
-});
+    if (query.entity === undefined && query.status === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["entity"],
+        message: "is required, or status=held for the proposals stops hold",
+      });
+    }
+    if (query.status === undefined) {
+      for (const field of ["agent", "actionType"] as const) {
+        if (query[field] !== undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: [field],
+            message: "filters the held list only: add status=held",
+          });
+      }
+    }
+  });
 export type ProposalListQuery = z.infer<typeof ProposalListQuery>;
 
 /** One proposal in a list of `GET /v1/proposals` (an entity's history, the held list): where it stands. */

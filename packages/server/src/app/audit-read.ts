@@ -12,8 +12,8 @@ import { parseInput } from "./zod-issues.ts";
 
 /**
  * Audit entries filtered by proposal, type and time, oldest first or (`order=desc`) newest first.
- * `since` may be a duration back from now (`24h`), resolved here against the server's clock.
- * Owners and auditors only.
+ * `since` and `until` may each be a timestamp, a date (its start, UTC) or a duration back from now
+ * (`24h`), resolved here against the server's clock into ISO times. Owners and auditors only.
  */
 export async function listAudit(
   deps: AppDeps,
@@ -21,8 +21,18 @@ export async function listAudit(
   query: Record<string, string>,
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   requireRole(principal, ["owner", "auditor"]);
-  const { limit, cursor, order, since, ...filter } = parseInput(AuditQuery, query, "invalid_query", "query");
-  const window = since === undefined ? filter : { ...filter, since: resolveSince(since, deps.now()) };
+  const { limit, cursor, order, since, until, ...filter } = parseInput(
+    AuditQuery,
+    query,
+    "invalid_query",
+    "query",
+  );
+  const now = deps.now();
+  const window = {
+    ...filter,
+    ...(since !== undefined && { since: resolveSince(since, now) }),
+    ...(until !== undefined && { until: resolveSince(until, now) }),
+  };
   return deps.store.listAudit(window, limit, cursor, order);
 }
 

@@ -7,6 +7,7 @@ import {
   type QueueSummary,
   verifyAuditChain,
 } from "@loopgate/core";
+import { AppError } from "./app-error.ts";
 import type { AppDeps } from "./deps.ts";
 import { type Principal, requireRole } from "./principal.ts";
 import { parseInput } from "./zod-issues.ts";
@@ -38,6 +39,8 @@ export async function listProposals(
           limit,
           cursor,
         );
+  if (entity === undefined && actionType !== undefined && page.items.length === 0 && cursor === undefined)
+    await refuseUnknownActionType(deps, actionType, agent !== undefined);
   return {
     items: page.items.map((row) => ({
       id: row.id,
@@ -51,6 +54,30 @@ export async function listProposals(
     })),
     nextCursor: page.nextCursor,
   };
+}
+
+/**
+ * Refuses a held-list filter on an action type the active policy does not define, so that a typo reads
+ * as a 404 listing the policy's types rather than as nothing held. Call it only on an empty first
+ * page: a type removed from the policy while its proposals were held still holds them, and is listed —
+ * also for an agent with none of them held (an agent may simply have nothing held, so `agent` is free).
+ */
+async function refuseUnknownActionType(
+  deps: AppDeps,
+  actionType: string,
+  ofOneAgent: boolean,
+): Promise<void> {
+  const policy = deps.policies.activeOrNull();
+  if (policy === null || policy.actionTypes.has(actionType)) return;
+  // Of one agent, the empty page says nothing of the others': look for any held of the type.
+  if (ofOneAgent && (await deps.store.listHeldProposals({ actionType }, 1)).items.length > 0) return;
+  const known = [...policy.actionTypes.keys()].sort();
+  throw new AppError(
+    "not_found",
+    "unknown_action_type",
+    `No action type "${actionType}" in the policy (version ${policy.version}) and none of its proposals held: its action types are ${known.join(", ")}`,
+    { actionType, actionTypes: known },
+  );
 }
 
 /**

@@ -23,48 +23,89 @@ import { parseInput } from "./zod-issues.ts";
 /** Most held proposals or queued executions handled in one pass of a stop or resume. */
 const PAGE = 500;
 
+/** What `POST /v1/stops` (and `loopgate stop`) answers: the stop, and whether this request made it. */
+export interface StopCreated {
+  stop: StopView;
+  /** False when a stop with exactly this scope was already in force: it is answered, nothing is made. */
+  created: boolean;
+}
+
 /**
  * `POST /v1/stops`: an owner halts automation for an agent, an action type, or everything. Once this
  * returns, nothing in scope executes: the stop is committed (every attempt checks the stops inside
  * the transaction that starts it), the queued executions in scope are cancelled, and the attempts
  * this process already had in flight have finished. New proposals in scope are `held`.
+ *
+ * A stop with exactly the same scope already in force (a second click, two owners reacting to the same
+ * incident, a retried request) is answered as it is, with `alreadyInForce: true` (a stop just made carries no such field): no second identical
+ * stop, which one resume would leave in force, and nothing audited. Its reason is the first one's.
  */
-export async function createStop(deps: AppDeps, actor: Actor, body: unknown): Promise<StopView> {
+export async function createStop(deps: AppDeps, actor: Actor, body: unknown): Promise<StopCreated> {
   const { scope, reason } = parseInput(StopInput, body, "invalid_input");
   if (scope.actionType !== undefined) refuseUndeclaredActionType(deps, scope.actionType);
-  const at = deps.now().toISOString();
-  const row: StopRow = {
-    id: deps.newId(),
-    agentId: scope.agent ?? null,
-    actionType: scope.actionType ?? null,
-    reason,
-    createdBy: { id: actor.id, name: actor.name },
-    createdAt: at,
-    liftedAt: null,
-    liftedBy: null,
-    liftReason: null,
-    version: 1,
-  };
-  const result = await deps.store.commit({
-    writes: [{ kind: "insertStop", row }],
-    audit: [
-      {
-        at,
-        actor,
-        type: "stop.created",
-        proposalId: null,
-        data: { stopId: row.id, scope: scopeOf(row), reason },
-      },
-    ],
+  const agentId = scope.agent ?? null;
+  const actionType = scope.actionType ?? null;
+  const made = await oneAtATime(deps.store, async () => {
+    const same = (await deps.store.stopsInForce()).find(
+      (stop) => stop.agentId === agentId && stop.actionType === actionType,
+    );
+    if (same !== undefined) return { row: same, created: false };
+    const at = deps.now().toISOString();
+    const row: StopRow = {
+      id: deps.newId(),
+      agentId,
+      actionType,
+      reason,
+      createdBy: { id: actor.id, name: actor.name },
+      createdAt: at,
+      liftedAt: null,
+      liftedBy: null,
+      liftReason: null,
+      version: 1,
+    };
+    const result = await deps.store.commit({
+      writes: [{ kind: "insertStop", row }],
+      audit: [
+        {
+          at,
+          actor,
+          type: "stop.created",
+          proposalId: null,
+          data: { stopId: row.id, scope: scopeOf(row), reason },
+        },
+      ],
+    });
+    if (!result.ok)
+      throw new Error(`unexpected conflict while storing a stop: ${JSON.stringify(result.conflict)}`);
+    forgetStops(deps.store);
+    return { row, created: true };
   });
-  if (!result.ok)
-    throw new Error(`unexpected conflict while storing a stop: ${JSON.stringify(result.conflict)}`);
-  forgetStops(deps.store);
-  // Every person's open app re-reads the stops (its banner); see `maySee` in the events route.
-  deps.events.publishDeskWide("stop.created", at);
-  await cancelQueuedInScope(deps, row);
-  await deps.executions?.settle((agentId, actionType) => stopCovers(row, agentId, actionType));
-  return stopView(row);
+  const { row, created } = made;
+  if (created) {
+    // Every person's open app re-reads the stops (its banner); see `maySee` in the events route.
+    deps.events.publishDeskWide("stop.created", row.createdAt);
+    await cancelQueuedInScope(deps, row);
+    await deps.executions?.settle((agentId, actionType) => stopCovers(row, agentId, actionType));
+  }
+  return { stop: created ? stopView(row) : { ...stopView(row), alreadyInForce: true }, created };
+}
+
+/** The stop creations in progress, per store: the look for an identical stop and the insert go together. */
+const creating = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * Runs `work` after every earlier call for the same store has settled, so that two identical stops sent
+ * at once in this process make one. (Another process — the CLI beside a server, another replica — can
+ * still race it; the worst case is the two identical stops this guards against, both in force.)
+ */
+function oneAtATime<T>(store: object, work: () => Promise<T>): Promise<T> {
+  const before = creating.get(store) ?? Promise.resolve();
+  const run = before.then(work, work);
+  creating.set(
+    store,
+    run.catch(() => undefined),
+  );
+  return run;
 }
 
 /**

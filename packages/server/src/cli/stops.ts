@@ -81,10 +81,11 @@ async function stop(flags: StopFlags): Promise<void> {
         ...(flags.actionType === undefined ? {} : { actionType: flags.actionType }),
       };
   const location = storeLocation(flags);
-  const { view, agentsSeen } = await withStore(location, (store) =>
+  const { view, created, agentsSeen } = await withStore(location, (store) =>
     asCli(async () => {
-      const view = await createStop(await depsFor(store), cliActor(), { scope, reason: flags.reason });
-      return { view, agentsSeen: flags.agent === undefined ? [] : await proposingAgents(store) };
+      const made = await createStop(await depsFor(store), cliActor(), { scope, reason: flags.reason });
+      const agentsSeen = flags.agent === undefined ? [] : await proposingAgents(store);
+      return { view: made.stop, created: made.created, agentsSeen };
     }),
   );
   // A stop may be put in place before an agent's first proposal, so an agent never seen is no error;
@@ -93,10 +94,13 @@ async function stop(flags: StopFlags): Promise<void> {
   if (flags.json) sayJson(agentSeen === undefined ? view : { ...view, agentSeen });
   else say(view.id);
   // The whole command, with the data directory used here: pasted without it, resume would look elsewhere.
-  note(
-    `Stopped ${describe(view.scope)} in ${describeLocation(location)}. ` +
-      `Lift it with: loopgate resume ${view.id}${dataDirFlag(location)}`,
-  );
+  const resume = `Lift it with: loopgate resume ${view.id}${dataDirFlag(location)}`;
+  if (created) note(`Stopped ${describe(view.scope)} in ${describeLocation(location)}. ${resume}`);
+  else
+    note(
+      `Already stopped: ${describe(view.scope)} has been stopped since ${view.createdAt} by ` +
+        `${view.createdBy.name} ("${view.reason}") in ${describeLocation(location)}; no new stop was made. ${resume}`,
+    );
   if (agentSeen === false) note(unseenAgentWarning(flags.agent!, agentsSeen));
 }
 

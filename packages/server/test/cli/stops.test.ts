@@ -135,6 +135,36 @@ describe("loopgate stop for a scope nothing has used yet", () => {
     expect(everything.stderr).not.toContain("Warning");
   });
 
+  it("answers a stop already in force with the same scope, in words, and makes no second one", async () => {
+    const first = await stop("--action-type", "support.reply", "--json");
+    expect(first.code, first.stderr).toBe(0);
+    const made = JSON.parse(first.stdout);
+    expect(made.scope).toEqual({ actionType: "support.reply" });
+    expect(made).not.toHaveProperty("alreadyInForce");
+
+    const again = await runCli([
+      "stop",
+      "--data-dir",
+      desk,
+      "--reason",
+      "still bad",
+      "--action-type",
+      "support.reply",
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.trim()).toBe(made.id);
+    expect(again.stderr).toContain(
+      `Already stopped: action type support.reply has been stopped since ${made.createdAt} by ${made.createdBy.name} ("checking")`,
+    );
+    expect(again.stderr).toContain(`no new stop was made. Lift it with: loopgate resume ${made.id}`);
+    expect(again.stderr).not.toContain("Stopped ");
+    const asJson = await stop("--action-type", "support.reply", "--json");
+    expect(JSON.parse(asJson.stdout)).toEqual({ ...made, alreadyInForce: true });
+
+    const resumed = await runCli(["resume", made.id, "--data-dir", desk]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+  });
+
   it("refuses an action type the policy does not declare, naming the declared ones", async () => {
     const run = await stop("--action-type", "billing.refnd");
     expect(run.code).toBe(2);

@@ -68,6 +68,45 @@ describe.each(engines())("stops (%s)", (engine) => {
     expect((await rig.api.call("DELETE", "/v1/stops/nope", { key: rig.owner })).status).toBe(404);
   });
 
+  it("a stop with exactly the scope of one in force answers that one (200, alreadyInForce): no second stop, nothing audited", async () => {
+    rig = await startExecutionRig(engine);
+    const post = (scope: object, reason: string) =>
+      rig.api.call("POST", "/v1/stops", { key: rig.owner, body: { scope, reason } });
+    const first = await post({ agent: "ops-bot", actionType: "ledger.post" }, "wrong ledger");
+    expect(first.status).toBe(201);
+    expect(first.body.reason).toBe("wrong ledger");
+    expect(first.body).not.toHaveProperty("alreadyInForce");
+    const auditBefore = (await auditOf("type=stop.created")).length;
+
+    // The same scope again (fields in another order, another reason): the first stop as it is.
+    const again = await post({ actionType: "ledger.post", agent: "ops-bot" }, "also wrong");
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ ...first.body, alreadyInForce: true });
+    expect((await auditOf("type=stop.created")).length).toBe(auditBefore);
+
+    // Two at once make one.
+    const [a, b] = await Promise.all([post({ all: true }, "incident"), post({ all: true }, "incident")]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(a.body.id).toBe(b.body.id);
+
+    // A scope that only overlaps is another stop: narrower, wider, or with one field fewer.
+    expect((await post({ agent: "ops-bot" }, "x")).status).toBe(201);
+    expect((await post({ actionType: "ledger.post" }, "x")).status).toBe(201);
+    const inForce = (await rig.api.call("GET", "/v1/stops", { key: rig.owner })).body.items;
+    expect(inForce).toHaveLength(4);
+    expect(inForce.every((s: object) => !("alreadyInForce" in s))).toBe(true);
+    expect((await auditOf("type=stop.created")).length).toBe(auditBefore + 3);
+
+    // Lifted, the scope is free again: a new stop is made.
+    const lifted = await rig.api.call("DELETE", `/v1/stops/${first.body.id}`, { key: rig.owner, body: {} });
+    expect(lifted.status).toBe(200);
+    const anew = await post({ agent: "ops-bot", actionType: "ledger.post" }, "back again");
+    expect(anew.status).toBe(201);
+    expect(anew.body.id).not.toBe(first.body.id);
+    expect(anew.body.reason).toBe("back again");
+    expect(anew.body).not.toHaveProperty("alreadyInForce");
+  });
+
   it(`a stop acknowledged while ${IN_FLIGHT} proposals are in flight: nothing in scope executes after it`, async () => {
     rig = await startExecutionRig(engine);
     rig.receiver.answer = () => ({ status: 200 });

@@ -119,16 +119,67 @@ describe.each(engines())("the audit list over HTTP on %s", (engine) => {
     // An offset other than Z is the same instant.
     expect(await window("2000-01-01T02:00:00+02:00")).toEqual([1, 2]);
 
-    for (const bad of ["yesterday", "15 minutes", "-1h", "2026-13-01T00:00:00Z", "99999999d"]) {
-      const res = await t.call("GET", `/v1/audit?since=${encodeURIComponent(bad)}`, { key: owner });
-      expect(res.status, bad).toBe(400);
-      expect(res.body.error).toMatchObject({
-        code: "invalid_query",
-        message:
-          "query.since: must be an ISO 8601 timestamp such as 2026-11-01T09:00:00Z, or a duration back from now such as 15m, 24h or 7d",
-        details: { issues: [{ path: "query.since" }] },
-      });
+    // A plain date is its start, UTC.
+    expect(await window("2000-01-01")).toEqual([1, 2]);
+    expect(await window(new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10))).toEqual([]);
+
+    const forms =
+      "must be an ISO 8601 timestamp such as 2026-11-01T09:00:00Z, a date such as 2026-11-01 (its start, UTC), or a duration back from now such as 15m, 24h or 7d";
+    for (const field of ["since", "until"]) {
+      const refused = async (bad: string, message: string) => {
+        const res = await t.call("GET", `/v1/audit?${field}=${encodeURIComponent(bad)}`, { key: owner });
+        expect(res.status, bad).toBe(400);
+        expect(res.body.error, bad).toMatchObject({
+          code: "invalid_query",
+          message: `query.${field}: ${message}`,
+          details: { issues: [{ path: `query.${field}` }] },
+        });
+      };
+      for (const bad of ["yesterday", "15 minutes", "-1h", "2026-13-01T00:00:00Z", "2026-02-30", "2026-1-2"])
+        await refused(bad, forms);
+      for (const big of ["99999999d", "36501d", "9999999999999999999999d"])
+        await refused(
+          big,
+          "is too large a duration: reach back at most 100 years (36500d), or give an ISO 8601 timestamp",
+        );
+      await refused("30m1h", `${forms} (a duration's units go largest first, each once, e.g. 1h30m)`);
     }
+  });
+
+  it("takes until in the same forms as since: a timestamp, a date or a duration back from now", async () => {
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const draft = (at: string, i: number) => ({
+      at,
+      actor: { kind: "system" as const, id: "test", name: "test" },
+      type: "test.until",
+      proposalId: null,
+      data: { i },
+    });
+    const written = await t.server.deps.store.commit({
+      writes: [],
+      audit: [draft(ago(2 * 3_600_000), 1), draft(ago(10 * 60_000), 2)],
+    });
+    expect(written.ok).toBe(true);
+    const window = async (query: string) => {
+      const res = await t.call("GET", `/v1/audit?type=test.until&${query}`, { key: owner });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.items.map((e: { data: { i: number } }) => e.data.i);
+    };
+    const q = (name: string, value: string) => `${name}=${encodeURIComponent(value)}`;
+    expect(await window(q("until", "1h"))).toEqual([1]);
+    expect(await window(q("until", "3h"))).toEqual([]);
+    expect(await window(q("until", "1m"))).toEqual([1, 2]);
+    expect(await window(`${q("since", "3h")}&${q("until", "30m")}`)).toEqual([1]);
+    expect(await window(`${q("since", "30m")}&${q("until", "1m")}`)).toEqual([2]);
+    expect(await window(q("until", ago(3_600_000)))).toEqual([1]);
+    // An offset other than Z is the same instant (compared as such, not as text).
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const shifted = new Date(hourAgo.getTime() + 2 * 3_600_000).toISOString().replace("Z", "+02:00");
+    expect(await window(q("until", shifted))).toEqual([1]);
+    // A date is its start, UTC: the day after tomorrow's start is after both, 2000-01-01's before both.
+    const later = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    expect(await window(q("until", later))).toEqual([1, 2]);
+    expect(await window(q("until", "2000-01-01"))).toEqual([]);
   });
 
   it("documents the order in the OpenAPI document", async () => {

@@ -174,6 +174,67 @@ describe.each(engines())("GET /v1/proposals?status=held (%s)", (engine) => {
     expect((await t.call("GET", "/v1/proposals?status=held&cursor=zzz", { key: owner })).status).toBe(400);
   });
 
+  it("answers 404 unknown_action_type for an action type the policy does not define, unless some are held", async () => {
+    const { supportBot, owner } = await start();
+    await t.call("POST", "/v1/stops", {
+      key: owner,
+      body: { scope: { actionType: "account.close" }, reason: "closing the wrong accounts" },
+    });
+    const closing = await t.call("POST", "/v1/proposals", {
+      key: supportBot,
+      body: { action: { type: "account.close", payload: {} } },
+    });
+    expect(closing.body.status).toBe("held");
+
+    // A typo is not read as an empty list: 404 with the policy's action types.
+    const known = ["account.close", "billing.refund", "support.reply"];
+    for (const query of ["&actionType=acount.close", "&actionType=acount.close&agent=support-bot"]) {
+      const typo = await t.call("GET", `/v1/proposals?status=held${query}`, { key: owner });
+      expect(typo.status, query).toBe(404);
+      expect(typo.body.error, query).toMatchObject({
+        code: "unknown_action_type",
+        message: expect.stringMatching(
+          /^No action type "acount\.close" in the policy .*: its action types are account\.close, billing\.refund, support\.reply$/,
+        ),
+        details: { actionType: "acount.close", actionTypes: known },
+      });
+    }
+    // A defined type with nothing held, and an agent with nothing held, are plain empty lists.
+    expect((await held(owner, "&actionType=billing.refund")).items).toEqual([]);
+    expect((await held(owner, "&agent=no-such-bot")).items).toEqual([]);
+    expect((await held(owner, "&agent=refund-bot&actionType=account.close")).items).toEqual([]);
+
+    // A type removed from the policy while its proposals are held still lists them (and is no typo,
+    // also for an agent with none of them held).
+    const text = (await t.call("GET", "/v1/policy", { key: owner })).body.text as string;
+    const withoutClose = text.replace(/\n {2}account\.close:\n(?: {4}.*\n)+/, "\n");
+    expect(withoutClose).not.toContain("account.close");
+    const put = await t.call("PUT", "/v1/policy", { key: owner, body: { text: withoutClose } });
+    expect(put.status, JSON.stringify(put.body)).toBeLessThan(300);
+    expect((await held(owner, "&actionType=account.close")).items.map((p) => p.id)).toEqual([
+      closing.body.id,
+    ]);
+    expect((await held(owner, "&actionType=account.close&agent=refund-bot")).items).toEqual([]);
+    const gone = await t.call("GET", "/v1/proposals?status=held&actionType=never.defined", { key: owner });
+    expect(gone.body.error).toMatchObject({
+      code: "unknown_action_type",
+      details: { actionTypes: ["billing.refund", "support.reply"] },
+    });
+  });
+
+  it("refuses a parameter it does not know rather than ignoring it, as the audit list does", async () => {
+    const { owner } = await start();
+    for (const query of ["status=held&agentId=support-bot", "entity=customer:c_1&order=desc"]) {
+      const answer = await t.call("GET", `/v1/proposals?${query}`, { key: owner });
+      expect(answer.status, query).toBe(400);
+      expect(answer.body.error.code, query).toBe("invalid_query");
+      const name = query.split("&")[1]!.split("=")[0];
+      expect(answer.body.error.details.issues, query).toEqual([
+        { path: `query.${name}`, message: `unknown field "${name}": remove it` },
+      ]);
+    }
+  });
+
   it("is for people only: an agent is refused as the entity list refuses it", async () => {
     const { supportBot, owner } = await start();
     await t.call("POST", "/v1/stops", { key: owner, body: { scope: { agent: "support-bot" }, reason: "x" } });

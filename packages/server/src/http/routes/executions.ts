@@ -34,11 +34,20 @@ export function executionRoutes(routes: RouteTable, signingKey: SigningKey): voi
       tag: "stops",
       access: "authenticated",
       body: StopInput,
-      responses: { 201: { description: "The stop, in force", schema: StopView }, ...errors },
+      responses: {
+        201: { description: "The stop, in force", schema: StopView },
+        200: {
+          description:
+            "A stop with exactly this scope was already in force: that stop, `alreadyInForce: true`; nothing new is made or audited",
+          schema: StopView,
+        },
+        ...errors,
+      },
     },
     async (c, principal) => {
       const owner = requireRole(principal!, ["owner"]);
-      return c.json(await createStop(c.var.deps, actorOf(owner), await readJson(c)), 201);
+      const { stop, created } = await createStop(c.var.deps, actorOf(owner), await readJson(c));
+      return c.json(stop, created ? 201 : 200);
     },
   );
 

@@ -36,6 +36,11 @@ export function reviewDeskRoutes(routes: RouteTable): void {
       responses: {
         200: { description: "A page of proposals", schema: listOf(ProposalHistoryItem) },
         ...errors,
+        404: {
+          description:
+            "`unknown_action_type`: status=held of an action type the policy does not define and nothing of it held; `details.actionTypes` lists the policy's",
+          schema: ErrorEnvelope,
+        },
       },
     },
     async (c, principal) => c.json(await listProposals(c.var.deps, principal!, c.req.query())),
