@@ -1,5 +1,4 @@
 import { sleep } from "./backoff.ts";
-import { decisionTimeout } from "./errors.ts";
 import { type GateAction, type GateContext, type GateOptions, type GateOutcome, gate } from "./gate.ts";
 import type { LoopgateClient } from "./loopgate-client.ts";
 import { type LoopgateOptions, type ResolvedOptions, resolveOptions } from "./options.ts";
@@ -27,6 +26,7 @@ import {
   type ReviewListItem,
   type WaitOptions,
 } from "./types.ts";
+import { decisionTimeout } from "./wait-errors.ts";
 
 /** The longest `wait` the server accepts on `GET /v1/proposals/:id/decision`, in seconds. */
 const MAX_POLL_WAIT_SECONDS = 30;

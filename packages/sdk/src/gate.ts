@@ -1,4 +1,3 @@
-import { DecisionTimeoutError, decisionTimeout } from "./errors.ts";
 import {
   ActionBlockedError,
   ActionCancelledError,
@@ -21,6 +20,7 @@ import {
   type ProvideInfoInput,
   type WaitOptions,
 } from "./types.ts";
+import { DecisionTimeoutError, decisionTimeout } from "./wait-errors.ts";
 
 /**
  * The action to gate: `{ type, payload }` for short, or a whole proposal (`{ action, summary, evidence, … }`)

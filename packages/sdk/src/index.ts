@@ -8,10 +8,8 @@
 export { Loopgate } from "./client.ts";
 export {
   ConflictError,
-  DecisionTimeoutError,
   ForbiddenError,
   GoneError,
-  HeldByStopError,
   InvalidInputError,
   LoopgateError,
   type LoopgateErrorInit,
@@ -60,3 +58,4 @@ export type {
   WaitOptions,
 } from "./types.ts";
 export { type Grant, type GrantRefusal, type GrantVerification, verifyGrant } from "./verify-grant.ts";
+export { DecisionTimeoutError, HeldByStopError } from "./wait-errors.ts";

@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Loopgate } from "../src/client.ts";
 import {
   ConflictError,
-  DecisionTimeoutError,
   ForbiddenError,
   GoneError,
   InvalidInputError,
@@ -17,6 +16,7 @@ import {
   UnprocessableError,
 } from "../src/errors.ts";
 import type { LoopgateOptions } from "../src/options.ts";
+import { DecisionTimeoutError } from "../src/wait-errors.ts";
 import { reviewOf, SCENARIO_RULES } from "./support/harness.ts";
 import {
   type ScriptedServer,

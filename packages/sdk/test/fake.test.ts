@@ -1,11 +1,12 @@
 // biome-ignore-all lint/suspicious/noThenProperty: the fake's rules are written `{ when, then }`, as documented.
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { Loopgate } from "../src/client.ts";
-import { ConflictError, DecisionTimeoutError, NotFoundError, UnprocessableError } from "../src/errors.ts";
+import { ConflictError, NotFoundError, UnprocessableError } from "../src/errors.ts";
 import { ActionExpiredError, NeedsInfoError } from "../src/gate-errors.ts";
 import type { ListPage, ReviewListItem as ReviewListItemType } from "../src/index.ts";
 import type { LoopgateClient } from "../src/loopgate-client.ts";
 import { createFakeLoopgate } from "../src/testing/index.ts";
+import { DecisionTimeoutError } from "../src/wait-errors.ts";
 import { DecisionResult, listOf, Proposal, ReviewListItem } from "./support/wire.ts";
 
 /** What the fake adds to the shared scenarios: rules by payload, delays, records, idempotency, reviews. */

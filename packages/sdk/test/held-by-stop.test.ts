@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../server/test/http/test-server.ts";
 import { Loopgate } from "../src/client.ts";
-import { DecisionTimeoutError, HeldByStopError } from "../src/errors.ts";
 import { gate } from "../src/gate.ts";
 import * as sdk from "../src/index.ts";
+import { DecisionTimeoutError, HeldByStopError } from "../src/wait-errors.ts";
 
 /**
  * `gate` against a real server (embedded store, scenario policy) while an owner's stop holds the

@@ -1,5 +1,5 @@
 import { Loopgate } from "../client.ts";
-import { DecisionTimeoutError, decisionTimeout, UnprocessableError } from "../errors.ts";
+import { UnprocessableError } from "../errors.ts";
 import {
   ActionBlockedError,
   ActionCancelledError,
@@ -12,6 +12,7 @@ import {
 import type { LoopgateClient } from "../loopgate-client.ts";
 import { assertNever } from "../proposal-status.ts";
 import type { JsonObject, Proposal, ProposeInput } from "../types.ts";
+import { DecisionTimeoutError, decisionTimeout } from "../wait-errors.ts";
 
 /**
  * The one piece of logic every framework adapter shares: a tool call becomes a proposal, found again by

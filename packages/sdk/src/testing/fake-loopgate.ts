@@ -1,4 +1,4 @@
-import { decisionTimeout, InvalidInputError, NotFoundError, UnprocessableError } from "../errors.ts";
+import { InvalidInputError, NotFoundError, UnprocessableError } from "../errors.ts";
 import { type GateAction, type GateContext, type GateOptions, type GateOutcome, gate } from "../gate.ts";
 import type { LoopgateClient } from "../loopgate-client.ts";
 import { isSettled } from "../proposal-status.ts";
@@ -24,6 +24,7 @@ import {
   type ReviewListItem,
   type WaitOptions,
 } from "../types.ts";
+import { decisionTimeout } from "../wait-errors.ts";
 import { applyDecision, routeProposal, settle } from "./fake-decisions.ts";
 import { outcomesOf, recordOutcome } from "./fake-outcomes.ts";
 import { newProposal, packetHash } from "./fake-proposal.ts";

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DecisionTimeoutError, LoopgateError } from "../../src/errors.ts";
+import { LoopgateError } from "../../src/errors.ts";
 import { createFakeLoopgate, type FakeLoopgate, type FakeLoopgateOptions } from "../../src/testing/index.ts";
+import { DecisionTimeoutError } from "../../src/wait-errors.ts";
 import { DecisionInput, ProposalInput } from "./wire.ts";
 
 /**

@@ -4,6 +4,7 @@ import {
   type SealedAuditDraft,
   sealAuditDraft,
 } from "@loopgate/core/commit";
+import { auditValues } from "./audit-rows.ts";
 import { applyAutonomyWrite } from "./autonomy-rows.ts";
 import { applyCalibrationWrite } from "./calibration-rows.ts";
 import { applyExecutionWrite } from "./execution-sql.ts";
@@ -12,7 +13,6 @@ import { applyNotificationWrite } from "./notification-rows.ts";
 import { proposalPatch, reviewPatch } from "./row-patches.ts";
 import {
   apiKeyValues,
-  auditValues,
   decisionValues,
   policyValues,
   proposalValues,

@@ -1,5 +1,6 @@
 import type { AuditEntry } from "@loopgate/core";
-import { auditFromDb, type SqlValue } from "./rows.ts";
+import { auditFromDb } from "./audit-rows.ts";
+import type { SqlValue } from "./rows.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 import { placeholders } from "./statements.ts";
 

@@ -1,4 +1,3 @@
-import type { AuditEntry } from "@loopgate/core";
 import type { ApiKeyRow, DecisionRow, PolicyRow, ProposalRow, ReviewRow, UserRow } from "./store.ts";
 
 /**
@@ -36,11 +35,13 @@ export const toJson = (value: unknown): string => JSON.stringify(value);
 /** A nullable JSON column's text. */
 export const toJsonOrNull = (value: unknown): string | null => (value == null ? null : JSON.stringify(value));
 /** Every JSON column holds an object or an array, so a string can only be SQLite's JSON text. */
-const fromJson = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
+export const fromJson = <T>(value: unknown): T =>
+  (typeof value === "string" ? JSON.parse(value) : value) as T;
 const fromJsonOrNull = <T>(value: unknown): T | null => (value == null ? null : fromJson<T>(value));
-const text = (value: unknown): string => value as string;
-const textOrNull = (value: unknown): string | null => (value == null ? null : (value as string));
-const int = (value: unknown): number => Number(value);
+/** Column readers: a text column, a nullable one, an integer (PostgreSQL's BIGINT comes back as text). */
+export const text = (value: unknown): string => value as string;
+export const textOrNull = (value: unknown): string | null => (value == null ? null : (value as string));
+export const int = (value: unknown): number => Number(value);
 
 export const PROPOSAL_COLUMNS = [
   "workspace_id",
@@ -340,67 +341,5 @@ export function apiKeyFromDb(r: DbRecord): ApiKeyRow {
     createdAt: text(r.created_at),
     expiresAt: textOrNull(r.expires_at),
     revokedAt: textOrNull(r.revoked_at),
-  };
-}
-
-export const AUDIT_COLUMNS = [
-  "workspace_id",
-  "seq",
-  "at",
-  "actor_kind",
-  "actor_id",
-  "actor_name",
-  "type",
-  "proposal_id",
-  "data",
-  "prev_hash",
-  "hash",
-  "actor_via_kind",
-  "actor_via_id",
-] as const;
-
-/**
- * An audit entry's column values; `dataText` is the data's JSON text when the caller has it (the
- * canonical JSON sealing serialised), else the data is serialised here.
- */
-export function auditValues(workspaceId: string, entry: AuditEntry, dataText?: string): SqlValue[] {
-  return [
-    workspaceId,
-    entry.seq,
-    entry.at,
-    entry.actor.kind,
-    entry.actor.id,
-    entry.actor.name,
-    entry.type,
-    entry.proposalId,
-    dataText ?? toJson(entry.data),
-    entry.prevHash,
-    entry.hash,
-    entry.actor.via?.kind ?? null,
-    entry.actor.via?.id ?? null,
-  ];
-}
-
-export function auditFromDb(r: DbRecord): AuditEntry {
-  const kind = text(r.actor_kind) as AuditEntry["actor"]["kind"];
-  const viaKind = textOrNull(r.actor_via_kind);
-  return {
-    seq: int(r.seq),
-    at: text(r.at),
-    // `via` only when recorded: the entry's hash covers exactly the fields it was sealed with.
-    actor:
-      viaKind === null
-        ? { kind, id: text(r.actor_id), name: text(r.actor_name) }
-        : {
-            kind,
-            id: text(r.actor_id),
-            name: text(r.actor_name),
-            via: { kind: viaKind as "key" | "session", id: text(r.actor_via_id) },
-          },
-    type: text(r.type),
-    proposalId: textOrNull(r.proposal_id),
-    data: fromJson(r.data),
-    prevHash: text(r.prev_hash),
-    hash: text(r.hash),
   };
 }

@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditOrder } from "@loopgate/core";
 import { type AuditFollowStep, type AuditInterest, followAudit } from "./audit-follow.ts";
 import { auditListSql } from "./audit-list-sql.ts";
+import { auditFromDb } from "./audit-rows.ts";
 import { BypassReads, type EntityAmount, type RefusedProposal } from "./bypass-reads.ts";
 import {
   decodeAuditCursor,
@@ -29,7 +30,6 @@ import {
 import { type ReviewListFilter, reviewListSql } from "./review-list-sql.ts";
 import {
   apiKeyFromDb,
-  auditFromDb,
   type DbRecord,
   decisionFromDb,
   policyFromDb,

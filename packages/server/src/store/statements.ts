@@ -1,6 +1,6 @@
+import { AUDIT_COLUMNS } from "./audit-rows.ts";
 import {
   API_KEY_COLUMNS,
-  AUDIT_COLUMNS,
   DECISION_COLUMNS,
   POLICY_COLUMNS,
   PROPOSAL_COLUMNS,

@@ -33,6 +33,32 @@ describe.each(engines())("the audit list over HTTP on %s", (engine) => {
     return entries;
   };
 
+  const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+
+  /**
+   * Writes two entries of `type`, two hours and ten minutes ago (data `i` 1 and 2), and answers a reader
+   * of the `i`s that `GET /v1/audit?type=<type>&<query>` lists.
+   */
+  const twoEntriesOf = async (type: string) => {
+    const draft = (at: string, i: number) => ({
+      at,
+      actor: { kind: "system" as const, id: "test", name: "test" },
+      type,
+      proposalId: null,
+      data: { i },
+    });
+    const written = await t.server.deps.store.commit({
+      writes: [],
+      audit: [draft(ago(2 * 3_600_000), 1), draft(ago(10 * 60_000), 2)],
+    });
+    expect(written.ok).toBe(true);
+    return async (query: string): Promise<number[]> => {
+      const res = await t.call("GET", `/v1/audit?type=${type}&${query}`, { key: owner });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.items.map((e: { data: { i: number } }) => e.data.i);
+    };
+  };
+
   beforeAll(async () => {
     t = await startTestServer(engine);
     const agent = await t.key("support-bot", "agent");
@@ -90,26 +116,8 @@ describe.each(engines())("the audit list over HTTP on %s", (engine) => {
 
   it("takes since as an ISO timestamp or as a duration back from now, and names both forms for a bad one", async () => {
     // Two entries of a type of their own, written two hours and ten minutes ago.
-    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
-    const draft = (at: string, i: number) => ({
-      at,
-      actor: { kind: "system" as const, id: "test", name: "test" },
-      type: "test.window",
-      proposalId: null,
-      data: { i },
-    });
-    const written = await t.server.deps.store.commit({
-      writes: [],
-      audit: [draft(ago(2 * 3_600_000), 1), draft(ago(10 * 60_000), 2)],
-    });
-    expect(written.ok).toBe(true);
-    const window = async (since: string) => {
-      const res = await t.call("GET", `/v1/audit?type=test.window&since=${encodeURIComponent(since)}`, {
-        key: owner,
-      });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      return res.body.items.map((e: { data: { i: number } }) => e.data.i);
-    };
+    const read = await twoEntriesOf("test.window");
+    const window = (since: string) => read(`since=${encodeURIComponent(since)}`);
     expect(await window("15m")).toEqual([2]);
     expect(await window("1h30m")).toEqual([2]);
     expect(await window("24h")).toEqual([1, 2]);
@@ -147,24 +155,7 @@ describe.each(engines())("the audit list over HTTP on %s", (engine) => {
   });
 
   it("takes until in the same forms as since: a timestamp, a date or a duration back from now", async () => {
-    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
-    const draft = (at: string, i: number) => ({
-      at,
-      actor: { kind: "system" as const, id: "test", name: "test" },
-      type: "test.until",
-      proposalId: null,
-      data: { i },
-    });
-    const written = await t.server.deps.store.commit({
-      writes: [],
-      audit: [draft(ago(2 * 3_600_000), 1), draft(ago(10 * 60_000), 2)],
-    });
-    expect(written.ok).toBe(true);
-    const window = async (query: string) => {
-      const res = await t.call("GET", `/v1/audit?type=test.until&${query}`, { key: owner });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      return res.body.items.map((e: { data: { i: number } }) => e.data.i);
-    };
+    const window = await twoEntriesOf("test.until");
     const q = (name: string, value: string) => `${name}=${encodeURIComponent(value)}`;
     expect(await window(q("until", "1h"))).toEqual([1]);
     expect(await window(q("until", "3h"))).toEqual([]);

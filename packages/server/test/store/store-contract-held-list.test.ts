@@ -1,12 +1,12 @@
 import Database from "better-sqlite3";
-import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeReviewCursor } from "../../src/store/cursor.ts";
 import { type HeldFilter, heldProposalsSql } from "../../src/store/review-desk-sql.ts";
 import { sqliteFile } from "../../src/store/sqlite-store.ts";
 import type { ProposalRow, Store } from "../../src/store/store.ts";
+import { eachPostgresPlan } from "../support/postgres-plans.ts";
 import { at, auditDraft, proposalRow } from "../support/store-fixtures.ts";
-import { createTestStore, storeEngines, type TestStore, testDatabaseUrl } from "../support/stores.ts";
+import { createTestStore, storeEngines, type TestStore } from "../support/stores.ts";
 
 /**
  * The held list (`GET /v1/proposals?status=held`, what a stop holds): held proposals of an agent, an
@@ -182,55 +182,13 @@ describe.each(storeEngines())("Store contract, held proposals: %s", (engine) => 
       return;
     }
 
-    const client = new pg.Client({
-      connectionString: testDatabaseUrl()!,
-      options: `-c search_path=${db.location}`,
+    await eachPostgresPlan(db.location, "proposals", queries, ({ nodes, shape }, sql, { index }) => {
+      // The plan reads `proposals` once, by an index scan of `index`, and sorts nothing.
+      const reads = nodes.filter((node) => node["Relation Name"] === "proposals");
+      expect(reads, `${sql}\n${shape}`).toHaveLength(1);
+      expect(reads[0]!["Node Type"], `${sql}\n${shape}`).toBe("Index Scan");
+      expect(reads[0]!["Index Name"], `${sql}\n${shape}`).toBe(index);
+      expect(nodes.filter((node) => node["Node Type"] === "Sort").length, `${sql}\n${shape}`).toBe(0);
     });
-    await client.connect();
-    try {
-      await client.query("ANALYZE proposals");
-      for (const { sql, params, index } of queries) {
-        let n = 0;
-        const text = sql.replace(/\?/g, () => `$${++n}`);
-        // As the store first runs it (a plan for these values) ...
-        const custom = await client.query(`EXPLAIN (FORMAT JSON) ${text}`, params);
-        expectIndexRead(custom.rows[0]["QUERY PLAN"], index, text);
-        // ... and as PostgreSQL may later run the prepared statement (one plan for any values).
-        await client.query(`PREPARE held_list AS ${text}`);
-        await client.query("SET plan_cache_mode = force_generic_plan");
-        const values = params.map((v) =>
-          typeof v === "number" ? String(v) : client.escapeLiteral(String(v)),
-        );
-        const generic = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE held_list(${values.join(", ")})`);
-        expectIndexRead(generic.rows[0]["QUERY PLAN"], index, `${text} (generic plan)`);
-        await client.query("RESET plan_cache_mode");
-        await client.query("DEALLOCATE held_list");
-      }
-    } finally {
-      await client.end();
-    }
   });
 });
-
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  Plans?: PlanNode[];
-}
-
-/** The plan reads `proposals` once, by an index scan of `index`, and sorts nothing. */
-function expectIndexRead(explained: [{ Plan: PlanNode }], index: string, sql: string): void {
-  const nodes: PlanNode[] = [];
-  const walk = (node: PlanNode) => {
-    nodes.push(node);
-    for (const child of node.Plans ?? []) walk(child);
-  };
-  walk(explained[0].Plan);
-  const shape = JSON.stringify(explained[0].Plan, ["Node Type", "Relation Name", "Index Name", "Plans"]);
-  const reads = nodes.filter((node) => node["Relation Name"] === "proposals");
-  expect(reads, `${sql}\n${shape}`).toHaveLength(1);
-  expect(reads[0]!["Node Type"], `${sql}\n${shape}`).toBe("Index Scan");
-  expect(reads[0]!["Index Name"], `${sql}\n${shape}`).toBe(index);
-  expect(nodes.filter((node) => node["Node Type"] === "Sort").length, `${sql}\n${shape}`).toBe(0);
-}

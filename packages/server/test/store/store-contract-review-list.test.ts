@@ -1,12 +1,12 @@
 import Database from "better-sqlite3";
-import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeReviewCursor } from "../../src/store/cursor.ts";
 import { MAX_REVIEW_LIST_BRANCHES, reviewListSql } from "../../src/store/review-list-sql.ts";
 import { sqliteFile } from "../../src/store/sqlite-store.ts";
 import type { ReviewFilter, ReviewRow, Store, Write } from "../../src/store/store.ts";
+import { eachPostgresPlan } from "../support/postgres-plans.ts";
 import { at, auditDraft, proposalRow, reviewRow } from "../support/store-fixtures.ts";
-import { createTestStore, storeEngines, type TestStore, testDatabaseUrl } from "../support/stores.ts";
+import { createTestStore, storeEngines, type TestStore } from "../support/stores.ts";
 
 /**
  * The review list (the reviewer's "next item", SPEC §9 claim-next): `(due_at, id)` order across both
@@ -299,60 +299,16 @@ describe.each(storeEngines())("Review list: %s", (engine) => {
         return;
       }
 
-      const client = new pg.Client({
-        connectionString: testDatabaseUrl()!,
-        options: `-c search_path=${db.location}`,
-      });
-      await client.connect();
-      try {
-        await client.query("ANALYZE reviews");
-        for (const { sql, params } of queries()) {
-          let n = 0;
-          const text = sql.replace(/\?/g, () => `$${++n}`);
-          // As the store first runs it (a plan for these values) ...
-          const custom = await client.query(`EXPLAIN (FORMAT JSON) ${text}`, params);
-          expectIndexReads(custom.rows[0]["QUERY PLAN"], text);
-          // ... and as PostgreSQL may later run the prepared statement (one plan for any values).
-          await client.query(`PREPARE list_reviews AS ${text}`);
-          await client.query("SET plan_cache_mode = force_generic_plan");
-          const values = params.map((v) =>
-            typeof v === "number" ? String(v) : client.escapeLiteral(String(v)),
-          );
-          const generic = await client.query(
-            `EXPLAIN (FORMAT JSON) EXECUTE list_reviews(${values.join(", ")})`,
-          );
-          expectIndexReads(generic.rows[0]["QUERY PLAN"], `${text} (generic plan)`);
-          await client.query("RESET plan_cache_mode");
-          await client.query("DEALLOCATE list_reviews");
+      await eachPostgresPlan(db.location, "reviews", queries(), ({ nodes, shape }, sql) => {
+        // Every read of `reviews` is an index scan of a due-order index, and nothing sorts them.
+        const reads = nodes.filter((node) => node["Relation Name"] === "reviews");
+        expect(reads.length, `${sql}\n${shape}`).toBeGreaterThan(0);
+        for (const read of reads) {
+          expect(read["Node Type"], `${sql}\n${shape}`).toMatch(/^Index (Only )?Scan$/);
+          expect(read["Index Name"], `${sql}\n${shape}`).toMatch(/^reviews_(queue_)?status_due$/);
         }
-      } finally {
-        await client.end();
-      }
+        expect(nodes.filter((node) => node["Node Type"] === "Sort").length, `${sql}\n${shape}`).toBe(0);
+      });
     });
   });
 });
-
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  Plans?: PlanNode[];
-}
-
-/** Every read of `reviews` in the plan is an index scan of a due-order index, and nothing sorts them. */
-function expectIndexReads(explained: [{ Plan: PlanNode }], sql: string): void {
-  const nodes: PlanNode[] = [];
-  const walk = (node: PlanNode) => {
-    nodes.push(node);
-    for (const child of node.Plans ?? []) walk(child);
-  };
-  walk(explained[0].Plan);
-  const shape = JSON.stringify(explained[0].Plan, ["Node Type", "Relation Name", "Index Name", "Plans"]);
-  const reads = nodes.filter((node) => node["Relation Name"] === "reviews");
-  expect(reads.length, `${sql}\n${shape}`).toBeGreaterThan(0);
-  for (const read of reads) {
-    expect(read["Node Type"], `${sql}\n${shape}`).toMatch(/^Index (Only )?Scan$/);
-    expect(read["Index Name"], `${sql}\n${shape}`).toMatch(/^reviews_(queue_)?status_due$/);
-  }
-  expect(nodes.filter((node) => node["Node Type"] === "Sort").length, `${sql}\n${shape}`).toBe(0);
-}

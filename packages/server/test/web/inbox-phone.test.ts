@@ -1,27 +1,11 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { signIn } from "./support/browser.ts";
-import { PASSWORD, replyProposal } from "./support/desk.ts";
+import { longReplyProposal, PASSWORD, replyProposal } from "./support/desk.ts";
 import { useDesk } from "./support/use-desk.ts";
 
 const WIDTH = 390;
 const HEIGHT = 844;
-
-/** A packet with a long request and plenty of evidence: a page several screens long on a phone. */
-function longReply() {
-  const proposal = replyProposal("Your card shipped on 26 November and arrives within 5 working days.");
-  return {
-    ...proposal,
-    request: { ...proposal.request, text: "Where is my new card? ".repeat(40) },
-    evidence: Array.from({ length: 6 }, (_, i) => ({
-      source: "kb",
-      id: `kb-${i}`,
-      title: `Card delivery, part ${i + 1}`,
-      snippet: "Cards arrive within 5 working days of the order; express delivery takes two. ".repeat(4),
-      score: 0.8 - i / 20,
-    })),
-  };
-}
 
 /**
  * The inbox and the way from it to a review on a phone (390×844, as a phone's browser lays a page out:
@@ -110,7 +94,7 @@ describe("the reviewer app on a phone", () => {
     await web.desk.clearQueue();
     // The earliest due, so `n` opens it; enough others that the inbox is scrolled before leaving it,
     // their summaries with a long unbroken word (a link), which must wrap in its card, not widen the page.
-    await web.desk.propose(longReply());
+    await web.desk.propose(longReplyProposal());
     for (let i = 0; i < 12; i++)
       await web.desk.propose(
         replyProposal(

@@ -1,24 +1,8 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { signIn } from "./support/browser.ts";
-import { PASSWORD, replyProposal } from "./support/desk.ts";
+import { longReplyProposal, PASSWORD } from "./support/desk.ts";
 import { useDesk } from "./support/use-desk.ts";
-
-/** A packet with a long request and plenty of evidence, as a reviewer on a laptop meets it. */
-function longReply() {
-  const proposal = replyProposal("Your card shipped on 26 November and arrives within 5 working days.");
-  return {
-    ...proposal,
-    request: { ...proposal.request, text: "Where is my new card? ".repeat(40) },
-    evidence: Array.from({ length: 6 }, (_, i) => ({
-      source: "kb",
-      id: `kb-${i}`,
-      title: `Card delivery, part ${i + 1}`,
-      snippet: "Cards arrive within 5 working days of the order; express delivery takes two. ".repeat(4),
-      score: 0.8 - i / 20,
-    })),
-  };
-}
 
 /**
  * The review page in real Chromium at a laptop's size and a phone's: the decision is reachable without
@@ -28,7 +12,7 @@ describe("the review page in a narrow window", () => {
   const web = useDesk({ people: [{ name: "nina", role: "reviewer", pii: true }] });
 
   async function openAt(width: number, height: number): Promise<{ page: Page; close: () => Promise<void> }> {
-    const proposal = await web.desk.propose(longReply());
+    const proposal = await web.desk.propose(longReplyProposal());
     const context = await web.browser.newContext({ baseURL: web.desk.url, viewport: { width, height } });
     const page = await context.newPage();
     await signIn(page, "nina", PASSWORD);

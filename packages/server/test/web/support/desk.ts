@@ -83,6 +83,22 @@ export function replyProposal(body: string, extra: Record<string, unknown> = {})
   };
 }
 
+/** A packet with a long request and plenty of evidence: a page several screens long, more so on a phone. */
+export function longReplyProposal() {
+  const proposal = replyProposal("Your card shipped on 26 November and arrives within 5 working days.");
+  return {
+    ...proposal,
+    request: { ...proposal.request, text: "Where is my new card? ".repeat(40) },
+    evidence: Array.from({ length: 6 }, (_, i) => ({
+      source: "kb",
+      id: `kb-${i}`,
+      title: `Card delivery, part ${i + 1}`,
+      snippet: "Cards arrive within 5 working days of the order; express delivery takes two. ".repeat(4),
+      score: 0.8 - i / 20,
+    })),
+  };
+}
+
 export function refundProposal(amount: number, customerId = "c_1") {
   return {
     action: { type: "billing.refund", payload: { amount, currency: "EUR", customerId } },
